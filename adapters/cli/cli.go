@@ -1,0 +1,168 @@
+// Package cli is citebot's terminal adapter: it reads questions (one
+// argument, or one per line of a reader), asks the bot, and writes answers
+// either for a person (short answer, numbered quotes with "headline —
+// publisher, author, date") or as one JSON object per line. It takes an
+// io.Reader and io.Writer, so it doubles as the harness tests drive.
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// Asker answers questions; *bot.Bot is one.
+type Asker interface {
+	Ask(ctx context.Context, req bot.Request) (bot.Reply, error)
+}
+
+// Options control output.
+type Options struct {
+	JSON bool // one JSON object per answer, on its own line
+	Top  int  // citations per answer; 0 for the default
+	// Bold emphasises the answer span with ANSI bold (for terminals).
+	Bold bool
+}
+
+// MaxLineBytes is the longest question line read from a stream; longer
+// lines are answered from their first MaxLineBytes.
+const MaxLineBytes = 1 << 20
+
+// AskOne answers one question and writes the reply.
+func AskOne(ctx context.Context, a Asker, question string, w io.Writer, opts Options) error {
+	reply, err := a.Ask(ctx, bot.Request{Question: question, Top: opts.Top})
+	return write(w, question, reply, err, opts)
+}
+
+// AskLines answers each non-empty line of r in order, writing (and
+// flushing, when w can) each answer as soon as it is ready.
+func AskLines(ctx context.Context, a Asker, r io.Reader, w io.Writer, opts Options) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), MaxLineBytes)
+	first := true
+	for sc.Scan() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		q := strings.TrimSpace(sc.Text())
+		if q == "" {
+			continue
+		}
+		if !opts.JSON && !first {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+		}
+		first = false
+		reply, err := a.Ask(ctx, bot.Request{Question: q, Top: opts.Top})
+		if err := write(w, q, reply, err, opts); err != nil {
+			return err
+		}
+		if f, ok := w.(interface{ Flush() error }); ok {
+			if err := f.Flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read questions: %w", err)
+	}
+	return nil
+}
+
+// jsonError is the JSON line written for a question that failed.
+type jsonError struct {
+	Question string `json:"question"`
+	Error    struct {
+		Code    bot.Code `json:"code"`
+		Message string   `json:"message"`
+	} `json:"error"`
+}
+
+func write(w io.Writer, question string, reply bot.Reply, askErr error, opts Options) error {
+	if opts.JSON {
+		var v any = reply
+		if askErr != nil {
+			je := jsonError{Question: question}
+			je.Error.Code, je.Error.Message = bot.ErrorCode(askErr), bot.ErrorMessage(askErr)
+			v = je
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("encode answer: %w", err)
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	}
+	if askErr != nil {
+		_, err := fmt.Fprintf(w, "Q: %s\nerror: %s\n", question, bot.ErrorMessage(askErr))
+		return err
+	}
+	_, err := io.WriteString(w, Text(reply, opts.Bold))
+	return err
+}
+
+// Text renders a reply for a person reading a terminal.
+func Text(r bot.Reply, bold bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Q: %s\n", r.Question)
+	quotes := r.Citations
+	if r.Answered {
+		fmt.Fprintf(&b, "A: %s\n", r.Short)
+	} else {
+		b.WriteString("Not in the documents")
+		if r.Reason != "" {
+			fmt.Fprintf(&b, " (%s)", r.Reason)
+		}
+		b.WriteString(".\n")
+		quotes = r.Closest
+		if len(quotes) > 0 {
+			b.WriteString("Closest passages:\n")
+		}
+	}
+	for i, c := range quotes {
+		fmt.Fprintf(&b, "\n[%d] “%s”\n", i+1, emphasise(c, bold))
+		fmt.Fprintf(&b, "    %s\n", CitationLine(c))
+	}
+	return b.String()
+}
+
+// emphasise wraps the citation's highlight in ANSI bold.
+func emphasise(c retrieval.Citation, bold bool) string {
+	h := c.Highlight
+	if !bold || h == nil || h.Start < c.Start || h.End > c.End || h.Start >= h.End {
+		return c.Quote
+	}
+	s, e := h.Start-c.Start, h.End-c.Start
+	return c.Quote[:s] + "\x1b[1m" + c.Quote[s:e] + "\x1b[0m" + c.Quote[e:]
+}
+
+// CitationLine is "headline — publisher, author, date · paragraph N", with
+// the parts a document lacks left out.
+func CitationLine(c retrieval.Citation) string {
+	title := c.Title
+	if title == "" {
+		title = c.Doc
+	}
+	var parts []string
+	for _, p := range []string{c.Publisher, c.Author, c.Date} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	line := title
+	if len(parts) > 0 {
+		line += " — " + strings.Join(parts, ", ")
+	}
+	line += fmt.Sprintf(" · paragraph %d", c.Paragraph)
+	if c.URL != "" {
+		line += " · " + c.URL
+	}
+	return line
+}

@@ -1,0 +1,140 @@
+// Package bot is the conversation layer between chat adapters and the
+// retrieval core: it validates questions, asks the index, and turns the
+// result into a platform-neutral Reply (short answer, quotes with
+// citations, or a decline with the closest passages) that each adapter
+// renders in its own idiom. It imports no chat SDK and no configuration
+// library.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/citebot/citebot/retrieval"
+)
+
+// Code classifies a failure so each adapter can map it to its platform
+// (an HTTP status, an ephemeral Slack message) without parsing messages.
+type Code string
+
+// Error codes.
+const (
+	CodeInvalid     Code = "invalid"     // the user's input cannot be used
+	CodeUnavailable Code = "unavailable" // the index cannot answer right now
+	CodeInternal    Code = "internal"    // a bug or an unexpected failure
+)
+
+// Error is a failure with a code and a message safe to show a user. The
+// wrapped error carries the details for logs.
+type Error struct {
+	Code    Code
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %v", e.Message, e.Err)
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrorCode returns the code of err, CodeInternal for errors without one.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// ErrorMessage returns the user-safe message of err.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "something went wrong; the error has been logged"
+}
+
+// Index is what the bot needs from the retrieval core.
+type Index interface {
+	Ask(ctx context.Context, question string, opts retrieval.AskOptions) (retrieval.Answer, error)
+	Sources() ([]retrieval.Source, error)
+}
+
+// Reply is the platform-neutral answer every adapter renders. Its JSON form
+// is the contract of `citebot ask --json` and `POST /api/ask`.
+type Reply struct {
+	retrieval.Answer
+}
+
+// Bot answers questions from an index.
+type Bot struct {
+	index          Index
+	maxQuestionLen int
+}
+
+// Option configures a Bot.
+type Option func(*Bot)
+
+// WithMaxQuestionBytes rejects longer questions as invalid (0: no limit
+// beyond the retrieval core's own truncation).
+func WithMaxQuestionBytes(n int) Option { return func(b *Bot) { b.maxQuestionLen = n } }
+
+// New returns a Bot over index.
+func New(index Index, opts ...Option) *Bot {
+	b := &Bot{index: index}
+	for _, o := range opts {
+		o(b)
+	}
+	return b
+}
+
+// Request is one question to answer.
+type Request struct {
+	Question string
+	Top      int
+	// Collections limits the documents the question may see; empty means
+	// all.
+	Collections []string
+}
+
+// Ask answers one question. Declining is a Reply with Answered false, not
+// an error; errors are *Error with a code.
+func (b *Bot) Ask(ctx context.Context, req Request) (Reply, error) {
+	q := strings.TrimSpace(req.Question)
+	switch {
+	case q == "":
+		return Reply{}, &Error{Code: CodeInvalid, Message: "the question is empty"}
+	case b.maxQuestionLen > 0 && len(q) > b.maxQuestionLen:
+		return Reply{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf("the question is longer than %d bytes", b.maxQuestionLen)}
+	case req.Top < 0 || req.Top > retrieval.MaxTop:
+		return Reply{}, &Error{Code: CodeInvalid, Message: fmt.Sprintf("top must be between 1 and %d", retrieval.MaxTop)}
+	}
+	if !utf8.ValidString(q) {
+		q = strings.ToValidUTF8(q, "\uFFFD")
+	}
+	ans, err := b.index.Ask(ctx, q, retrieval.AskOptions{Top: req.Top, Filter: retrieval.Filter{Collections: req.Collections}})
+	if err != nil {
+		if ctx.Err() != nil {
+			return Reply{}, &Error{Code: CodeUnavailable, Message: "the question was cancelled", Err: err}
+		}
+		return Reply{}, &Error{Code: CodeInternal, Message: "the index could not be searched", Err: err}
+	}
+	return Reply{Answer: ans}, nil
+}
+
+// Sources lists the indexed documents.
+func (b *Bot) Sources() ([]retrieval.Source, error) {
+	s, err := b.index.Sources()
+	if err != nil {
+		return nil, &Error{Code: CodeUnavailable, Message: "the document list could not be read", Err: err}
+	}
+	return s, nil
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/qaeval"
+)
+
+func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
+	var cf corpusFlags
+	var qaFile, squadFile, covidFile string
+	var split, verbose bool
+	var top int
+	cmd := &cobra.Command{
+		Use:   "eval (--qa FILE.jsonl [--index PATH | --corpus DIR…] | --squad FILE [--split] | --covidqa FILE)",
+		Short: "Score answers against a question set or a public QA dataset",
+		Long: `Score citebot against questions with known answers.
+
+--qa FILE.jsonl   a question set (id, question, answers[], docs[], unanswerable), asked
+                  of the seeds, --corpus or --index; prints answered-right, cited-right,
+                  declined-right and verbatim (-v: one line per question).
+--squad FILE      SQuAD dev (.json or .json.gz): every article becomes one document;
+                  prints how often the first quote, and one of the first five, contains
+                  a gold answer. With --split, half the articles are indexed and the
+                  questions about the other half must be declined.
+--covidqa FILE    COVID-QA: one document per article; prints how often the first quote
+                  overlaps the gold answer span.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			modes := 0
+			for _, s := range []string{qaFile, squadFile, covidFile} {
+				if s != "" {
+					modes++
+				}
+			}
+			if modes != 1 {
+				return usageError{errors.New("give exactly one of --qa, --squad or --covidqa")}
+			}
+			switch {
+			case squadFile != "":
+				return evalSQuAD(ctx, squadFile, split, stdout)
+			case covidFile != "":
+				return evalCOVID(ctx, covidFile, stdout)
+			}
+			f, err := os.Open(qaFile)
+			if err != nil {
+				return err
+			}
+			items, err := qaeval.ReadJSONL(f)
+			f.Close()
+			if err != nil {
+				return fmt.Errorf("%s: %w", qaFile, err)
+			}
+			ix, err := cf.open(ctx, stderrLogger(stderr))
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			sum, results, err := qaeval.Run(ctx, ix, items, top)
+			if err != nil {
+				return err
+			}
+			if verbose {
+				if err := qaeval.WriteTable(stdout, results); err != nil {
+					return err
+				}
+				fmt.Fprintln(stdout)
+			}
+			return qaeval.WriteSummary(stdout, sum)
+		},
+	}
+	cf.register(cmd)
+	cmd.Flags().StringVar(&qaFile, "qa", "", "question set `FILE` (JSON Lines)")
+	cmd.Flags().StringVar(&squadFile, "squad", "", "SQuAD dev `FILE` (.json or .json.gz)")
+	cmd.Flags().StringVar(&covidFile, "covidqa", "", "COVID-QA `FILE` (.json or .json.gz)")
+	cmd.Flags().BoolVar(&split, "split", false, "with --squad: index even-numbered articles only and measure declines on the rest")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print one line per question")
+	cmd.Flags().IntVar(&top, "top", retrieval.DefaultTop, "citations per answer")
+	return cmd
+}
+
+func evalSQuAD(ctx context.Context, path string, split bool, w io.Writer) error {
+	s, err := qaeval.LoadSQuAD(path)
+	if err != nil {
+		return err
+	}
+	var keep func(int) bool
+	if split {
+		keep = func(i int) bool { return i%2 == 0 }
+	}
+	docs, qs := qaeval.SQuADCorpus(s, keep)
+	start := time.Now()
+	ix, err := retrieval.NewMemoryIndex(ctx, docs)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	fmt.Fprintf(w, "SQuAD %s: %d documents indexed in %s\n", path, len(docs), time.Since(start).Round(time.Millisecond))
+	if !split {
+		rep, err := qaeval.RunDataset(ctx, ix, qs, qaeval.QuoteContainsGold)
+		if err != nil {
+			return err
+		}
+		writeReport(w, rep, "quote contains a gold answer")
+		return nil
+	}
+	var in, out []qaeval.Question
+	for _, q := range qs {
+		if q.Doc != "" {
+			in = append(in, q)
+		} else {
+			out = append(out, q)
+		}
+	}
+	rin, err := qaeval.RunDataset(ctx, ix, in, qaeval.QuoteContainsGold)
+	if err != nil {
+		return err
+	}
+	rout, err := qaeval.RunDataset(ctx, ix, out, qaeval.QuoteContainsGold)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "in-corpus questions      %d: answered %d (%s), quote@1 %s\n", rin.Questions, rin.Answered, qaeval.Pct(rin.Answered, rin.Questions), qaeval.Pct(rin.At1, rin.Questions))
+	fmt.Fprintf(w, "out-of-corpus questions  %d: declined %d (%s)\n", rout.Questions, rout.Questions-rout.Answered, qaeval.Pct(rout.Questions-rout.Answered, rout.Questions))
+	fmt.Fprintf(w, "verbatim                 %d/%d quotes\n", rin.Verbatim+rout.Verbatim, rin.Quotes+rout.Quotes)
+	return nil
+}
+
+func evalCOVID(ctx context.Context, path string, w io.Writer) error {
+	s, err := qaeval.LoadSQuAD(path)
+	if err != nil {
+		return err
+	}
+	docs, qs := qaeval.COVIDCorpus(s)
+	start := time.Now()
+	ix, err := retrieval.NewMemoryIndex(ctx, docs)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	fmt.Fprintf(w, "COVID-QA %s: %d documents indexed in %s\n", path, len(docs), time.Since(start).Round(time.Millisecond))
+	rep, err := qaeval.RunDataset(ctx, ix, qs, qaeval.QuoteOverlapsSpan)
+	if err != nil {
+		return err
+	}
+	writeReport(w, rep, "quote overlaps the gold answer span")
+	return nil
+}
+
+func writeReport(w io.Writer, r qaeval.DatasetReport, criterion string) {
+	fmt.Fprintf(w, "questions   %d (right = %s)\n", r.Questions, criterion)
+	fmt.Fprintf(w, "quote@1     %d  %s\n", r.At1, qaeval.Pct(r.At1, r.Questions))
+	fmt.Fprintf(w, "quote@5     %d  %s\n", r.At5, qaeval.Pct(r.At5, r.Questions))
+	fmt.Fprintf(w, "answered    %d  %s\n", r.Answered, qaeval.Pct(r.Answered, r.Questions))
+	fmt.Fprintf(w, "verbatim    %d/%d quotes\n", r.Verbatim, r.Quotes)
+	if r.Answered > 0 {
+		fmt.Fprintf(w, "first quote %d bytes on average\n", r.QuoteBytes/max(1, r.Answered))
+	}
+	fmt.Fprintf(w, "latency     p50 %s  p90 %s  p99 %s (2 workers)\n", r.P50.Round(time.Microsecond), r.P90.Round(time.Microsecond), r.P99.Round(time.Microsecond))
+}

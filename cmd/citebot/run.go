@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/citebot/citebot/adapters/cli"
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/seeds"
+)
+
+// version is stamped at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// usageError marks errors in how citebot was invoked (exit status 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func exitCode(err error) int {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+// run is citebot: it parses args and runs one command with the given
+// streams.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	root := newRoot(stdin, stdout, stderr)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	err := root.ExecuteContext(ctx)
+	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
+		return usageError{err}
+	}
+	return err
+}
+
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "citebot",
+		Short:         "Answer questions about documents with verbatim, cited quotes",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       buildVersion(),
+	}
+	root.AddCommand(
+		newAskCmd(stdin, stdout, stderr),
+		newIndexCmd(stdout, stderr),
+		newEvalCmd(stdout, stderr),
+		&cobra.Command{
+			Use:   "version",
+			Short: "Print citebot's version",
+			Args:  cobra.NoArgs,
+			RunE: func(*cobra.Command, []string) error {
+				_, err := fmt.Fprintln(stdout, "citebot", buildVersion())
+				return err
+			},
+		},
+	)
+	return root
+}
+
+// buildVersion is the stamped version plus the VCS revision when known.
+func buildVersion() string {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+	}
+	return v
+}
+
+// corpusFlags choose what to answer from: a persisted index, folders of
+// documents, or (with neither) the embedded seed articles.
+type corpusFlags struct {
+	index  string
+	corpus []string
+}
+
+func (cf *corpusFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&cf.index, "index", "", "answer from the persisted index at `PATH` (built with citebot index)")
+	cmd.Flags().StringArrayVar(&cf.corpus, "corpus", nil, "answer from the documents under `DIR` (repeatable; .txt, .md, .html)")
+}
+
+// open returns the index to answer from.
+func (cf *corpusFlags) open(ctx context.Context, log *slog.Logger) (*retrieval.Index, error) {
+	if cf.index != "" && len(cf.corpus) > 0 {
+		return nil, usageError{errors.New("use --index or --corpus, not both")}
+	}
+	if cf.index != "" {
+		return retrieval.Open(cf.index)
+	}
+	docs, err := loadCorpus(ctx, cf.corpus, log)
+	if err != nil {
+		return nil, err
+	}
+	return retrieval.NewMemoryIndex(ctx, docs)
+}
+
+// loadCorpus loads documents from dirs (each a collection named after the
+// folder), or the embedded seeds when dirs is empty. Unreadable files are
+// logged and skipped; a corpus with no documents at all is an error.
+func loadCorpus(ctx context.Context, dirs []string, log *slog.Logger) ([]retrieval.Document, error) {
+	if len(dirs) == 0 {
+		docs, errs := retrieval.LoadFS(ctx, seeds.FS, "seeds")
+		if len(errs) > 0 {
+			return nil, fmt.Errorf("embedded seeds: %w", errors.Join(errs...))
+		}
+		return docs, nil
+	}
+	var all []retrieval.Document
+	for _, dir := range dirs {
+		docs, errs := retrieval.LoadDir(ctx, dir, filepath.Base(filepath.Clean(dir)))
+		for _, e := range errs {
+			log.Warn("skipped", "error", e)
+		}
+		all = append(all, docs...)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("no documents found under %s (citebot reads .txt, .md and .html files)", strings.Join(dirs, ", "))
+	}
+	return all, nil
+}
+
+// stderrLogger logs warnings for a person at a terminal.
+func stderrLogger(stderr io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	var cf corpusFlags
+	var asJSON bool
+	var top int
+	var explain bool
+	cmd := &cobra.Command{
+		Use:   "ask [--json] [--index PATH | --corpus DIR…] [--top N] [QUESTION]",
+		Short: "Answer a question (or one per line of standard input)",
+		Long: "Answer QUESTION with verbatim, cited quotes. With no QUESTION, answer each line of\n" +
+			"standard input in order. --json writes one JSON object per answer, one per line.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if top < 1 || top > retrieval.MaxTop {
+				return usageError{fmt.Errorf("--top must be between 1 and %d", retrieval.MaxTop)}
+			}
+			ix, err := cf.open(cmd.Context(), stderrLogger(stderr))
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			if explain {
+				out, err := ix.Explain(cmd.Context(), strings.Join(args, " "), 12)
+				if err != nil {
+					return err
+				}
+				_, err = io.WriteString(stdout, out)
+				return err
+			}
+			b := bot.New(ix)
+			opts := cli.Options{JSON: asJSON, Top: top, Bold: !asJSON && isTerminal(stdout)}
+			if len(args) > 0 {
+				return cli.AskOne(cmd.Context(), b, strings.Join(args, " "), stdout, opts)
+			}
+			return cli.AskLines(cmd.Context(), b, stdin, stdout, opts)
+		},
+	}
+	cf.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "write each answer as one JSON object on its own line")
+	cmd.Flags().IntVar(&top, "top", retrieval.DefaultTop, "most quotes per answer")
+	cmd.Flags().BoolVar(&explain, "explain", false, "show how the question was analysed and the candidates scored")
+	return cmd
+}
+
+func newIndexCmd(stdout, stderr io.Writer) *cobra.Command {
+	var dirs []string
+	var path string
+	cmd := &cobra.Command{
+		Use:   "index --corpus DIR… --index PATH",
+		Short: "Build a persisted index (atomically replacing the one at PATH)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if path == "" {
+				return usageError{errors.New("--index PATH is required")}
+			}
+			if len(dirs) == 0 {
+				return usageError{errors.New("--corpus DIR is required (repeatable)")}
+			}
+			log := stderrLogger(stderr)
+			docs, err := loadCorpus(cmd.Context(), dirs, log)
+			if err != nil {
+				return err
+			}
+			st, err := retrieval.Build(cmd.Context(), path, docs, nil)
+			if err != nil {
+				return fmt.Errorf("build index %s: %w", path, err)
+			}
+			_, err = fmt.Fprintf(stdout, "indexed %d documents, %d passages into %s in %s\n",
+				st.Documents, st.Passages, path, st.Duration.Round(1e6))
+			return err
+		},
+	}
+	cmd.Flags().StringArrayVar(&dirs, "corpus", nil, "index the documents under `DIR` (repeatable)")
+	cmd.Flags().StringVar(&path, "index", "", "write the index to `PATH`")
+	return cmd
+}

@@ -1,0 +1,58 @@
+package retrieval
+
+import "math"
+
+// Citation says where a quote comes from. Quote is exactly the document's
+// text from Start to End (byte offsets); Paragraph is 1-based.
+type Citation struct {
+	Doc string `json:"doc"`
+	Metadata
+	Collection string  `json:"collection,omitempty"`
+	Paragraph  int     `json:"paragraph"`
+	Start      int     `json:"start"`
+	End        int     `json:"end"`
+	Quote      string  `json:"quote"`
+	Score      float64 `json:"score"`
+	// Highlight is the part of the quote that answers the question (the
+	// short answer's own occurrence), as document offsets within
+	// [Start, End); renderers emphasise it. Nil when the whole quote is the
+	// answer.
+	Highlight *Span `json:"highlight,omitempty"`
+}
+
+// Answer is citebot's reply to one question. Either Answered is true and
+// Citations holds at least one quote, best first, or Answered is false (a
+// decline, not an error) and Closest offers the nearest passages. Answer is
+// the short answer (a number, name, date …) when one was found in the best
+// quote, else the best quote itself; it is empty when declined. (Its JSON name is
+// "answer".)
+type Answer struct {
+	Question  string     `json:"question"`
+	Answered  bool       `json:"answered"`
+	Short     string     `json:"answer"`
+	Citations []Citation `json:"citations"`
+	Closest   []Citation `json:"closest"`
+	// AnswerType is the kind of answer the question asked for ("number",
+	// "person", …), empty when none in particular.
+	AnswerType string `json:"answer_type,omitempty"`
+	// Reason says, when declined, why the documents do not answer (for
+	// example which name or year none of them mentions).
+	Reason string `json:"reason,omitempty"`
+}
+
+// AskOptions tune one question.
+type AskOptions struct {
+	// Top is the most citations (and closest passages) to return; 0 means
+	// DefaultTop.
+	Top int
+	// Filter restricts the documents the question may see.
+	Filter Filter
+}
+
+// DefaultTop is how many citations an answer carries unless asked otherwise.
+const DefaultTop = 3
+
+// MaxTop bounds Top so one request cannot ask for unbounded work.
+const MaxTop = 20
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

@@ -1,0 +1,238 @@
+package retrieval
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A candidate is a span of a sentence that could be the short answer.
+type candidate struct {
+	Span        // absolute offsets
+	prior float64 // how typical the span is of its type
+}
+
+var (
+	numberWords = `(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|dozens|hundreds|thousands|millions|billions|half|several)`
+	scaleWords  = `(?:hundred|thousand|million|billion|trillion|dozen)`
+	numModifier = `(?:(?:more|fewer|less|greater|higher|lower) than|over|under|about|around|nearly|almost|approximately|roughly|at least|at most|up to|some|just over|just under|an estimated|as many as|as few as)`
+
+	// numberRe matches amounts: "7,500", "100,000+", "$4.2 billion",
+	// "3.5%", "more than a dozen", "over a dozen", "two million".
+	numberRe = regexp.MustCompile(`(?i)(?:\b` + numModifier + `\s+)?(?:(?:[$£€¥]\s?)?\d[\d,]*(?:\.\d+)?(?:\s*(?:%|percent\b|per cent\b|` + scaleWords + `s?\b))?\+?|\b` + numberWords + `(?:[\s-]+` + numberWords + `)*(?:\s+` + scaleWords + `s?)?\b)`)
+
+	months   = `(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`
+	weekdays = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
+	// dateRe matches dates: "November 28, 2025", "28 November 2025",
+	// "November 2025", "2025-11-28", "Friday", "the 1990s", "19th century",
+	// and bare years.
+	dateRe = regexp.MustCompile(`\b(?:` + months + `\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+` + months + `,?\s+\d{4}|` + months + `\s+\d{1,2}(?:st|nd|rd|th)?|` + months + `(?:\s+(?:of\s+)?\d{4})?|\d{4}-\d{2}-\d{2}|` + weekdays + `|(?:the\s+)?\d{3}0s|\d{1,2}(?:st|nd|rd|th)\s+century|(?:1[0-9]|20|21)\d{2})\b`)
+
+	yearRe = regexp.MustCompile(`^(?:1[0-9]|20|21)\d{2}$`)
+)
+
+// nonNames are capitalised words that start sentences or clauses without
+// naming anything.
+var nonNames = map[string]bool{
+	"The": true, "A": true, "An": true, "In": true, "On": true, "At": true, "It": true, "Its": true,
+	"This": true, "That": true, "These": true, "Those": true, "He": true, "She": true, "They": true,
+	"We": true, "I": true, "His": true, "Her": true, "Their": true, "Our": true, "But": true,
+	"And": true, "Or": true, "If": true, "As": true, "For": true, "With": true, "By": true,
+	"From": true, "To": true, "Of": true, "After": true, "Before": true, "During": true,
+	"While": true, "When": true, "Where": true, "Who": true, "What": true, "Which": true,
+	"However": true, "Although": true, "Since": true, "Because": true, "Most": true, "Some": true,
+	"Many": true, "All": true, "Other": true, "Such": true, "Also": true, "Yet": true, "So": true,
+	"There": true, "Here": true, "Then": true, "Now": true, "Today": true, "According": true,
+	"Under": true, "Over": true, "Despite": true, "Although,": true, "Each": true, "Both": true,
+	"Several": true, "One": true, "Two": true, "Key": true, "Recent": true, "Main": true,
+	"Summary": true, "Introduction": true, "Conclusion": true, "Analysis": true, "Background": true,
+	"Sources": true, "Source": true, "Yes": true, "No": true, "Not": true, "Do": true, "Does": true,
+	"Did": true, "Is": true, "Are": true, "Was": true, "Were": true, "Will": true, "Can": true,
+	"Would": true, "Should": true, "Could": true, "May": false, "Mr": true, "Mrs": true, "Ms": true,
+	"Dr": true, "Prof": true, "Sen": true, "Rep": true, "Gov": true, "Gen": true, "St": false,
+}
+
+var connectors = map[string]bool{"of": true, "the": true, "de": true, "van": true, "von": true, "da": true, "du": true, "la": true, "le": true, "al": true, "bin": true, "and": false, "for": true}
+
+// nameSpans finds runs of capitalised words ("New York Times", "Afrikaner
+// South Africans", "Humeyra Pamuk"), allowing lower-case connectors inside
+// ("University of Chicago"). A run that starts the sentence with a word that
+// rarely names anything is trimmed.
+func nameSpans(text string, within Span) []Span {
+	type w struct {
+		s, e  int
+		cap   bool
+		conn  bool
+		punct bool // followed by punctuation that ends a name
+	}
+	var words []w
+	seg := text[within.Start:within.End]
+	i := 0
+	for i < len(seg) {
+		r, size := utf8.DecodeRuneInString(seg[i:])
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(seg) {
+			r2, s2 := utf8.DecodeRuneInString(seg[j:])
+			if unicode.IsLetter(r2) || unicode.IsDigit(r2) || r2 == '-' || r2 == '\'' || r2 == '’' || r2 == '.' && j+s2 < len(seg) && seg[j+s2] != ' ' {
+				j += s2
+				continue
+			}
+			break
+		}
+		word := seg[i:j]
+		word = strings.TrimRight(word, ".-'’")
+		end := i + len(word)
+		// Possessive "Trump’s" names "Trump".
+		for _, suf := range []string{"’s", "'s"} {
+			if strings.HasSuffix(word, suf) {
+				end -= len(suf)
+				word = word[:len(word)-len(suf)]
+			}
+		}
+		first, _ := utf8.DecodeRuneInString(word)
+		punct := false
+		if end < len(seg) {
+			nr, _ := utf8.DecodeRuneInString(seg[end:])
+			punct = nr != ' '
+		}
+		words = append(words, w{s: i, e: end, cap: unicode.IsUpper(first), conn: connectors[word], punct: punct})
+		if j == i {
+			j = i + size
+		}
+		i = j
+	}
+	var out []Span
+	for k := 0; k < len(words); k++ {
+		if !words[k].cap {
+			continue
+		}
+		start := k
+		end := k
+		for m := k + 1; m < len(words); m++ {
+			if words[m-1].punct {
+				break
+			}
+			if words[m].cap {
+				end = m
+				continue
+			}
+			if words[m].conn && m+1 < len(words) && words[m+1].cap && !words[m].punct {
+				continue
+			}
+			break
+		}
+		// Drop leading words that are not names ("The", "In").
+		for start <= end && nonNames[seg[words[start].s:words[start].e]] {
+			start++
+		}
+		if start <= end {
+			out = append(out, Span{within.Start + words[start].s, within.Start + words[end].e})
+		}
+		k = end
+	}
+	return out
+}
+
+// roleNouns name a person by role when no name is given ("the president").
+var roleNouns = regexp.MustCompile(`(?i)\bthe\s+(?:president|prime minister|spokesperson|spokesman|spokeswoman|secretary|minister|chancellor|governor|mayor|senator|judge|author|ceo|director|chief|king|queen|pope|official|officials|administration)\b`)
+
+// candidates returns the spans of the sentence that fit the answer type.
+func candidates(text string, sent Span, t AnswerType, plural bool) []candidate {
+	seg := text[sent.Start:sent.End]
+	var out []candidate
+	add := func(s, e int, prior float64) {
+		sp, ok := trimSpan(text, Span{sent.Start + s, sent.Start + e})
+		if ok {
+			out = append(out, candidate{Span: sp, prior: prior})
+		}
+	}
+	switch t {
+	case TypeNumber:
+		for _, m := range numberRe.FindAllStringIndex(seg, -1) {
+			s := strings.TrimSpace(seg[m[0]:m[1]])
+			if s == "" || strings.EqualFold(s, "a") || strings.EqualFold(s, "one") {
+				continue
+			}
+			prior := 1.0
+			if yearRe.MatchString(s) {
+				prior = 0.25 // a bare year is rarely an amount
+			}
+			if !strings.ContainsAny(s, "0123456789") {
+				prior *= 0.8
+			}
+			add(m[0], m[1], prior)
+		}
+	case TypeDate:
+		for _, m := range dateRe.FindAllStringIndex(seg, -1) {
+			add(m[0], m[1], 1)
+		}
+	case TypePerson, TypeOrg, TypePlace:
+		for _, sp := range nameSpans(text, sent) {
+			prior := 1.0
+			if t == TypePerson && strings.Contains(text[sp.Start:sp.End], " ") {
+				prior = 1.1
+			}
+			if dateRe.MatchString(text[sp.Start:sp.End]) && len(text[sp.Start:sp.End]) < 12 {
+				prior = 0.2 // "Friday", "November"
+			}
+			out = append(out, candidate{Span: sp, prior: prior})
+		}
+		if t == TypePerson {
+			for _, m := range roleNouns.FindAllStringIndex(seg, -1) {
+				add(m[0]+4, m[1], 0.6) // without "the "
+			}
+		}
+		if t == TypePlace || plural {
+			out = mergeLists(text, out)
+		}
+	case TypeQuote:
+		for _, sp := range quotedSpans(seg) {
+			inner, ok := trimSpan(text, Span{sent.Start + sp.Start, sent.Start + sp.End})
+			if !ok {
+				continue
+			}
+			// "… a nation," – the closing comma belongs to the sentence.
+			for inner.End > inner.Start && strings.ContainsRune(",.;:", rune(text[inner.End-1])) {
+				inner.End--
+			}
+			if inner.End-inner.Start >= 8 {
+				out = append(out, candidate{Span: inner, prior: 1})
+			}
+		}
+	}
+	return out
+}
+
+// mergeLists joins adjacent names separated by ", ", " and ", ", and " or
+// " or " into one candidate ("Europe, Canada, and Australia").
+func mergeLists(text string, in []candidate) []candidate {
+	if len(in) < 2 {
+		return in
+	}
+	var out []candidate
+	cur := in[0]
+	n := 1
+	for _, c := range in[1:] {
+		gap := text[cur.End:c.Start]
+		switch strings.TrimSpace(gap) {
+		case ",", "and", ", and", "or", ", or", "&":
+			cur.End = c.End
+			n++
+			continue
+		}
+		if n > 1 {
+			cur.prior *= 1.2
+		}
+		out = append(out, cur)
+		cur, n = c, 1
+	}
+	if n > 1 {
+		cur.prior *= 1.2
+	}
+	return append(out, cur)
+}

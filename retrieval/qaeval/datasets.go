@@ -1,0 +1,268 @@
+package qaeval
+
+import (
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/citebot/citebot/retrieval"
+)
+
+// SQuAD is a SQuAD v1.1/v2.0 dev file. COVID-QA uses the same shape (its
+// "context" is a whole article).
+type SQuAD struct {
+	Data []struct {
+		Title      string `json:"title"`
+		Paragraphs []struct {
+			DocumentID any    `json:"document_id"`
+			Context    string `json:"context"`
+			QAs        []struct {
+				ID       any    `json:"id"`
+				Question string `json:"question"`
+				Answers  []struct {
+					Text        string `json:"text"`
+					AnswerStart int    `json:"answer_start"`
+				} `json:"answers"`
+				IsImpossible bool `json:"is_impossible"`
+			} `json:"qas"`
+		} `json:"paragraphs"`
+	} `json:"data"`
+}
+
+// LoadSQuAD reads a SQuAD-shaped JSON file, gzipped or not.
+func LoadSQuAD(path string) (*SQuAD, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		defer gz.Close()
+		r = gz
+	}
+	var s SQuAD
+	if err := json.NewDecoder(r).Decode(&s); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &s, nil
+}
+
+// Question is a dataset question with what counts as right.
+type Question struct {
+	ID       string
+	Question string
+	Golds    []string // answer texts
+	Doc      string   // the document it is about
+	// Span is the gold answer's byte span in Doc (COVID-QA), re-anchored
+	// to where the answer text really is.
+	Span retrieval.Span
+}
+
+// SQuADCorpus returns one document per article (its paragraphs separated by
+// blank lines, in order) and the answerable questions. Articles whose index
+// fails keep are left out of the corpus but their questions are still
+// returned, marked with Doc "" — the out-of-corpus questions.
+func SQuADCorpus(s *SQuAD, keep func(article int) bool) ([]retrieval.Document, []Question) {
+	var docs []retrieval.Document
+	var qs []Question
+	for i, a := range s.Data {
+		in := keep == nil || keep(i)
+		id := fmt.Sprintf("squad-%02d", i)
+		var parts []string
+		for _, p := range a.Paragraphs {
+			parts = append(parts, p.Context)
+			for _, qa := range p.QAs {
+				if qa.IsImpossible || len(qa.Answers) == 0 {
+					continue
+				}
+				q := Question{ID: fmt.Sprint(qa.ID), Question: qa.Question}
+				if in {
+					q.Doc = id
+				}
+				for _, an := range qa.Answers {
+					q.Golds = append(q.Golds, an.Text)
+				}
+				qs = append(qs, q)
+			}
+		}
+		if in {
+			docs = append(docs, retrieval.Document{
+				ID:       id,
+				Metadata: retrieval.Metadata{Title: strings.ReplaceAll(a.Title, "_", " "), Publisher: "Wikipedia"},
+				Text:     strings.Join(parts, "\n\n"),
+			})
+		}
+	}
+	return docs, qs
+}
+
+// COVIDCorpus returns one document per article (the context as is) and its
+// questions, with gold spans re-anchored to the nearest occurrence of the
+// answer text (234 of the dataset's offsets are off by a few characters).
+func COVIDCorpus(s *SQuAD) ([]retrieval.Document, []Question) {
+	var docs []retrieval.Document
+	var qs []Question
+	for _, a := range s.Data {
+		for _, p := range a.Paragraphs {
+			id := fmt.Sprintf("covid-%v", p.DocumentID)
+			title, _, _ := strings.Cut(p.Context, "\n")
+			docs = append(docs, retrieval.Document{ID: id, Metadata: retrieval.Metadata{Title: strings.TrimSpace(title)}, Text: p.Context})
+			for _, qa := range p.QAs {
+				if len(qa.Answers) == 0 {
+					continue
+				}
+				an := qa.Answers[0]
+				start := byteOffset(p.Context, an.AnswerStart)
+				at := nearest(p.Context, an.Text, start)
+				if at < 0 {
+					continue
+				}
+				qs = append(qs, Question{ID: fmt.Sprint(qa.ID), Question: qa.Question, Golds: []string{an.Text}, Doc: id,
+					Span: retrieval.Span{Start: at, End: at + len(an.Text)}})
+			}
+		}
+	}
+	return docs, qs
+}
+
+// byteOffset converts a character offset (as Python counts) to bytes.
+func byteOffset(s string, chars int) int {
+	i := 0
+	for n := 0; n < chars && i < len(s); n++ {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return i
+}
+
+// nearest finds the occurrence of sub in s closest to byte offset near.
+func nearest(s, sub string, near int) int {
+	best, bestD := -1, 1<<62
+	for from := 0; ; {
+		i := strings.Index(s[from:], sub)
+		if i < 0 {
+			return best
+		}
+		i += from
+		d := i - near
+		if d < 0 {
+			d = -d
+		}
+		if d < bestD {
+			best, bestD = i, d
+		}
+		from = i + 1
+	}
+}
+
+// DatasetReport totals a dataset run.
+type DatasetReport struct {
+	Questions int
+	Answered  int // not declined
+	At1       int // the first citation is right
+	At5       int // one of the first five is right
+	Quotes    int
+	Verbatim  int
+	P50, P90  time.Duration
+	P99       time.Duration
+	// QuoteBytes is the total length of first quotes, to show that quotes
+	// stay sentence-sized.
+	QuoteBytes int
+}
+
+// Judge says whether a citation answers a question.
+type Judge func(q Question, c retrieval.Citation) bool
+
+// QuoteContainsGold is SQuAD's criterion: the quote contains a gold answer.
+func QuoteContainsGold(q Question, c retrieval.Citation) bool { return ContainsAny(c.Quote, q.Golds) }
+
+// QuoteOverlapsSpan is COVID-QA's criterion: the quote overlaps the gold
+// answer span in the right document.
+func QuoteOverlapsSpan(q Question, c retrieval.Citation) bool {
+	return c.Doc == q.Doc && c.Start < q.Span.End && q.Span.Start < c.End
+}
+
+// RunDataset asks every question (in parallel, one worker per CPU) with top
+// 5 citations and judges the first and the first five.
+func RunDataset(ctx context.Context, ix Index, qs []Question, judge Judge) (DatasetReport, error) {
+	type out struct {
+		ans retrieval.Answer
+		lat time.Duration
+		err error
+	}
+	outs := make([]out, len(qs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				start := time.Now()
+				a, err := ix.Ask(ctx, qs[i].Question, retrieval.AskOptions{Top: 5})
+				outs[i] = out{a, time.Since(start), err}
+			}
+		}()
+	}
+	for i := range qs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var rep DatasetReport
+	var lat []time.Duration
+	for i, o := range outs {
+		if o.err != nil {
+			return rep, fmt.Errorf("question %s: %w", qs[i].ID, o.err)
+		}
+		rep.Questions++
+		lat = append(lat, o.lat)
+		if o.ans.Answered {
+			rep.Answered++
+		}
+		for k, c := range o.ans.Citations {
+			if k == 0 {
+				rep.QuoteBytes += len(c.Quote)
+			}
+			if judge(qs[i], c) {
+				if k == 0 {
+					rep.At1++
+				}
+				rep.At5++
+				break
+			}
+		}
+		n, ok, err := verbatim(ix, o.ans)
+		if err != nil {
+			return rep, err
+		}
+		rep.Quotes += n
+		rep.Verbatim += ok
+	}
+	rep.P50, rep.P90, rep.P99 = Percentile(lat, 50), Percentile(lat, 90), Percentile(lat, 99)
+	return rep, nil
+}
+
+// Pct formats a/b as a percentage.
+func Pct(a, b int) string {
+	if b == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(a)/float64(b))
+}

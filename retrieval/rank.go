@@ -1,0 +1,655 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Ranking constants. Weights are general properties of English prose and
+// were fitted on SQuAD and COVID-QA as a whole, never per question.
+const (
+	// candidatePassages is how many BM25 passages are re-ranked at the
+	// sentence level.
+	candidatePassages = 24
+
+	// A question is answered only when the best quote's passage covers
+	// at least minPassageCoverage of the question (IDF-weighted) and the
+	// quote itself minSentenceCoverage.
+	minPassageCoverage  = 0.5
+	minSentenceCoverage = 0.3
+)
+
+// Sentence features, each in [0, 1].
+const (
+	fCoverage  = iota // IDF-weighted share of the question in the sentence
+	fContext          // extra share found in the neighbouring sentences
+	fProximity        // matched terms close together (× coverage)
+	fBigram           // question word pairs kept together
+	fPhrase           // quoted phrases found
+	fType             // holds something of the expected answer type
+	fPassage          // the passage's BM25 score, relative to the best
+	fPassCov          // IDF-weighted share of the question in the passage
+	fLength           // sentence length in words, up to 60, over 60
+	fFirst            // first sentence of its passage
+	fRarest           // the rarest question term matched, relative to the rarest overall
+	fTitle            // IDF-weighted share of the question in the document's headline
+	fFocus            // coverage per word: coverage × min(1, 20 / words)
+	fRun              // longest run of question terms in question order, over terms
+	fNovel            // share of the sentence's words that are not in the question
+	fSurface          // share of the question's word pairs, stop words included, in the sentence verbatim
+	fCoref            // the sentence starts with a pronoun: the previous sentence's coverage
+	fAnswerNear       // a candidate of the expected type sits close to the question's words
+	numFeatures
+)
+
+// featureWeights combine the features into a sentence's score.
+var featureWeights = [numFeatures]float64{
+	fCoverage:  1.0,
+	fContext:   0.35,
+	fProximity: 0.25,
+	fBigram:    0.2,
+	fPhrase:    0.3,
+	fType:      0.15,
+	fPassage:   0.3,
+}
+
+// Penalties multiply the score of sentences that are unlikely answers.
+var (
+	penQuestion = 0.3 // a sentence that is itself a question
+	penHeading  = 0.7 // a heading or label, not a sentence
+	penShort    = 0.8 // three words or fewer
+)
+
+// penNoType multiplies the score of a sentence that holds nothing of the
+// expected answer type: a "how many" question is rarely answered by a
+// sentence without a number. Names are weaker evidence, since capitalised
+// words are everywhere.
+var penNoType = [...]float64{
+	TypeNone:   1,
+	TypeNumber: 0.6,
+	TypePerson: 0.85,
+	TypeOrg:    0.85,
+	TypeDate:   0.6,
+	TypePlace:  0.85,
+	TypeYesNo:  1,
+	TypeQuote:  0.8,
+}
+
+// scoreScale is the highest score a sentence can reach, to report scores
+// in [0, 1].
+var scoreScale = func() float64 {
+	s := 0.0
+	for _, w := range featureWeights {
+		s += w
+	}
+	return s
+}()
+
+// ranker scores the sentences of retrieved passages for one question.
+type ranker struct {
+	titles  map[string]float64 // document id → headline coverage
+	variant map[string]int     // document term → question term it varies, or -1
+	pairs   map[string]bool    // the question's word pairs, lower case
+	q       *Question
+	weight  []float64 // per question term: Weight × IDF
+	total   float64
+	termIdx map[string]int
+	bigrams [][2]int
+}
+
+func newRanker(q *Question, df map[string]int, n int) *ranker {
+	r := &ranker{q: q, termIdx: make(map[string]int, len(q.Terms)), titles: map[string]float64{}, variant: map[string]int{}}
+	r.pairs = surfacePairs(q.Text, true)
+	for i, t := range q.Terms {
+		w := t.Weight * idf(df[t.Term], n)
+		r.weight = append(r.weight, w)
+		r.total += w
+		r.termIdx[t.Term] = i
+	}
+	// Pairs of question terms written next to each other (stop words
+	// between them allowed).
+	byPos := make([]int, len(q.Terms))
+	for i := range byPos {
+		byPos[i] = i
+	}
+	sort.Slice(byPos, func(a, b int) bool { return q.Terms[byPos[a]].Position < q.Terms[byPos[b]].Position })
+	for k := 1; k < len(byPos); k++ {
+		a, b := q.Terms[byPos[k-1]], q.Terms[byPos[k]]
+		if b.Position-a.Position <= 2 {
+			r.bigrams = append(r.bigrams, [2]int{byPos[k-1], byPos[k]})
+		}
+	}
+	return r
+}
+
+// match returns the question term a document term matches, or -1: the
+// same term, or a morphological variant the stemmer missed ("Victorian" and
+// "Victoria", "informaticists" and "informatics", "Amazonian" and "Amazon"):
+// a shared prefix of at least six letters that is all but at most one letter
+// of the shorter word, the longer at most four letters longer.
+func (r *ranker) match(term string) int {
+	if i, ok := r.termIdx[term]; ok {
+		return i
+	}
+	if len(term) < 6 {
+		return -1
+	}
+	if i, ok := r.variant[term]; ok {
+		return i
+	}
+	found := -1
+	for i, t := range r.q.Terms {
+		if isVariant(term, t.Term) {
+			found = i
+			break
+		}
+	}
+	r.variant[term] = found
+	return found
+}
+
+func isVariant(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) < 6 || len(b)-len(a) > 4 || a[0] != b[0] {
+		return false
+	}
+	cp := 0
+	for cp < len(a) && a[cp] == b[cp] {
+		cp++
+	}
+	return cp >= 6 && cp >= len(a)-1
+}
+
+// titleCoverage is the share of the question (IDF-weighted) that the
+// document's headline holds: questions name the topic a headline states.
+func (r *ranker) titleCoverage(d *storedDoc) float64 {
+	if c, ok := r.titles[d.ID]; ok {
+		return c
+	}
+	m := make([]bool, len(r.q.Terms))
+	for _, t := range analyze(d.Title) {
+		if i, ok := r.termIdx[t.Term]; ok {
+			m[i] = true
+		}
+	}
+	c := r.coverage(m)
+	r.titles[d.ID] = c
+	return c
+}
+
+var pronouns = map[string]bool{"he": true, "she": true, "it": true, "they": true, "his": true, "her": true,
+	"its": true, "their": true, "this": true, "these": true, "those": true, "that": true, "such": true}
+
+// startsWithPronoun reports whether a sentence opens by referring back
+// ("It is dominated by …", "He proposed …").
+func startsWithPronoun(s string) bool {
+	end := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) })
+	if end < 0 {
+		end = len(s)
+	}
+	return pronouns[strings.ToLower(s[:end])]
+}
+
+// answerNearness scores the best candidate answer by how close the
+// question's words sit to it, weighted by rarity, over the question's total
+// weight.
+func (r *ranker) answerNearness(text string, sent Span, cands []candidate) float64 {
+	_, sc := r.bestCandidate(text, sent, cands)
+	if r.total == 0 {
+		return 0
+	}
+	return min(1, sc/r.total)
+}
+
+// surfacePairs returns the adjacent word pairs of s in lower case. For a
+// question (skipWh), pairs with a question word are left out: documents do
+// not repeat them.
+func surfacePairs(s string, skipWh bool) map[string]bool {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	})
+	out := make(map[string]bool, len(words))
+	for i := 1; i < len(words); i++ {
+		if skipWh && (whWords[words[i-1]] || whWords[words[i]]) {
+			continue
+		}
+		out[words[i-1]+" "+words[i]] = true
+	}
+	return out
+}
+
+var whWords = map[string]bool{"who": true, "whom": true, "whose": true, "what": true, "which": true, "when": true, "where": true, "how": true, "why": true}
+
+// surfaceShare is the share of the question's word pairs that the sentence
+// holds verbatim (case aside): questions copy phrases, function words and
+// all ("may also work in").
+func (r *ranker) surfaceShare(text string) float64 {
+	if len(r.pairs) == 0 {
+		return 0
+	}
+	found := 0
+	for p := range surfacePairs(text, false) {
+		if r.pairs[p] {
+			found++
+		}
+	}
+	return float64(found) / float64(len(r.pairs))
+}
+
+// longestRun is the longest sequence of question terms that the sentence
+// holds in the question's order, each within three words of the last, over
+// the number of question terms.
+func (r *ranker) longestRun(hs []hit) float64 {
+	if len(r.q.Terms) < 2 || len(hs) < 2 {
+		return 0
+	}
+	best := 1
+	// run[i] = longest run ending at hit i
+	run := make([]int, len(hs))
+	for i := range hs {
+		run[i] = 1
+		qi := r.q.Terms[hs[i].term].Position
+		for j := 0; j < i; j++ {
+			d := hs[i].pos - hs[j].pos
+			qd := qi - r.q.Terms[hs[j].term].Position
+			if d >= 1 && d <= 3 && qd >= 1 && qd <= 3 && run[j]+1 > run[i] {
+				run[i] = run[j] + 1
+			}
+		}
+		best = max(best, run[i])
+	}
+	return float64(best-1) / float64(len(r.q.Terms)-1)
+}
+
+// novelty is the share of a sentence's terms that are not question terms:
+// the answer is something the question does not already say.
+func novelty(matched, total int) float64 {
+	if total == 0 {
+		return 0
+	}
+	return float64(total-matched) / float64(total)
+}
+
+// rarest is the weight of the heaviest matched term over the heaviest
+// question term.
+func (r *ranker) rarest(m []bool) float64 {
+	top, got := 0.0, 0.0
+	for i, w := range r.weight {
+		top = max(top, w)
+		if m[i] {
+			got = max(got, w)
+		}
+	}
+	if top == 0 {
+		return 0
+	}
+	return got / top
+}
+
+// scored is a sentence with its features and score.
+type scored struct {
+	doc      *storedDoc
+	ord      int // passage
+	sent     int // sentence within the passage
+	span     Span
+	score    float64
+	feat     [numFeatures]float64
+	flags    flags
+	penalty  float64 // multiplies the score: questions, headings, fragments
+	covS     float64 // coverage by the sentence
+	covP     float64 // coverage by the whole passage
+	matched  []bool  // question terms in the sentence
+	inPass   []bool  // question terms in the passage
+	question bool    // the sentence is a question (an FAQ entry)
+	faq      bool    // this is the answer after a matching FAQ question
+	bm25     float64
+}
+
+// sentenceTokens is the analysis of one sentence: question-term hits by
+// position.
+type hit struct {
+	term int
+	pos  int
+}
+
+func (r *ranker) coverage(m []bool) float64 {
+	if r.total == 0 {
+		return 0
+	}
+	var s float64
+	for i, ok := range m {
+		if ok {
+			s += r.weight[i]
+		}
+	}
+	return s / r.total
+}
+
+// scorePassage scores every sentence of one passage.
+func (r *ranker) scorePassage(d *storedDoc, ord int, bm25n float64) []scored {
+	p := d.Passages[ord]
+	ptext := d.Text[p.Start:p.End]
+	toks := analyze(ptext)
+	nt := len(r.q.Terms)
+	hits := make([][]hit, len(p.Sentences))
+	sentTokens := make([]int, len(p.Sentences))
+	inPass := make([]bool, nt)
+	si := 0
+	for _, t := range toks {
+		abs := p.Start + t.Start
+		for si < len(p.Sentences)-1 && abs >= p.Sentences[si].End {
+			si++
+		}
+		sentTokens[si]++
+		if i := r.match(t.Term); i >= 0 {
+			hits[si] = append(hits[si], hit{term: i, pos: t.Position})
+			inPass[i] = true
+		}
+	}
+	covP := r.coverage(inPass)
+	out := make([]scored, 0, len(p.Sentences))
+	for k, sp := range p.Sentences {
+		m := make([]bool, nt)
+		for _, h := range hits[k] {
+			m[h.term] = true
+		}
+		ctx := append([]bool(nil), m...)
+		for _, nb := range []int{k - 1, k + 1} {
+			if nb >= 0 && nb < len(hits) {
+				for _, h := range hits[nb] {
+					ctx[h.term] = true
+				}
+			}
+		}
+		covS := r.coverage(m)
+		covN := r.coverage(ctx)
+		text := d.Text[sp.Start:sp.End]
+		typ := 0.0
+		var fresh []candidate
+		if r.q.Type != TypeNone && r.q.Type != TypeYesNo {
+			fresh = r.freshCandidates(d.Text, sp)
+			if len(fresh) > 0 {
+				typ = 1
+			}
+		}
+		var f [numFeatures]float64
+		f[fCoverage] = covS
+		f[fContext] = covN - covS
+		f[fProximity] = proximity(hits[k]) * covS
+		f[fBigram] = r.bigramShare(hits[k])
+		f[fPhrase] = r.phraseShare(text)
+		f[fType] = typ
+		f[fPassage] = bm25n
+		f[fPassCov] = covP
+		f[fLength] = float64(min(wordCount(text), 60)) / 60
+		if k == 0 {
+			f[fFirst] = 1
+		}
+		f[fRarest] = r.rarest(m)
+		f[fTitle] = r.titleCoverage(d)
+		f[fFocus] = covS * min(1, 20/float64(max(1, wordCount(text))))
+		f[fRun] = r.longestRun(hits[k])
+		f[fNovel] = novelty(len(hits[k]), sentTokens[k])
+		f[fSurface] = r.surfaceShare(text)
+		if k > 0 && startsWithPronoun(text) {
+			prev := make([]bool, nt)
+			for _, h := range hits[k-1] {
+				prev[h.term] = true
+			}
+			f[fCoref] = r.coverage(prev)
+		}
+		if len(fresh) > 0 {
+			f[fAnswerNear] = r.answerNearness(d.Text, sp, fresh)
+		}
+		fl := flags{question: isQuestionSentence(text), heading: isHeading(text), short: wordCount(text) <= 3, untyped: typ == 0}
+		pen := fl.penalty(r.q.Type)
+		out = append(out, scored{doc: d, ord: ord, sent: k, span: sp, feat: f, flags: fl, penalty: pen, score: combine(f, pen), covS: covS, covP: covP,
+			matched: m, inPass: inPass, question: fl.question, bm25: bm25n})
+	}
+	return out
+}
+
+// flags mark sentences that are unlikely answers whatever their words.
+type flags struct {
+	question bool // ends with a question mark
+	heading  bool // short, no closing punctuation
+	short    bool // three words or fewer
+	untyped  bool // nothing of the expected answer type
+}
+
+func (fl flags) penalty(t AnswerType) float64 {
+	pen := 1.0
+	switch {
+	case fl.question:
+		pen *= penQuestion
+	case fl.heading:
+		pen *= penHeading
+	}
+	if fl.short {
+		pen *= penShort
+	}
+	if fl.untyped {
+		pen *= penNoType[t]
+	}
+	return pen
+}
+
+func combine(f [numFeatures]float64, penalty float64) float64 {
+	s := 0.0
+	for i, w := range featureWeights {
+		s += w * f[i]
+	}
+	return s * penalty
+}
+
+// proximity is high when the sentence's question terms sit close together:
+// distinct terms matched over the shortest window holding all of them.
+func proximity(hs []hit) float64 {
+	distinct := map[int]bool{}
+	for _, h := range hs {
+		distinct[h.term] = true
+	}
+	k := len(distinct)
+	if k < 2 {
+		return 0
+	}
+	sorted := append([]hit(nil), hs...)
+	sort.Slice(sorted, func(a, b int) bool { return sorted[a].pos < sorted[b].pos })
+	count := map[int]int{}
+	have := 0
+	best := 1 << 30
+	lo := 0
+	for _, h := range sorted {
+		if count[h.term] == 0 {
+			have++
+		}
+		count[h.term]++
+		for have == k {
+			if w := h.pos - sorted[lo].pos + 1; w < best {
+				best = w
+			}
+			count[sorted[lo].term]--
+			if count[sorted[lo].term] == 0 {
+				have--
+			}
+			lo++
+		}
+	}
+	return float64(k) / float64(best)
+}
+
+func (r *ranker) bigramShare(hs []hit) float64 {
+	if len(r.bigrams) == 0 {
+		return 0
+	}
+	pos := map[int][]int{}
+	for _, h := range hs {
+		pos[h.term] = append(pos[h.term], h.pos)
+	}
+	found := 0
+	for _, bg := range r.bigrams {
+	search:
+		for _, a := range pos[bg[0]] {
+			for _, b := range pos[bg[1]] {
+				if d := b - a; d >= 1 && d <= 3 {
+					found++
+					break search
+				}
+			}
+		}
+	}
+	return float64(found) / float64(len(r.bigrams))
+}
+
+// phraseShare is the share of the question's quoted phrases that the
+// sentence contains (compared as analysed terms, so case, punctuation and
+// inflection do not matter).
+func (r *ranker) phraseShare(text string) float64 {
+	if len(r.q.Phrases) == 0 {
+		return 0
+	}
+	terms := make([]string, 0, 32)
+	for _, t := range analyze(text) {
+		terms = append(terms, t.Term)
+	}
+	joined := " " + strings.Join(terms, " ") + " "
+	found := 0
+	for _, ph := range r.q.Phrases {
+		if strings.Contains(joined, " "+strings.Join(ph.Terms, " ")+" ") {
+			found++
+		}
+	}
+	return float64(found) / float64(len(r.q.Phrases))
+}
+
+// freshCandidates are the answer-type candidates of a sentence that are not
+// simply words of the question.
+func (r *ranker) freshCandidates(text string, sent Span) []candidate {
+	cands := candidates(text, sent, r.q.Type, r.q.Plural)
+	out := cands[:0]
+	for _, c := range cands {
+		if !r.inQuestion(text[c.Start:c.End]) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// inQuestion reports whether every analysed term of s is a question term
+// (or s has no terms): such a span restates the question, it cannot answer
+// it.
+func (r *ranker) inQuestion(s string) bool {
+	toks := analyze(s)
+	for _, t := range toks {
+		if _, ok := r.termIdx[t.Term]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func isQuestionSentence(s string) bool {
+	s = strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '"' || r == '”' || r == '’' || r == ')' })
+	return strings.HasSuffix(s, "?")
+}
+
+// isHeading reports whether s reads as a heading or label rather than a
+// sentence: short and without closing punctuation.
+func isHeading(s string) bool {
+	s = strings.TrimSpace(s)
+	r, _ := utf8.DecodeLastRuneInString(s)
+	if strings.ContainsRune(".!?\"”’)]:;", r) {
+		return false
+	}
+	return wordCount(s) < 10
+}
+
+func wordCount(s string) int { return len(strings.Fields(s)) }
+
+// rankSentences retrieves passages and scores their sentences, best first.
+func (ix *Index) rankSentences(ctx context.Context, q *Question, f Filter) ([]scored, *ranker, error) {
+	hits, err := ix.searchPassages(ctx, q, candidatePassages, f)
+	if err != nil || len(hits) == 0 {
+		return nil, nil, err
+	}
+	df, n, err := ix.termStats(ctx, q.Terms)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := newRanker(q, df, n)
+	maxBM := hits[0].score
+	var all []scored
+	seen := map[string]map[int]bool{} // doc → sentence starts already scored
+	for _, h := range hits {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, fmt.Errorf("ranking: %w", err)
+		}
+		d, err := ix.store.get(h.doc)
+		if err != nil {
+			return nil, nil, fmt.Errorf("load %s: %w", h.doc, err)
+		}
+		if h.ord >= len(d.Passages) {
+			continue // index and store disagree; skip rather than fail
+		}
+		bm := 0.0
+		if maxBM > 0 {
+			bm = h.score / maxBM
+		}
+		if seen[h.doc] == nil {
+			seen[h.doc] = map[int]bool{}
+		}
+		ss := r.scorePassage(d, h.ord, bm)
+		for i, s := range ss {
+			// FAQ: a matching question that ends its passage is answered
+			// by the next passage's first sentence.
+			if s.question && i == len(ss)-1 && h.ord+1 < len(d.Passages) {
+				next := r.scorePassage(d, h.ord+1, bm)
+				if len(next) > 0 {
+					a := next[0]
+					if !a.question {
+						if inherited := s.score / penQuestion * 0.95; inherited > a.score {
+							a.feat, a.penalty, a.score = s.feat, 0.95, inherited
+						}
+						a.covS = max(a.covS, s.covS)
+						a.covP = max(a.covP, s.covP)
+						a.matched = orBools(a.matched, s.matched)
+						a.inPass = orBools(a.inPass, s.inPass)
+						a.faq = true
+						ss = append(ss, a)
+					}
+				}
+			}
+		}
+		for _, s := range ss {
+			if seen[h.doc][s.span.Start] {
+				// Overlapping windows share sentences: keep the best.
+				for i := range all {
+					if all[i].doc.ID == h.doc && all[i].span.Start == s.span.Start && s.score > all[i].score {
+						all[i] = s
+					}
+				}
+				continue
+			}
+			seen[h.doc][s.span.Start] = true
+			all = append(all, s)
+		}
+	}
+	sort.SliceStable(all, func(a, b int) bool { return all[a].score > all[b].score })
+	return all, r, nil
+}
+
+func orBools(a, b []bool) []bool {
+	out := append([]bool(nil), a...)
+	for i := range b {
+		if i < len(out) && b[i] {
+			out[i] = true
+		}
+	}
+	return out
+}

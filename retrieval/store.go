@@ -1,0 +1,372 @@
+package retrieval
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// storedDoc is what the index keeps per document besides Bleve's postings:
+// the text quotes are cut from, metadata, and the segmentation, so answering
+// never re-reads or re-segments source files.
+type storedDoc struct {
+	Document
+	Hash     string
+	Passages []Passage
+}
+
+func (d *storedDoc) source() Source {
+	return Source{ID: d.ID, Metadata: d.Metadata, Collection: d.Collection, Passages: len(d.Passages), Bytes: len(d.Text)}
+}
+
+// docStore holds storedDocs by id. The in-memory store serves indexes built
+// for one process; the bbolt store persists next to the Bleve index.
+type docStore interface {
+	get(id string) (*storedDoc, error)
+	put(docs ...*storedDoc) error
+	delete(ids ...string) error
+	// each calls fn for every document's metadata, in id order.
+	each(fn func(id string, hash string, src Source) error) error
+	close() error
+}
+
+var errNoDoc = errors.New("document not in store")
+
+// memStore is a docStore in a map.
+type memStore struct {
+	mu   sync.RWMutex
+	docs map[string]*storedDoc
+}
+
+func newMemStore() *memStore { return &memStore{docs: map[string]*storedDoc{}} }
+
+func (m *memStore) get(id string) (*storedDoc, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	d, ok := m.docs[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", errNoDoc, id)
+	}
+	return d, nil
+}
+
+func (m *memStore) put(docs ...*storedDoc) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, d := range docs {
+		m.docs[d.ID] = d
+	}
+	return nil
+}
+
+func (m *memStore) delete(ids ...string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, id := range ids {
+		delete(m.docs, id)
+	}
+	return nil
+}
+
+func (m *memStore) each(fn func(string, string, Source) error) error {
+	m.mu.RLock()
+	ids := make([]string, 0, len(m.docs))
+	for id := range m.docs {
+		ids = append(ids, id)
+	}
+	m.mu.RUnlock()
+	sort.Strings(ids)
+	for _, id := range ids {
+		d, err := m.get(id)
+		if err != nil {
+			continue
+		}
+		if err := fn(id, d.Hash, d.source()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *memStore) close() error { return nil }
+
+// boltStore is a docStore in a bbolt file. Documents are in one bucket,
+// their metadata (for listings and incremental re-indexing) in another so
+// listing never decodes texts.
+type boltStore struct {
+	db *bolt.DB
+	// cache keeps recently decoded documents: answering touches the same
+	// few documents again and again. Bounded so memory does not grow
+	// with the corpus.
+	cacheMu sync.Mutex
+	cache   map[string]*storedDoc
+}
+
+const docCacheSize = 1024
+
+func (b *boltStore) cached(id string) *storedDoc {
+	b.cacheMu.Lock()
+	defer b.cacheMu.Unlock()
+	return b.cache[id]
+}
+
+func (b *boltStore) remember(d *storedDoc) {
+	b.cacheMu.Lock()
+	defer b.cacheMu.Unlock()
+	if len(b.cache) >= docCacheSize {
+		for k := range b.cache { // evict an arbitrary entry
+			delete(b.cache, k)
+			break
+		}
+	}
+	b.cache[d.ID] = d
+}
+
+func (b *boltStore) forget(id string) {
+	b.cacheMu.Lock()
+	defer b.cacheMu.Unlock()
+	delete(b.cache, id)
+}
+
+var (
+	bucketDocs = []byte("docs")
+	bucketMeta = []byte("meta")
+)
+
+func openBoltStore(path string, readOnly bool) (*boltStore, error) {
+	db, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: readOnly, Timeout: 0})
+	if err != nil {
+		return nil, fmt.Errorf("open document store %s: %w", path, err)
+	}
+	if !readOnly {
+		err = db.Update(func(tx *bolt.Tx) error {
+			for _, b := range [][]byte{bucketDocs, bucketMeta} {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("init document store %s: %w", path, err)
+		}
+	}
+	return &boltStore{db: db, cache: map[string]*storedDoc{}}, nil
+}
+
+func (b *boltStore) get(id string) (*storedDoc, error) {
+	if d := b.cached(id); d != nil {
+		return d, nil
+	}
+	var d *storedDoc
+	err := b.db.View(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(bucketDocs)
+		if bk == nil {
+			return fmt.Errorf("%w: %q", errNoDoc, id)
+		}
+		v := bk.Get([]byte(id))
+		if v == nil {
+			return fmt.Errorf("%w: %q", errNoDoc, id)
+		}
+		var err error
+		d, err = decodeDoc(v)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.remember(d)
+	return d, nil
+}
+
+func (b *boltStore) put(docs ...*storedDoc) error {
+	return b.db.Update(func(tx *bolt.Tx) error {
+		bd, bm := tx.Bucket(bucketDocs), tx.Bucket(bucketMeta)
+		for _, d := range docs {
+			if err := bd.Put([]byte(d.ID), encodeDoc(d)); err != nil {
+				return fmt.Errorf("store %q: %w", d.ID, err)
+			}
+			if err := bm.Put([]byte(d.ID), encodeMeta(d)); err != nil {
+				return fmt.Errorf("store %q: %w", d.ID, err)
+			}
+			b.forget(d.ID)
+		}
+		return nil
+	})
+}
+
+func (b *boltStore) delete(ids ...string) error {
+	return b.db.Update(func(tx *bolt.Tx) error {
+		for _, id := range ids {
+			if err := tx.Bucket(bucketDocs).Delete([]byte(id)); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketMeta).Delete([]byte(id)); err != nil {
+				return err
+			}
+			b.forget(id)
+		}
+		return nil
+	})
+}
+
+func (b *boltStore) each(fn func(string, string, Source) error) error {
+	return b.db.View(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(bucketMeta)
+		if bk == nil {
+			return nil
+		}
+		return bk.ForEach(func(k, v []byte) error {
+			hash, src, err := decodeMeta(v)
+			if err != nil {
+				return fmt.Errorf("metadata of %q: %w", k, err)
+			}
+			return fn(string(k), hash, src)
+		})
+	})
+}
+
+func (b *boltStore) close() error { return b.db.Close() }
+
+// The encodings are length-prefixed strings and varints: compact, and an
+// order of magnitude faster to decode than gob or JSON for long texts.
+
+type encoder struct{ buf []byte }
+
+func (e *encoder) str(s string) {
+	e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
+	e.buf = append(e.buf, s...)
+}
+func (e *encoder) num(n int) { e.buf = binary.AppendUvarint(e.buf, uint64(n)) }
+
+type decoder struct {
+	buf []byte
+	err error
+}
+
+func (d *decoder) num() int {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.buf)
+	if n <= 0 || v > 1<<40 {
+		d.err = errors.New("corrupt record")
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return int(v)
+}
+
+func (d *decoder) str() string {
+	n := d.num()
+	if d.err != nil {
+		return ""
+	}
+	if n > len(d.buf) {
+		d.err = errors.New("corrupt record")
+		return ""
+	}
+	s := string(d.buf[:n])
+	d.buf = d.buf[n:]
+	return s
+}
+
+const recordVersion = 1
+
+func encodeMetaFields(e *encoder, d *storedDoc) {
+	e.num(recordVersion)
+	for _, s := range []string{d.ID, d.Title, d.Publisher, d.Author, d.Date, d.URL, d.Collection, d.Source, d.Hash} {
+		e.str(s)
+	}
+}
+
+func decodeMetaFields(dec *decoder) *storedDoc {
+	if v := dec.num(); v != recordVersion && dec.err == nil {
+		dec.err = fmt.Errorf("record version %d; want %d (rebuild the index)", v, recordVersion)
+	}
+	d := &storedDoc{}
+	for _, p := range []*string{&d.ID, &d.Title, &d.Publisher, &d.Author, &d.Date, &d.URL, &d.Collection, &d.Document.Source, &d.Hash} {
+		*p = dec.str()
+	}
+	return d
+}
+
+func encodeMeta(d *storedDoc) []byte {
+	e := &encoder{}
+	encodeMetaFields(e, d)
+	e.num(len(d.Passages))
+	e.num(len(d.Text))
+	return e.buf
+}
+
+func decodeMeta(b []byte) (string, Source, error) {
+	dec := &decoder{buf: b}
+	d := decodeMetaFields(dec)
+	src := d.source()
+	src.Passages = dec.num()
+	src.Bytes = dec.num()
+	return d.Hash, src, dec.err
+}
+
+func encodeDoc(d *storedDoc) []byte {
+	e := &encoder{buf: make([]byte, 0, len(d.Text)+64+len(d.Passages)*32)}
+	encodeMetaFields(e, d)
+	e.str(d.Text)
+	e.num(len(d.Passages))
+	for _, p := range d.Passages {
+		e.num(p.Paragraph)
+		e.num(p.Start)
+		e.num(p.End - p.Start)
+		e.num(len(p.Sentences))
+		prev := p.Start
+		for _, s := range p.Sentences {
+			e.num(s.Start - prev)
+			e.num(s.End - s.Start)
+			prev = s.End
+		}
+	}
+	return e.buf
+}
+
+func decodeDoc(b []byte) (*storedDoc, error) {
+	dec := &decoder{buf: b}
+	d := decodeMetaFields(dec)
+	d.Text = dec.str()
+	n := dec.num()
+	if n > len(d.Text)+1 {
+		return nil, errors.New("corrupt document record")
+	}
+	d.Passages = make([]Passage, 0, n)
+	for i := 0; i < n && dec.err == nil; i++ {
+		var p Passage
+		p.Paragraph = dec.num()
+		p.Start = dec.num()
+		p.End = p.Start + dec.num()
+		ns := dec.num()
+		if ns > p.End-p.Start+1 {
+			return nil, errors.New("corrupt document record")
+		}
+		p.Sentences = make([]Span, ns)
+		prev := p.Start
+		for j := range p.Sentences {
+			s := prev + dec.num()
+			p.Sentences[j] = Span{Start: s, End: s + dec.num()}
+			prev = p.Sentences[j].End
+		}
+		d.Passages = append(d.Passages, p)
+	}
+	if dec.err != nil {
+		return nil, fmt.Errorf("decode document: %w", dec.err)
+	}
+	for _, p := range d.Passages {
+		if p.End > len(d.Text) || p.Start > p.End {
+			return nil, errors.New("corrupt document record: passage outside text")
+		}
+	}
+	return d, nil
+}
