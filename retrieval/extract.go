@@ -9,7 +9,7 @@ import (
 
 // A candidate is a span of a sentence that could be the short answer.
 type candidate struct {
-	Span        // absolute offsets
+	Span          // absolute offsets
 	prior float64 // how typical the span is of its type
 }
 

@@ -75,7 +75,7 @@ func (t Term) Specific() bool { return t.Kind != KindWord }
 // phrases, numbers and the expected answer type.
 type Question struct {
 	Text    string
-	Terms   []Term     // distinct by Term, in question order
+	Terms   []Term   // distinct by Term, in question order
 	Phrases []Phrase // quoted phrases
 	Type    AnswerType
 	Intent  Intent

@@ -25,24 +25,24 @@ const (
 
 // Sentence features, each in [0, 1].
 const (
-	fCoverage  = iota // IDF-weighted share of the question in the sentence
-	fContext          // extra share found in the neighbouring sentences
-	fProximity        // matched terms close together (× coverage)
-	fBigram           // question word pairs kept together
-	fPhrase           // quoted phrases found
-	fType             // holds something of the expected answer type
-	fPassage          // the passage's BM25 score, relative to the best
-	fPassCov          // IDF-weighted share of the question in the passage
-	fLength           // sentence length in words, up to 60, over 60
-	fFirst            // first sentence of its passage
-	fRarest           // the rarest question term matched, relative to the rarest overall
-	fTitle            // IDF-weighted share of the question in the document's headline
-	fFocus            // coverage per word: coverage × min(1, 20 / words)
-	fRun              // longest run of question terms in question order, over terms
-	fNovel            // share of the sentence's words that are not in the question
-	fSurface          // share of the question's word pairs, stop words included, in the sentence verbatim
-	fCoref            // the sentence starts with a pronoun: the previous sentence's coverage
-	fAnswerNear       // a candidate of the expected type sits close to the question's words
+	fCoverage   = iota // IDF-weighted share of the question in the sentence
+	fContext           // extra share found in the neighbouring sentences
+	fProximity         // matched terms close together (× coverage)
+	fBigram            // question word pairs kept together
+	fPhrase            // quoted phrases found
+	fType              // holds something of the expected answer type
+	fPassage           // the passage's BM25 score, relative to the best
+	fPassCov           // IDF-weighted share of the question in the passage
+	fLength            // sentence length in words, up to 60, over 60
+	fFirst             // first sentence of its passage
+	fRarest            // the rarest question term matched, relative to the rarest overall
+	fTitle             // IDF-weighted share of the question in the document's headline
+	fFocus             // coverage per word: coverage × min(1, 20 / words)
+	fRun               // longest run of question terms in question order, over terms
+	fNovel             // share of the sentence's words that are not in the question
+	fSurface           // share of the question's word pairs, stop words included, in the sentence verbatim
+	fCoref             // the sentence starts with a pronoun: the previous sentence's coverage
+	fAnswerNear        // a candidate of the expected type sits close to the question's words
 	numFeatures
 )
 
