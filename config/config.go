@@ -1,0 +1,134 @@
+// Package config loads citebot's one typed Config with viper, from (lowest
+// to highest precedence) built-in defaults, a YAML file, CITEBOT_*
+// environment variables and command-line flags, and validates it,
+// reporting every problem at once in plain words.
+//
+// A key such as slack.signing_secret is read from the file as
+//
+//	slack:
+//	  signing_secret: …
+//
+// from the environment as CITEBOT_SLACK_SIGNING_SECRET, and from a flag
+// only when a command binds one to it. The struct tags below are the key
+// names; Keys lists them all, and citebot.example.yaml documents each.
+//
+// Config knows what each chat platform needs only as a typed sub-struct;
+// the adapters interpret it.
+package config
+
+import (
+	"time"
+)
+
+// Config is citebot's effective configuration. Fields tagged
+// secret:"true" are redacted by Redacted and must never be logged.
+type Config struct {
+	// Corpus lists folders of documents to answer from, indexed in memory
+	// at start-up. Empty (with Index.Path empty too) means the embedded
+	// seed articles.
+	Corpus  []string      `mapstructure:"corpus"`
+	Index   IndexConfig   `mapstructure:"index"`
+	Data    DataConfig    `mapstructure:"data"`
+	HTTP    HTTPConfig    `mapstructure:"http"`
+	API     APIConfig     `mapstructure:"api"`
+	Log     LogConfig     `mapstructure:"log"`
+	Slack   SlackConfig   `mapstructure:"slack"`
+	Discord DiscordConfig `mapstructure:"discord"`
+
+	// File is the configuration file that was read, empty when none was.
+	File string `mapstructure:"-"`
+
+	// unknown lists keys found in the file that citebot does not know
+	// (usually typos); Validate reports them.
+	unknown []string
+}
+
+// IndexConfig locates a persisted index built with `citebot index`.
+type IndexConfig struct {
+	// Path is the index folder; empty means no persisted index.
+	Path string `mapstructure:"path"`
+}
+
+// DataConfig locates the state citebot writes as a service.
+type DataConfig struct {
+	// Dir is where citebot keeps what it writes (feedback records and
+	// similar); empty keeps nothing on disk.
+	Dir string `mapstructure:"dir"`
+}
+
+// HTTPConfig configures serve's one HTTP server.
+type HTTPConfig struct {
+	// Addr is the listen address, host:port. The default is loopback
+	// only; listening more widely should come with an api.token.
+	Addr string `mapstructure:"addr"`
+	// ShutdownTimeout bounds how long serve waits for in-flight requests
+	// and adapters when asked to stop.
+	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+}
+
+// APIConfig configures the HTTP JSON API and the web page.
+type APIConfig struct {
+	// Token, when set, is the bearer token every /api and /metrics
+	// request must carry.
+	Token string `mapstructure:"token" secret:"true"`
+	// MaxQuestionBytes rejects longer questions as invalid input.
+	MaxQuestionBytes int `mapstructure:"max_question_bytes"`
+}
+
+// LogConfig configures log/slog output on standard error.
+type LogConfig struct {
+	// Level is debug, info, warn or error. Question text is logged only
+	// at debug.
+	Level string `mapstructure:"level"`
+	// Format is json, text, or auto (text on a terminal, else JSON).
+	Format string `mapstructure:"format"`
+}
+
+// SlackConfig configures the Slack adapter.
+type SlackConfig struct {
+	Enabled bool `mapstructure:"enabled"`
+	// Mode is socket (Socket Mode, outbound websocket: needs BotToken
+	// and AppToken) or http (Events API on serve's HTTP server: needs
+	// BotToken and SigningSecret).
+	Mode          string `mapstructure:"mode"`
+	BotToken      string `mapstructure:"bot_token" secret:"true"`
+	AppToken      string `mapstructure:"app_token" secret:"true"`
+	SigningSecret string `mapstructure:"signing_secret" secret:"true"`
+	// APIURL points the Slack SDK at another base URL (tests, proxies);
+	// empty means Slack's own.
+	APIURL string `mapstructure:"api_url"`
+}
+
+// DiscordConfig configures the Discord adapter.
+type DiscordConfig struct {
+	Enabled bool `mapstructure:"enabled"`
+	// Mode is gateway (outbound websocket) or http (interactions
+	// endpoint on serve's HTTP server: needs PublicKey).
+	Mode     string `mapstructure:"mode"`
+	BotToken string `mapstructure:"bot_token" secret:"true"`
+	AppID    string `mapstructure:"app_id"`
+	// PublicKey is the application's Ed25519 public key (hex), used to
+	// verify interaction signatures. Public by design, so not redacted.
+	PublicKey string `mapstructure:"public_key"`
+	// GuildID, when set, registers commands in that guild only (instant,
+	// for testing) instead of globally.
+	GuildID string `mapstructure:"guild_id"`
+	// APIURL points the Discord SDK at another base URL (tests,
+	// proxies); empty means Discord's own.
+	APIURL string `mapstructure:"api_url"`
+}
+
+// Default returns the built-in defaults, the lowest layer of Load.
+func Default() Config {
+	return Config{
+		Corpus: []string{},
+		HTTP: HTTPConfig{
+			Addr:            "127.0.0.1:8080",
+			ShutdownTimeout: 15 * time.Second,
+		},
+		API:     APIConfig{MaxQuestionBytes: 1000},
+		Log:     LogConfig{Level: "info", Format: "auto"},
+		Slack:   SlackConfig{Mode: "socket"},
+		Discord: DiscordConfig{Mode: "gateway"},
+	}
+}

@@ -1,0 +1,228 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+	"go.yaml.in/yaml/v3"
+)
+
+// EnvPrefix starts every environment variable citebot reads: key
+// http.addr is CITEBOT_HTTP_ADDR.
+const EnvPrefix = "CITEBOT"
+
+// FileName is the configuration file searched for when none is named.
+const FileName = "citebot.yaml"
+
+// Options say where Load looks beyond defaults and the environment.
+type Options struct {
+	// File is the --config file. It must exist when set. When empty,
+	// Load reads ./citebot.yaml, else $XDG_CONFIG_HOME/citebot/citebot.yaml
+	// (~/.config when XDG_CONFIG_HOME is unset), else no file.
+	File string
+	// Flags maps a key to the flag that sets it. A flag counts only when
+	// given on the command line, so its default never hides the file or
+	// the environment.
+	Flags map[string]*pflag.Flag
+}
+
+// Load builds the effective Config from defaults < file < CITEBOT_*
+// environment variables < flags. It fails when the named file cannot be
+// read or parsed, or a value has the wrong type; everything else (values
+// out of range, missing secrets, unknown keys) is left to Validate so all
+// problems are reported together.
+func Load(opts Options) (*Config, error) {
+	v := viper.New()
+	v.SetConfigType("yaml")
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	// AutomaticEnv only consults keys viper knows of, so every key gets
+	// its default, which also makes an empty default explicit.
+	for _, f := range fields(reflect.ValueOf(Default())) {
+		v.SetDefault(f.key, f.value.Interface())
+	}
+	for key, fl := range opts.Flags {
+		if err := v.BindPFlag(key, fl); err != nil {
+			return nil, fmt.Errorf("bind flag for %s: %w", key, err)
+		}
+	}
+
+	file, err := findFile(opts.File)
+	if err != nil {
+		return nil, err
+	}
+	if file != "" {
+		v.SetConfigFile(file)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("read configuration file %s: %w", file, err)
+		}
+	}
+
+	cfg := Config{File: file}
+	if err := v.Unmarshal(&cfg); err != nil {
+		return nil, fmt.Errorf("read configuration (%s): %w", describeSources(file), err)
+	}
+	known := Keys()
+	for _, k := range v.AllKeys() {
+		if !slices.Contains(known, k) {
+			cfg.unknown = append(cfg.unknown, k)
+		}
+	}
+	slices.Sort(cfg.unknown)
+	return &cfg, nil
+}
+
+func describeSources(file string) string {
+	if file == "" {
+		return "defaults, CITEBOT_* environment and flags"
+	}
+	return file + ", CITEBOT_* environment and flags"
+}
+
+// findFile applies the search order of Options.File.
+func findFile(named string) (string, error) {
+	if named != "" {
+		st, err := os.Stat(named)
+		if err != nil {
+			return "", fmt.Errorf("configuration file: %w", err)
+		}
+		if st.IsDir() {
+			return "", fmt.Errorf("configuration file %s is a folder; expected a YAML file", named)
+		}
+		return named, nil
+	}
+	candidates := []string{FileName}
+	if dir, err := os.UserConfigDir(); err == nil {
+		candidates = append(candidates, filepath.Join(dir, "citebot", FileName))
+	}
+	for _, c := range candidates {
+		st, err := os.Stat(c)
+		switch {
+		case err == nil && !st.IsDir():
+			return c, nil
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			return "", fmt.Errorf("configuration file: %w", err)
+		}
+	}
+	return "", nil
+}
+
+// field is one leaf key of a Config.
+type field struct {
+	key    string
+	secret bool
+	value  reflect.Value
+}
+
+// fields lists the leaf keys of v (a Config or one of its sections), in
+// declaration order, walking sub-structs.
+func fields(v reflect.Value) []field {
+	var out []field
+	var walk func(v reflect.Value, prefix string)
+	walk = func(v reflect.Value, prefix string) {
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			name, ok := sf.Tag.Lookup("mapstructure")
+			if !ok || name == "-" || !sf.IsExported() {
+				continue
+			}
+			key := prefix + name
+			if sf.Type.Kind() == reflect.Struct && sf.Type.PkgPath() == t.PkgPath() {
+				walk(v.Field(i), key+".")
+				continue
+			}
+			out = append(out, field{key: key, secret: sf.Tag.Get("secret") == "true", value: v.Field(i)})
+		}
+	}
+	walk(v, "")
+	return out
+}
+
+// Keys lists every configuration key ("http.addr"), in the order of the
+// Config struct.
+func Keys() []string {
+	var keys []string
+	for _, f := range fields(reflect.ValueOf(Config{})) {
+		keys = append(keys, f.key)
+	}
+	return keys
+}
+
+// SecretKeys lists the keys whose values are redacted and never logged.
+func SecretKeys() []string {
+	var keys []string
+	for _, f := range fields(reflect.ValueOf(Config{})) {
+		if f.secret {
+			keys = append(keys, f.key)
+		}
+	}
+	return keys
+}
+
+// Redacted is what replaces a secret that is set.
+const Redacted = "[redacted]"
+
+// Redacted returns a copy of c with every secret that is set replaced by
+// the word Redacted (an unset secret stays empty, so one can still see
+// which are missing).
+func (c Config) Redacted() Config {
+	v := reflect.ValueOf(&c).Elem()
+	for _, f := range fields(v) {
+		if f.secret && f.value.String() != "" {
+			f.value.SetString(Redacted)
+		}
+	}
+	c.Corpus = slices.Clone(c.Corpus)
+	return c
+}
+
+// YAML renders c as a configuration file (keys as in citebot.yaml, in
+// struct order), secrets redacted.
+func (c Config) YAML() ([]byte, error) {
+	root := &yaml.Node{Kind: yaml.MappingNode}
+	for _, f := range fields(reflect.ValueOf(c.Redacted())) {
+		path := strings.Split(f.key, ".")
+		parent := root
+		for _, section := range path[:len(path)-1] {
+			parent = child(parent, section)
+		}
+		val := &yaml.Node{}
+		if err := val.Encode(f.value.Interface()); err != nil {
+			return nil, fmt.Errorf("encode %s: %w", f.key, err)
+		}
+		parent.Content = append(parent.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: path[len(path)-1]}, val)
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return nil, fmt.Errorf("encode configuration: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encode configuration: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// child returns the mapping under key in m, adding it when missing.
+func child(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, n)
+	return n
+}

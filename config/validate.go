@@ -1,0 +1,207 @@
+package config
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Problem is one thing wrong with a configuration: which key, and what is
+// wrong with it in plain words (what was found, what is expected).
+type Problem struct {
+	Key     string
+	Message string
+}
+
+func (p Problem) String() string { return p.Key + ": " + p.Message }
+
+// ValidationError lists every problem Validate found.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	if len(e.Problems) == 1 {
+		b.WriteString("invalid configuration (1 problem):")
+	} else {
+		fmt.Fprintf(&b, "invalid configuration (%d problems):", len(e.Problems))
+	}
+	for _, p := range e.Problems {
+		b.WriteString("\n  - ")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// MinTokenLength is the shortest api.token accepted: a bearer token is
+// only as good as it is hard to guess.
+const MinTokenLength = 16
+
+// MaxQuestionBytesLimit bounds api.max_question_bytes; the HTTP API reads
+// at most 64 KiB of request body.
+const MaxQuestionBytesLimit = 32 << 10
+
+// Validate checks c and returns a *ValidationError listing every problem,
+// or nil. It looks at the file system only to check that corpus folders
+// and index.path exist. Adapter sections are checked only when enabled.
+func (c *Config) Validate() error {
+	var v validator
+	for _, k := range c.unknown {
+		where := "the configuration file"
+		if c.File != "" {
+			where = c.File
+		}
+		v.add(k, "is not a citebot setting (found in %s); check the spelling against citebot.example.yaml", where)
+	}
+
+	if len(c.Corpus) > 0 && c.Index.Path != "" {
+		v.add("corpus", "is set together with index.path; set one: corpus folders are indexed in memory at start-up, index.path opens an index built with `citebot index`")
+	}
+	for i, dir := range c.Corpus {
+		v.dir(fmt.Sprintf("corpus[%d]", i), dir, "a folder of documents (.txt, .md, .html)")
+	}
+	if c.Index.Path != "" {
+		v.dir("index.path", c.Index.Path, "an index folder built with `citebot index --corpus DIR --index PATH`")
+	}
+	if c.Data.Dir != "" {
+		if st, err := os.Stat(c.Data.Dir); err == nil && !st.IsDir() {
+			v.add("data.dir", "%q is a file; expected a folder (it is created when missing)", c.Data.Dir)
+		}
+	}
+
+	v.hostPort("http.addr", c.HTTP.Addr)
+	if c.HTTP.ShutdownTimeout <= 0 {
+		v.add("http.shutdown_timeout", "is %s; expected a positive duration such as 15s", c.HTTP.ShutdownTimeout)
+	}
+
+	if t := c.API.Token; t != "" {
+		switch {
+		case strings.IndexFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+			v.add("api.token", "contains spaces or control characters; expected one word of printable characters")
+		case len(t) < MinTokenLength:
+			v.add("api.token", "is %d characters long; expected at least %d random characters (for example `openssl rand -hex 32`)", len(t), MinTokenLength)
+		}
+	}
+	if n := c.API.MaxQuestionBytes; n < 1 || n > MaxQuestionBytesLimit {
+		v.add("api.max_question_bytes", "is %d; expected a number of bytes between 1 and %d", n, MaxQuestionBytesLimit)
+	}
+
+	v.oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
+	v.oneOf("log.format", c.Log.Format, "auto", "json", "text")
+
+	if c.Slack.Enabled {
+		v.oneOf("slack.mode", c.Slack.Mode, "socket", "http")
+		v.token("slack.bot_token", c.Slack.BotToken, "xoxb-", "the bot token (xoxb-…) from the app's OAuth & Permissions page")
+		switch c.Slack.Mode {
+		case "socket":
+			v.token("slack.app_token", c.Slack.AppToken, "xapp-", "an app-level token (xapp-…) with connections:write, which slack.mode socket needs")
+		case "http":
+			v.token("slack.signing_secret", c.Slack.SigningSecret, "", "the signing secret from the app's Basic Information page, which slack.mode http needs to verify requests")
+		}
+	}
+	v.url("slack.api_url", c.Slack.APIURL)
+
+	if c.Discord.Enabled {
+		v.oneOf("discord.mode", c.Discord.Mode, "gateway", "http")
+		v.token("discord.bot_token", c.Discord.BotToken, "", "the bot token from the Developer Portal's Bot page")
+		v.snowflake("discord.app_id", c.Discord.AppID, true)
+		if c.Discord.Mode == "http" {
+			if k := c.Discord.PublicKey; k == "" {
+				v.add("discord.public_key", "is empty; discord.mode http needs the application's public key (64 hex characters, General Information page) to verify interactions")
+			} else if b, err := hex.DecodeString(k); err != nil || len(b) != 32 {
+				v.add("discord.public_key", "is not 64 hexadecimal characters; expected the application's Ed25519 public key from the General Information page")
+			}
+		}
+	}
+	v.snowflake("discord.guild_id", c.Discord.GuildID, false)
+	v.url("discord.api_url", c.Discord.APIURL)
+
+	if len(v.problems) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: v.problems}
+}
+
+// validator collects problems.
+type validator struct{ problems []Problem }
+
+func (v *validator) add(key, format string, args ...any) {
+	v.problems = append(v.problems, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) oneOf(key, got string, allowed ...string) {
+	for _, a := range allowed {
+		if got == a {
+			return
+		}
+	}
+	v.add(key, "is %q; expected one of %s", got, strings.Join(allowed, ", "))
+}
+
+func (v *validator) dir(key, path, what string) {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		v.add(key, "%q does not exist; expected %s", path, what)
+	case err != nil:
+		v.add(key, "%q cannot be read (%v); expected %s", path, err, what)
+	case !st.IsDir():
+		v.add(key, "%q is a file; expected %s", path, what)
+	}
+}
+
+func (v *validator) hostPort(key, addr string) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		v.add(key, "is %q; expected host:port, for example 127.0.0.1:8080 (loopback only) or :8080 (every interface)", addr)
+		return
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		v.add(key, "has port %q; expected a number from 0 to 65535", port)
+	}
+	if strings.ContainsAny(host, " /") {
+		v.add(key, "has host %q; expected a host name or IP address", host)
+	}
+}
+
+// token checks a required secret: set, one word, with the given prefix.
+func (v *validator) token(key, got, prefix, what string) {
+	switch {
+	case got == "":
+		v.add(key, "is empty; expected %s", what)
+	case strings.IndexFunc(got, unicode.IsSpace) >= 0:
+		v.add(key, "contains spaces; expected %s", what)
+	case prefix != "" && !strings.HasPrefix(got, prefix):
+		v.add(key, "does not start with %q; expected %s", prefix, what)
+	}
+}
+
+func (v *validator) snowflake(key, got string, required bool) {
+	if got == "" {
+		if required {
+			v.add(key, "is empty; expected the application ID (a number) from the Developer Portal")
+		}
+		return
+	}
+	if _, err := strconv.ParseUint(got, 10, 64); err != nil {
+		v.add(key, "is %q; expected a Discord ID, a number such as 123456789012345678", got)
+	}
+}
+
+func (v *validator) url(key, got string) {
+	if got == "" {
+		return
+	}
+	u, err := url.Parse(got)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.add(key, "is %q; expected an absolute http:// or https:// URL (or empty for the platform's own)", got)
+	}
+}
