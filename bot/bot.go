@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/citebot/citebot/retrieval"
@@ -78,6 +79,40 @@ type Reply struct {
 type Bot struct {
 	index          Index
 	maxQuestionLen int
+	observer       Observer
+}
+
+// Outcome is how one question ended, as counted by metrics.
+type Outcome string
+
+// Outcomes.
+const (
+	OutcomeAnswered Outcome = "answered" // answered with at least one citation
+	OutcomeDeclined Outcome = "declined" // "not in the documents"
+	OutcomeError    Outcome = "error"    // invalid input or a failure (see Code)
+)
+
+// QuestionEvent describes one question the bot handled.
+type QuestionEvent struct {
+	// Adapter names the surface that asked (Request.Adapter); "unknown"
+	// when the request did not say.
+	Adapter string
+	Outcome Outcome
+	// Code classifies the failure when Outcome is OutcomeError.
+	Code Code
+	// Latency is the time Ask took, validation included.
+	Latency time.Duration
+}
+
+// Observer is told what the bot does, for metrics. It keeps the bot free
+// of any metrics library: the Prometheus implementation lives with the
+// HTTP adapter. Methods are called synchronously by the goroutine that
+// asked, so they must be quick and safe for concurrent use. Later events
+// (feedback on an answer) will arrive through further optional
+// interfaces an Observer may implement, so existing observers keep
+// compiling.
+type Observer interface {
+	ObserveQuestion(QuestionEvent)
 }
 
 // Option configures a Bot.
@@ -86,6 +121,9 @@ type Option func(*Bot)
 // WithMaxQuestionBytes rejects longer questions as invalid (0: no limit
 // beyond the retrieval core's own truncation).
 func WithMaxQuestionBytes(n int) Option { return func(b *Bot) { b.maxQuestionLen = n } }
+
+// WithObserver reports every question Ask handles to o.
+func WithObserver(o Observer) Option { return func(b *Bot) { b.observer = o } }
 
 // New returns a Bot over index.
 func New(index Index, opts ...Option) *Bot {
@@ -103,11 +141,35 @@ type Request struct {
 	// Collections limits the documents the question may see; empty means
 	// all.
 	Collections []string
+	// Adapter names the surface asking ("http", "slack"), for metrics and
+	// logs.
+	Adapter string
 }
 
 // Ask answers one question. Declining is a Reply with Answered false, not
-// an error; errors are *Error with a code.
+// an error; errors are *Error with a code. When an Observer is set, it is
+// told the outcome and latency of every call.
 func (b *Bot) Ask(ctx context.Context, req Request) (Reply, error) {
+	if b.observer == nil {
+		return b.ask(ctx, req)
+	}
+	start := time.Now()
+	reply, err := b.ask(ctx, req)
+	ev := QuestionEvent{Adapter: req.Adapter, Outcome: OutcomeDeclined, Latency: time.Since(start)}
+	switch {
+	case err != nil:
+		ev.Outcome, ev.Code = OutcomeError, ErrorCode(err)
+	case reply.Answered:
+		ev.Outcome = OutcomeAnswered
+	}
+	if ev.Adapter == "" {
+		ev.Adapter = "unknown"
+	}
+	b.observer.ObserveQuestion(ev)
+	return reply, err
+}
+
+func (b *Bot) ask(ctx context.Context, req Request) (Reply, error) {
 	q := strings.TrimSpace(req.Question)
 	switch {
 	case q == "":
