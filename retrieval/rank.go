@@ -14,7 +14,7 @@ import (
 const (
 	// candidatePassages is how many BM25 passages are re-ranked at the
 	// sentence level.
-	candidatePassages = 24
+	candidatePassages = 12
 
 	// A question is answered only when the best quote's passage covers
 	// at least minPassageCoverage of the question (IDF-weighted) and the
@@ -43,6 +43,9 @@ const (
 	fSurface           // share of the question's word pairs, stop words included, in the sentence verbatim
 	fCoref             // the sentence starts with a pronoun: the previous sentence's coverage
 	fAnswerNear        // a candidate of the expected type sits close to the question's words
+	fLocal             // coverage weighted by rarity among the candidate sentences
+	fLocalCtx          // the same for the sentence with its neighbours, minus fLocal
+	fLocalPass         // the same for the whole passage
 	numFeatures
 )
 
@@ -164,6 +167,66 @@ func isVariant(a, b string) bool {
 		cp++
 	}
 	return cp >= 6 && cp >= len(a)-1
+}
+
+// localCoverage sets each candidate's fLocal feature: coverage where a
+// term's weight is its rarity among the candidate sentences rather than the
+// corpus. The article's topic word is rare in the corpus but in every
+// candidate; the detail that tells candidates apart is rare among them.
+func (r *ranker) localCoverage(all []scored) {
+	n := len(all)
+	if n == 0 || len(r.q.Terms) == 0 {
+		return
+	}
+	count := make([]int, len(r.q.Terms))
+	for _, s := range all {
+		for i, m := range s.matched {
+			if m {
+				count[i]++
+			}
+		}
+	}
+	w := make([]float64, len(count))
+	total := 0.0
+	for i, c := range count {
+		w[i] = r.q.Terms[i].Weight * idf(c, n)
+		total += w[i]
+	}
+	type key struct {
+		doc       string
+		ord, sent int
+	}
+	at := make(map[key]int, n)
+	for k, s := range all {
+		at[key{s.doc.ID, s.ord, s.sent}] = k
+	}
+	cov := func(m []bool) float64 {
+		got := 0.0
+		for i, ok := range m {
+			if ok {
+				got += w[i]
+			}
+		}
+		if total == 0 {
+			return 0
+		}
+		return got / total
+	}
+	for k := range all {
+		s := &all[k]
+		s.feat[fLocal] = cov(s.matched)
+		ctx := append([]bool(nil), s.matched...)
+		for _, d := range []int{-1, 1} {
+			if j, ok := at[key{s.doc.ID, s.ord, s.sent + d}]; ok {
+				for i, m := range all[j].matched {
+					ctx[i] = ctx[i] || m
+				}
+			}
+		}
+		s.feat[fLocalCtx] = cov(ctx) - s.feat[fLocal]
+		s.feat[fLocalPass] = cov(s.inPass)
+		s.score = combine(s.feat, s.penalty)
+	}
 }
 
 // titleCoverage is the share of the question (IDF-weighted) that the
@@ -640,6 +703,7 @@ func (ix *Index) rankSentences(ctx context.Context, q *Question, f Filter) ([]sc
 			all = append(all, s)
 		}
 	}
+	r.localCoverage(all)
 	sort.SliceStable(all, func(a, b int) bool { return all[a].score > all[b].score })
 	return all, r, nil
 }
