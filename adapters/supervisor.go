@@ -283,3 +283,17 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(v)
 }
+
+// Failed returns an adapter that could not be built (a bad token format,
+// a platform SDK that refused its options): the Supervisor reports it
+// under name with err, and /readyz shows it down, while the other
+// adapters run.
+func Failed(name string, err error) Adapter { return failedAdapter{name, err} }
+
+type failedAdapter struct {
+	name string
+	err  error
+}
+
+func (f failedAdapter) Name() string              { return f.name }
+func (f failedAdapter) Run(context.Context) error { return f.err }

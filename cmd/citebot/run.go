@@ -61,10 +61,14 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		SilenceErrors: true,
 		Version:       buildVersion(),
 	}
+	root.PersistentFlags().String("config", "", "read the configuration from `FILE` (default ./citebot.yaml, then $XDG_CONFIG_HOME/citebot/citebot.yaml)")
 	root.AddCommand(
 		newAskCmd(stdin, stdout, stderr),
 		newIndexCmd(stdout, stderr),
 		newEvalCmd(stdout, stderr),
+		newServeCmd(stderr),
+		newConfigCmd(stdout),
+		newHealthcheckCmd(stdout),
 		&cobra.Command{
 			Use:   "version",
 			Short: "Print citebot's version",

@@ -1,0 +1,277 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/citebot/citebot/adapters"
+	"github.com/citebot/citebot/adapters/httpapi"
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/config"
+)
+
+// chatAdapter builds one chat surface from its configuration section.
+type chatAdapter struct {
+	section string
+	enabled func(*config.Config) bool
+	// build returns the adapter; nil means this binary has none yet, and
+	// an enabled section is then reported as a failed adapter.
+	build func(*config.Config, *bot.Bot, *slog.Logger) (adapters.Adapter, error)
+}
+
+// chatAdapters are the chat surfaces serve starts when their section is
+// enabled. Adding one (Slack, Discord, Matrix …) is one line here.
+var chatAdapters = []chatAdapter{
+	{"slack", func(c *config.Config) bool { return c.Slack.Enabled }, nil},
+	{"discord", func(c *config.Config) bool { return c.Discord.Enabled }, nil},
+}
+
+// configFlags are the flags that set configuration keys; they take
+// precedence over the file and the environment, and only when given.
+type configFlags struct {
+	cf        corpusFlags
+	addr      string
+	logLevel  string
+	logFormat string
+}
+
+func (f *configFlags) register(cmd *cobra.Command) {
+	f.cf.register(cmd)
+	cmd.Flags().StringVar(&f.addr, "addr", "", "listen on `HOST:PORT` (http.addr; default 127.0.0.1:8080)")
+	cmd.Flags().StringVar(&f.logLevel, "log-level", "", "log `LEVEL`: debug, info, warn, error (log.level)")
+	cmd.Flags().StringVar(&f.logFormat, "log-format", "", "log `FORMAT`: json, text, auto (log.format)")
+}
+
+// load reads the effective configuration for cmd.
+func (f *configFlags) load(cmd *cobra.Command) (*config.Config, error) {
+	flags := map[string]*pflag.Flag{}
+	for key, name := range map[string]string{
+		"corpus": "corpus", "index.path": "index", "http.addr": "addr",
+		"log.level": "log-level", "log.format": "log-format",
+	} {
+		if fl := cmd.Flags().Lookup(name); fl != nil {
+			flags[key] = fl
+		}
+	}
+	file, _ := cmd.Flags().GetString("config")
+	return config.Load(config.Options{File: file, Flags: flags})
+}
+
+func newServeCmd(stderr io.Writer) *cobra.Command {
+	var f configFlags
+	cmd := &cobra.Command{
+		Use:   "serve [--config FILE] [--addr HOST:PORT] [--index PATH | --corpus DIR…]",
+		Short: "Serve the HTTP API, the web page and the enabled chat adapters",
+		Long: "Serve answers over HTTP (JSON API, web chat page, /healthz, /readyz, /metrics) and\n" +
+			"through every chat adapter enabled in the configuration, until SIGINT or SIGTERM.\n" +
+			"Configuration: defaults < citebot.yaml < CITEBOT_* environment < flags\n" +
+			"(see citebot.example.yaml and `citebot config check`).",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.load(cmd)
+			if err != nil {
+				return err
+			}
+			if err := cfg.Validate(); err != nil {
+				return usageError{err}
+			}
+			return serve(cmd.Context(), cfg, newLogger(stderr, cfg.Log))
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+// serve wires configuration → index → bot → adapters → supervisor, and
+// runs until ctx ends.
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	if cfg.File != "" {
+		log.Info("configuration", "file", cfg.File)
+	}
+	cf := corpusFlags{index: cfg.Index.Path, corpus: cfg.Corpus}
+	ix, err := cf.open(ctx, log)
+	if err != nil {
+		return fmt.Errorf("open the index: %w", err)
+	}
+	defer ix.Close()
+	st, err := ix.Stats()
+	if err != nil {
+		return fmt.Errorf("read the index: %w", err)
+	}
+	log.Info("index ready", "documents", st.Documents, "passages", st.Passages, "source", corpusSource(cfg))
+
+	metrics := httpapi.NewMetrics(version, ix)
+	b := bot.New(ix, bot.WithObserver(metrics), bot.WithMaxQuestionBytes(cfg.API.MaxQuestionBytes))
+	list := []adapters.Adapter{httpapi.New(b, httpapi.Options{Token: cfg.API.Token, Metrics: metrics})}
+	for _, ca := range chatAdapters {
+		if !ca.enabled(cfg) {
+			continue
+		}
+		if ca.build == nil {
+			list = append(list, adapters.Failed(ca.section, fmt.Errorf("%s is enabled but this citebot has no %s adapter yet", ca.section, ca.section)))
+			continue
+		}
+		a, err := ca.build(cfg, b, log.With("adapter", ca.section))
+		if err != nil {
+			a = adapters.Failed(ca.section, err)
+		}
+		list = append(list, a)
+	}
+
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (http.addr): %w", cfg.HTTP.Addr, err)
+	}
+	if cfg.API.Token == "" && !isLoopback(ln.Addr()) {
+		log.Warn("listening beyond loopback without api.token: anyone who can reach this address can use the API", "addr", ln.Addr().String())
+	}
+	sup := &adapters.Supervisor{
+		Adapters: list,
+		Checks: []adapters.Check{{Name: "index", Check: func(context.Context) error {
+			_, err := ix.Stats()
+			return err
+		}}},
+		Logger:          log,
+		ShutdownTimeout: cfg.HTTP.ShutdownTimeout,
+	}
+	return sup.Serve(ctx, ln)
+}
+
+func corpusSource(cfg *config.Config) string {
+	switch {
+	case cfg.Index.Path != "":
+		return cfg.Index.Path
+	case len(cfg.Corpus) > 0:
+		return strings.Join(cfg.Corpus, ", ")
+	}
+	return "embedded seeds"
+}
+
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}
+
+// newLogger logs to w as JSON, or as text when format is "text", or
+// "auto" and w is a terminal. The configuration is validated, so level
+// and format are known words.
+func newLogger(w io.Writer, c config.LogConfig) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "text" || (c.Format == "auto" && isTerminal(w)) {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func newConfigCmd(stdout io.Writer) *cobra.Command {
+	var f configFlags
+	check := &cobra.Command{
+		Use:   "check [--config FILE] [serve's flags]",
+		Short: "Print the effective configuration (secrets redacted) and report every problem",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.load(cmd)
+			if err != nil {
+				return err
+			}
+			out, err := cfg.YAML()
+			if err != nil {
+				return err
+			}
+			source := "no configuration file"
+			if cfg.File != "" {
+				source = "file " + cfg.File
+			}
+			fmt.Fprintf(stdout, "# effective configuration: defaults < %s < CITEBOT_* environment < flags; secrets redacted\n", source)
+			if _, err := stdout.Write(out); err != nil {
+				return err
+			}
+			if err := cfg.Validate(); err != nil {
+				return usageError{err}
+			}
+			_, err = fmt.Fprintln(stdout, "# no problems found")
+			return err
+		},
+	}
+	f.register(check)
+	cmd := &cobra.Command{
+		Use:   "config",
+		Short: "Inspect citebot's configuration",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usageError{errors.New("use `citebot config check`")}
+		},
+	}
+	cmd.AddCommand(check)
+	return cmd
+}
+
+// newHealthcheckCmd probes a running serve's /healthz: the Docker image
+// has no shell or curl, so its HEALTHCHECK runs citebot itself.
+func newHealthcheckCmd(stdout io.Writer) *cobra.Command {
+	var url string
+	var f configFlags
+	cmd := &cobra.Command{
+		Use:   "healthcheck [--url URL]",
+		Short: "Exit 0 when the citebot serving at http.addr (or --url) answers /healthz",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if url == "" {
+				cfg, err := f.load(cmd)
+				if err != nil {
+					return err
+				}
+				url, err = healthURL(cfg.HTTP.Addr)
+				if err != nil {
+					return usageError{err}
+				}
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
+			defer cancel()
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			if err != nil {
+				return usageError{fmt.Errorf("--url: %w", err)}
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return fmt.Errorf("healthcheck: %w", err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("healthcheck: %s answered %s", url, resp.Status)
+			}
+			_, err = fmt.Fprintln(stdout, "ok")
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&url, "url", "", "probe `URL` instead of http://<http.addr>/healthz")
+	cmd.Flags().StringVar(&f.addr, "addr", "", "probe the server listening on `HOST:PORT` (http.addr)")
+	return cmd
+}
+
+// healthURL is the /healthz URL of a server listening on addr, reaching
+// a wildcard address through loopback.
+func healthURL(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("http.addr %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
+}
