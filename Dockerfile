@@ -1,0 +1,35 @@
+# citebot as a container: a static binary on a distroless, non-root base.
+#
+#   docker build --build-arg VERSION=$(git describe --always) -t citebot .
+#   docker run -p 8080:8080 citebot                      # answers from the embedded seeds
+#
+# See README.md, "Running citebot as a service", for a corpus, a persisted
+# index on the /data volume, and the configuration.
+
+# The Go version follows go.mod (cmd/citebot/docker_test.go checks it).
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+ARG VERSION=dev
+# citebot:build — cmd/citebot/docker_test.go runs this same line (flags, env,
+# package) so the image and the tested binary cannot drift apart. One line.
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/citebot ./cmd/citebot
+# The volume's mount point, owned by the runtime user so it can write an index there.
+RUN mkdir -p /out/data
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/citebot /citebot
+COPY --from=build --chown=65532:65532 /out/data /data
+# Listen on every interface inside the container; publish the port with -p.
+# Set CITEBOT_API_TOKEN when the port is reachable by others.
+ENV CITEBOT_HTTP_ADDR=0.0.0.0:8080
+EXPOSE 8080
+# Persisted indexes (citebot index --index /data/index) and other state.
+VOLUME ["/data"]
+USER nonroot:nonroot
+# No shell or curl in the image: citebot probes its own /healthz.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["/citebot", "healthcheck"]
+ENTRYPOINT ["/citebot"]
+CMD ["serve"]
