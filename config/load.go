@@ -183,7 +183,6 @@ func (c Config) Redacted() Config {
 			f.value.SetString(Redacted)
 		}
 	}
-	c.Corpus = slices.Clone(c.Corpus)
 	return c
 }
 

@@ -374,3 +374,15 @@ func TestPageAssetsAreSelfContained(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkAsk measures POST /api/ask end to end over loopback HTTP on the
+// seed index: go test -run '^$' -bench Ask ./adapters/httpapi/
+func BenchmarkAsk(b *testing.B) {
+	f := newFixture(b, "")
+	body := `{"question": "What was the FY2026 refugee cap?"}`
+	for b.Loop() {
+		if r := f.ask(b, body); r.code != http.StatusOK {
+			b.Fatalf("status %d", r.code)
+		}
+	}
+}
