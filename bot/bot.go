@@ -4,6 +4,12 @@
 // citations, or a decline with the closest passages) that each adapter
 // renders in its own idiom. It imports no chat SDK and no configuration
 // library.
+//
+// The chat-neutral pieces every chat adapter (Slack, Discord, …) reuses
+// are here too: Chat (channel Rules, commands, follow-ups in a thread via
+// Threads and ResolveFollowUp, recorded answers and votes in a Store),
+// Plan (a reply laid out for a chat message, trimmed to a platform's
+// limits), DefuseMentions, and Dedup for redelivered events.
 package bot
 
 import (
@@ -110,7 +116,7 @@ type QuestionEvent struct {
 // asked, so they must be quick and safe for concurrent use. Later events
 // (feedback on an answer) will arrive through further optional
 // interfaces an Observer may implement, so existing observers keep
-// compiling.
+// compiling: votes reach a FeedbackObserver.
 type Observer interface {
 	ObserveQuestion(QuestionEvent)
 }

@@ -1,0 +1,93 @@
+package bot
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// clock is a settable time source.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func TestThreadsExpireAndStayBounded(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	th := newThreads(3, time.Hour, clk.now)
+	th.Remember("slack/T/C/1", "What was the FY2026 refugee cap?")
+	if q, ok := th.Earlier("slack/T/C/1"); !ok || q != "What was the FY2026 refugee cap?" {
+		t.Fatalf("Earlier = %q, %v; want the question just remembered", q, ok)
+	}
+	if _, ok := th.Earlier(""); ok {
+		t.Error("the empty key names no conversation, yet Earlier found one")
+	}
+	th.Remember("", "ignored")
+	if th.c.len() != 1 {
+		t.Errorf("store holds %d conversations; want 1 (the empty key is not stored)", th.c.len())
+	}
+
+	clk.advance(59 * time.Minute)
+	th.Remember("slack/T/C/1", "What was the fiscal 2024 refugee cap?") // restarts its hour
+	clk.advance(30 * time.Minute)
+	if q, ok := th.Earlier("slack/T/C/1"); !ok || q != "What was the fiscal 2024 refugee cap?" {
+		t.Errorf("after a new question the conversation lives on: Earlier = %q, %v", q, ok)
+	}
+	clk.advance(31 * time.Minute)
+	if _, ok := th.Earlier("slack/T/C/1"); ok {
+		t.Error("a conversation idle for over its TTL is still remembered")
+	}
+
+	for i := range 5 {
+		th.Remember(fmt.Sprintf("k%d", i), "q")
+	}
+	if n := th.c.len(); n != 3 {
+		t.Errorf("store holds %d conversations; want its bound 3", n)
+	}
+	if _, ok := th.Earlier("k1"); ok {
+		t.Error("the least recently written conversation k1 survived past the bound")
+	}
+	if _, ok := th.Earlier("k4"); !ok {
+		t.Error("the newest conversation k4 was evicted")
+	}
+}
+
+func TestDedupFirstOnceWithinTTL(t *testing.T) {
+	clk := &clock{t: time.Unix(1_700_000_000, 0)}
+	d := &Dedup{newTTLCache[string, struct{}](100, 10*time.Minute, clk.now)}
+	var firsts atomic.Int32
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if d.First("event:Ev0MDYHUEL") {
+				firsts.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if firsts.Load() != 1 {
+		t.Fatalf("%d of 20 concurrent deliveries were first; want exactly 1", firsts.Load())
+	}
+	clk.advance(9 * time.Minute)
+	if d.First("event:Ev0MDYHUEL") {
+		t.Error("a redelivery within the TTL counted as first")
+	}
+	clk.advance(2 * time.Minute)
+	if !d.First("event:Ev0MDYHUEL") {
+		t.Error("a key older than the TTL was not forgotten")
+	}
+}

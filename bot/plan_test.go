@@ -1,0 +1,130 @@
+package bot
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/citebot/citebot/retrieval"
+)
+
+func citation(quote, answer string, offset int) retrieval.Citation {
+	c := retrieval.Citation{
+		Doc: "doc1", Metadata: retrieval.Metadata{Title: "Refugee cap cut", Publisher: "CRBC News", Author: "A. Writer", Date: "2025-10-31", URL: "https://example.org/a"},
+		Paragraph: 3, Start: offset, End: offset + len(quote), Quote: quote,
+	}
+	if i := strings.Index(quote, answer); answer != "" && i >= 0 {
+		c.Highlight = &retrieval.Span{Start: offset + i, End: offset + i + len(answer)}
+	}
+	return c
+}
+
+func TestPlanSegmentsEmphasiseTheAnswerSpan(t *testing.T) {
+	r := Reply{Answer: retrieval.Answer{Question: "q", Answered: true, Short: "7,500",
+		Citations: []retrieval.Citation{citation("The cap is 7,500 refugees — the lowest ever.", "7,500", 120)}}}
+	p := NewPlan(r, PlanLimits{})
+	if len(p.Quotes) != 1 {
+		t.Fatalf("%d quotes; want 1", len(p.Quotes))
+	}
+	want := []Segment{{"The cap is ", false}, {"7,500", true}, {" refugees — the lowest ever.", false}}
+	if got := p.Quotes[0].Segments; !slices.Equal(got, want) {
+		t.Errorf("segments = %+v; want %+v", got, want)
+	}
+	if got := p.Quotes[0].Text(); got != r.Citations[0].Quote {
+		t.Errorf("Text() = %q; want the verbatim quote", got)
+	}
+	src := p.Quotes[0].Source
+	if src.Line() != "Refugee cap cut — CRBC News, A. Writer, 2025-10-31" || src.URL != "https://example.org/a" || src.Paragraph != 3 {
+		t.Errorf("source = %+v (line %q)", src, src.Line())
+	}
+
+	// A highlight outside the quote, or cutting a rune, is ignored.
+	bad := citation("Ünïcode quote", "", 0)
+	bad.Highlight = &retrieval.Span{Start: 1, End: 3} // inside "Ü"'s two bytes
+	if got := NewPlan(Reply{Answer: retrieval.Answer{Answered: true, Citations: []retrieval.Citation{bad}}}, PlanLimits{}).Quotes[0].Segments; len(got) != 1 || got[0].Emphasis {
+		t.Errorf("segments with a highlight splitting a rune = %+v; want the plain quote", got)
+	}
+}
+
+func TestPlanElidesLongQuotesAroundTheAnswer(t *testing.T) {
+	long := strings.Repeat("lorem ipsum dolor ", 200) + "the cap is 7,500 now " + strings.Repeat("sit amet elit ", 200)
+	p := NewPlan(Reply{Answer: retrieval.Answer{Answered: true, Short: "7,500", Citations: []retrieval.Citation{citation(long, "7,500", 0)}}}, PlanLimits{MaxQuoteRunes: 300})
+	segs := p.Quotes[0].Segments
+	text := p.Quotes[0].Text()
+	if !strings.HasPrefix(text, "… ") || !strings.HasSuffix(text, " …") {
+		t.Errorf("elided quote %q; want ellipses at both cut ends", text)
+	}
+	if n := utf8.RuneCountInString(text); n > 300+4 {
+		t.Errorf("elided quote has %d runes; want at most 300 plus ellipses", n)
+	}
+	found := false
+	for _, s := range segs {
+		if s.Emphasis {
+			found = s.Text == "7,500"
+		}
+	}
+	if !found {
+		t.Errorf("the answer span did not survive eliding: %+v", segs)
+	}
+	// The kept text is a verbatim slice of the quote, cut at spaces.
+	inner := strings.TrimSuffix(strings.TrimPrefix(text, "… "), " …")
+	if !strings.Contains(long, inner) || strings.HasPrefix(inner, " ") || strings.HasSuffix(inner, " ") {
+		t.Errorf("elided text %q is not a word-bounded slice of the quote", inner)
+	}
+}
+
+func TestPlanKeepAndMoreNote(t *testing.T) {
+	var cites []retrieval.Citation
+	for range 5 {
+		cites = append(cites, citation("q", "", 0))
+	}
+	p := NewPlan(Reply{Answer: retrieval.Answer{Answered: true, Citations: cites}}, PlanLimits{MaxQuotes: 4})
+	if len(p.Quotes) != 4 || p.More != 1 || p.MoreNote() != "… (1 more quote)" {
+		t.Errorf("MaxQuotes 4 of 5: %d quotes, More %d, note %q", len(p.Quotes), p.More, p.MoreNote())
+	}
+	p = p.Keep(1)
+	if len(p.Quotes) != 1 || p.More != 4 || p.MoreNote() != "… (4 more quotes)" {
+		t.Errorf("Keep(1): %d quotes, More %d, note %q", len(p.Quotes), p.More, p.MoreNote())
+	}
+	if p.Keep(3).More != 4 {
+		t.Error("Keep with more than there are changed the plan")
+	}
+	declined := NewPlan(Reply{Answer: retrieval.Answer{Answered: false, Reason: "no document mentions 2027", Closest: cites[:2]}}, PlanLimits{})
+	if declined.Answered || len(declined.Quotes) != 2 || declined.Reason == "" || declined.MoreNote() != "" {
+		t.Errorf("declined plan = %+v; want the closest passages and the reason", declined)
+	}
+}
+
+func TestDefuseMentionsAndLinkURL(t *testing.T) {
+	for _, s := range []string{"@channel", "hey @HERE now", "@everyone!", "to @all:"} {
+		got := DefuseMentions(s)
+		if got == s || !strings.Contains(got, "@\u2060") || strings.ReplaceAll(got, "\u2060", "") != s {
+			t.Errorf("DefuseMentions(%q) = %q; want the same text with a word joiner after @", s, got)
+		}
+	}
+	for _, s := range []string{"@channelling", "no mentions", "mail@example.org"} {
+		if got := DefuseMentions(s); got != s {
+			t.Errorf("DefuseMentions(%q) = %q; want it unchanged", s, got)
+		}
+	}
+	c := citation("Tell @everyone", "", 0)
+	c.Title, c.Publisher = "@here first", "@channel Times"
+	p := NewPlan(Reply{Answer: retrieval.Answer{Answered: true, Short: "@everyone", Citations: []retrieval.Citation{c}}}, PlanLimits{})
+	for _, s := range []string{p.Short, p.Quotes[0].Text(), p.Quotes[0].Source.Title, p.Quotes[0].Source.Byline} {
+		if broadcast.MatchString(s) {
+			t.Errorf("plan text %q still has a live mass mention", s)
+		}
+	}
+	for in, want := range map[string]string{
+		"https://example.org/a?b=1": "https://example.org/a?b=1",
+		"javascript:alert(1)":       "",
+		"slack://open":              "",
+		"/relative":                 "",
+		"":                          "",
+	} {
+		if got := LinkURL(in); got != want {
+			t.Errorf("LinkURL(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
