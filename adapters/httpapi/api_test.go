@@ -315,6 +315,37 @@ func TestMetricsAfterQuestions(t *testing.T) {
 	}
 }
 
+// TestMetricsCountVotes records votes through a chat adapter's
+// bot.Chat over the fixture's bot: /metrics counts them by adapter and
+// vote, a repeated click once.
+func TestMetricsCountVotes(t *testing.T) {
+	f := newFixture(t, "")
+	chat := bot.NewChat(f.bot, bot.ChatOptions{Platform: "slack"})
+	ctx := context.Background()
+	turn, err := chat.Handle(ctx, bot.Message{Channel: "C1", User: "U1", Mentioned: true, Text: refugeeQ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []struct {
+		user string
+		vote bot.Vote
+	}{{"U1", bot.VoteUp}, {"U1", bot.VoteUp}, {"U2", bot.VoteUp}, {"U3", bot.VoteDown}} {
+		if _, err := chat.Vote(ctx, turn.AnswerID, v.user, "C1", v.vote); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := string(f.do(t, "GET", "/metrics", "", nil).body)
+	for _, line := range []string{
+		`citebot_feedback_total{adapter="slack",vote="up"} 2`,
+		`citebot_feedback_total{adapter="slack",vote="down"} 1`,
+		`citebot_questions_total{adapter="slack",outcome="answered"} 1`,
+	} {
+		if !strings.Contains(text, line+"\n") {
+			t.Errorf("/metrics lacks %q", line)
+		}
+	}
+}
+
 func TestPage(t *testing.T) {
 	f := newFixture(t, "")
 	r := f.do(t, "GET", "/", "", nil)

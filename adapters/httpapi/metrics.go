@@ -17,10 +17,13 @@ type IndexStats interface {
 	Stats() (retrieval.Stats, error)
 }
 
-// Metrics is citebot's Prometheus registry. It implements bot.Observer, so
-// every adapter's questions are counted once, where the bot answers them:
+// Metrics is citebot's Prometheus registry. It implements bot.Observer
+// and bot.FeedbackObserver, so every adapter's questions and votes are
+// counted once, where the bot handles them:
 //
 //	citebot_questions_total{adapter,outcome}   answered, declined or error
+//	citebot_feedback_total{adapter,vote}       votes on answers (up, down)
+//	                                           recorded by chat adapters
 //	citebot_answer_duration_seconds{adapter}   histogram of Bot.Ask latency
 //	                                           (answered and declined only)
 //	citebot_index_documents, _passages, _bytes size of the index, read at scrape
@@ -31,6 +34,7 @@ type Metrics struct {
 	reg       *prometheus.Registry
 	questions *prometheus.CounterVec
 	latency   *prometheus.HistogramVec
+	feedback  *prometheus.CounterVec
 }
 
 // NewMetrics registers citebot's metrics in a registry of their own (no
@@ -50,6 +54,10 @@ func NewMetrics(version string, index IndexStats) *Metrics {
 			// persisted index in seconds.
 			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12),
 		}, []string{"adapter"}),
+		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "citebot_feedback_total",
+			Help: "Votes on answers recorded by chat adapters, by adapter and vote (up, down); a changed vote counts again.",
+		}, []string{"adapter", "vote"}),
 	}
 	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "citebot_build_info",
@@ -57,7 +65,7 @@ func NewMetrics(version string, index IndexStats) *Metrics {
 		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
 	})
 	buildInfo.Set(1)
-	m.reg.MustRegister(m.questions, m.latency, buildInfo,
+	m.reg.MustRegister(m.questions, m.latency, m.feedback, buildInfo,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if index != nil {
 		m.reg.MustRegister(indexCollector{index})
@@ -71,6 +79,11 @@ func (m *Metrics) ObserveQuestion(ev bot.QuestionEvent) {
 	if ev.Outcome != bot.OutcomeError {
 		m.latency.WithLabelValues(ev.Adapter).Observe(ev.Latency.Seconds())
 	}
+}
+
+// ObserveFeedback implements bot.FeedbackObserver.
+func (m *Metrics) ObserveFeedback(ev bot.FeedbackEvent) {
+	m.feedback.WithLabelValues(ev.Adapter, string(ev.Vote)).Inc()
 }
 
 // Handler serves the registry in the Prometheus exposition format.
