@@ -18,6 +18,10 @@ type Citation struct {
 	// [Start, End); renderers emphasise it. Nil when the whole quote is the
 	// answer.
 	Highlight *Span `json:"highlight,omitempty"`
+	// Page is the 1-based page of a paginated source (PDF) the quote
+	// starts on, so a citation can say "p. 4"; 0 (omitted) for sources
+	// without pages.
+	Page int `json:"page,omitempty"`
 }
 
 // Answer is citebot's reply to one question. Either Answered is true and

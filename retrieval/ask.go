@@ -140,6 +140,7 @@ func cite(s scored) Citation {
 		Metadata:   d.Metadata,
 		Collection: d.Collection,
 		Paragraph:  d.Passages[s.ord].Paragraph,
+		Page:       d.pageAt(s.span.Start),
 		Start:      s.span.Start,
 		End:        s.span.End,
 		Quote:      d.Text[s.span.Start:s.span.End],

@@ -12,6 +12,7 @@ package retrieval
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 )
 
@@ -53,6 +54,11 @@ type Document struct {
 	// Source is where the document was read from (a path), for messages.
 	Source string `json:"source,omitempty"`
 	Text   string `json:"-"`
+	// Pages locates the pages of a paginated source (PDF) in Text: page
+	// i+1 is Text[Pages[i].Start:Pages[i].End]. Nil for sources without
+	// pages. Quotes never contain page markers; citations look the page
+	// up here instead.
+	Pages []Span `json:"-"`
 }
 
 // Hash returns a content hash of the document's text and metadata, used to
@@ -62,6 +68,11 @@ func (d *Document) Hash() string {
 	for _, s := range []string{d.ID, d.Title, d.Publisher, d.Author, d.Date, d.URL, d.Collection, d.Text} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
+	}
+	// Page spans only count when there are any, so documents without
+	// pages keep the hash they had before pages existed.
+	for _, p := range d.Pages {
+		h.Write(binary.AppendUvarint(binary.AppendUvarint(nil, uint64(p.Start)), uint64(p.End)))
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }

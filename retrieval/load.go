@@ -9,9 +9,13 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -21,8 +25,17 @@ import (
 )
 
 // MaxFileBytes is the largest source file the loader reads; larger files are
-// skipped with an error naming them rather than exhausting memory.
+// skipped with an error naming them rather than exhausting memory. (JSON
+// Lines imports may be larger: each line is one document, and a line may be
+// at most this long.)
 const MaxFileBytes = 64 << 20
+
+// MaxJSONLBytes bounds a JSON Lines import, read a line at a time.
+const MaxJSONLBytes = 4 << 30
+
+// ParseTimeout bounds the time one file's parser may take. A file that
+// takes longer is skipped with an error naming it; the run goes on.
+var ParseTimeout = 30 * time.Second
 
 // LoadError reports a file that could not be loaded; loading goes on without
 // it.
@@ -37,10 +50,21 @@ func (e *LoadError) Unwrap() error { return e.Err }
 // ErrUnsupported marks files whose extension no loader handles.
 var ErrUnsupported = errors.New("unsupported file type")
 
-// parser extracts a document's text and embedded metadata from file bytes.
-type parser func(b []byte) (text string, meta Metadata, err error)
+// extracted is what a parser reads out of one file.
+type extracted struct {
+	Text string
+	Meta Metadata
+	// Pages are page spans in Text, for paginated formats (PDF).
+	Pages []Span
+}
 
-// parsers maps a file extension to its parser.
+// parser extracts a document's text and embedded metadata from file bytes.
+// Parsers that can loop for long check ctx; every parser also runs under
+// a watchdog (see parseBounded).
+type parser func(ctx context.Context, b []byte) (extracted, error)
+
+// parsers maps a file extension to its parser. JSON Lines files, which hold
+// many documents, are read by loadJSONL instead.
 var parsers = map[string]parser{
 	".txt":      parseText,
 	".text":     parseText,
@@ -48,12 +72,19 @@ var parsers = map[string]parser{
 	".markdown": parseMarkdown,
 	".html":     parseHTML,
 	".htm":      parseHTML,
+	".xhtml":    parseHTML,
+	".pdf":      parsePDF,
+	".docx":     parseDOCX,
 }
+
+// jsonlExt names JSON Lines imports: one document per line.
+var jsonlExts = map[string]bool{".jsonl": true, ".ndjson": true}
 
 // Supported reports whether the loader reads files with this name.
 func Supported(name string) bool {
-	_, ok := parsers[strings.ToLower(path.Ext(name))]
-	return ok && !isSidecar(name)
+	ext := strings.ToLower(path.Ext(name))
+	_, ok := parsers[ext]
+	return (ok || jsonlExts[ext]) && !isSidecar(name)
 }
 
 func isSidecar(name string) bool {
@@ -65,6 +96,13 @@ func isSidecar(name string) bool {
 // of the named collection. Files that cannot be read or parsed are returned
 // as LoadErrors and skipped; the rest still load.
 func LoadDir(ctx context.Context, dir, collection string) ([]Document, []error) {
+	jobs, errs := dirJobs(ctx, dir, collection)
+	docs, es := runLoad(ctx, jobs, nil)
+	return docs, append(errs, es...)
+}
+
+// dirJobs lists the files to load under dir.
+func dirJobs(ctx context.Context, dir, collection string) ([]loadJob, []error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, []error{&LoadError{Path: dir, Err: err}}
@@ -72,26 +110,74 @@ func LoadDir(ctx context.Context, dir, collection string) ([]Document, []error) 
 	if !st.IsDir() {
 		return nil, []error{&LoadError{Path: dir, Err: errors.New("not a directory")}}
 	}
-	docs, errs := LoadFS(ctx, os.DirFS(dir), collection)
-	for i, d := range docs {
-		docs[i].Source = path.Join(dir, d.Source)
-	}
-	for _, e := range errs {
-		var le *LoadError
-		if errors.As(e, &le) {
-			le.Path = path.Join(dir, le.Path)
+	return listFiles(ctx, os.DirFS(dir), dir, collection)
+}
+
+// Corpus is a folder of documents and the collection they form.
+type Corpus struct {
+	Dir string
+	// Collection names the documents' collection; empty means the
+	// folder's base name (see CollectionName).
+	Collection string
+}
+
+// CollectionName is the collection a corpus folder forms when
+// configuration does not name it: the folder's base name.
+func CollectionName(dir string) string {
+	return filepath.Base(filepath.Clean(dir))
+}
+
+// LoadCorpora loads every corpus folder, each as its collection, reporting
+// progress in files read. Documents are returned in id order. Files that
+// cannot be loaded, and documents whose id another file already took
+// (a.md beside a.txt, or the same name in two corpora), are returned as
+// LoadErrors naming the file; everything else still loads.
+func LoadCorpora(ctx context.Context, corpora []Corpus, progress Progress) ([]Document, []error) {
+	var jobs []loadJob
+	var errs []error
+	for _, c := range corpora {
+		coll := c.Collection
+		if coll == "" {
+			coll = CollectionName(c.Dir)
 		}
+		js, es := dirJobs(ctx, c.Dir, coll)
+		jobs = append(jobs, js...)
+		errs = append(errs, es...)
 	}
-	return docs, errs
+	docs, es := runLoad(ctx, jobs, progress)
+	return docs, append(errs, es...)
 }
 
 // LoadFS loads every supported file of fsys, as LoadDir does.
 func LoadFS(ctx context.Context, fsys fs.FS, collection string) ([]Document, []error) {
-	var docs []Document
+	jobs, errs := listFiles(ctx, fsys, "", collection)
+	docs, es := runLoad(ctx, jobs, nil)
+	return docs, append(errs, es...)
+}
+
+// loadJob is one file to load.
+type loadJob struct {
+	fsys       fs.FS
+	path       string // in fsys
+	root       string // prefix for messages and Document.Source ("" for an fs.FS)
+	collection string
+}
+
+func (j loadJob) display() string {
+	if j.root == "" {
+		return j.path
+	}
+	return filepath.Join(j.root, filepath.FromSlash(j.path))
+}
+
+// listFiles walks fsys for supported files, skipping hidden files and
+// folders (.git and friends).
+func listFiles(ctx context.Context, fsys fs.FS, root, collection string) ([]loadJob, []error) {
+	var jobs []loadJob
 	var errs []error
 	walkErr := fs.WalkDir(fsys, ".", func(p string, de fs.DirEntry, err error) error {
 		if err != nil {
-			errs = append(errs, &LoadError{Path: p, Err: err})
+			errs = append(errs, &LoadError{Path: loadJob{root: root, path: p}.display(), Err: err})
 			if de != nil && de.IsDir() && p != "." {
 				return fs.SkipDir
 			}
@@ -102,76 +188,203 @@ func LoadFS(ctx context.Context, fsys fs.FS, collection string) ([]Document, []e
 		}
 		if de.IsDir() {
 			if p != "." && strings.HasPrefix(de.Name(), ".") {
-				return fs.SkipDir // .git and friends
+				return fs.SkipDir
 			}
 			return nil
 		}
 		if !Supported(p) || strings.HasPrefix(de.Name(), ".") {
 			return nil
 		}
-		d, err := LoadFile(fsys, p)
-		if err != nil {
-			errs = append(errs, &LoadError{Path: p, Err: err})
-			return nil
-		}
-		d.Collection = collection
-		docs = append(docs, d)
+		jobs = append(jobs, loadJob{fsys: fsys, path: p, root: root, collection: collection})
 		return nil
 	})
 	if walkErr != nil {
-		errs = append(errs, &LoadError{Path: ".", Err: walkErr})
+		errs = append(errs, &LoadError{Path: loadJob{root: root, path: "."}.display(), Err: walkErr})
 	}
-	sort.Slice(docs, func(a, b int) bool { return docs[a].ID < docs[b].ID })
-	return docs, errs
+	return jobs, errs
+}
+
+// runLoad loads jobs on every core, then drops documents whose id is
+// taken (the file whose path sorts first keeps it) and sorts by id.
+func runLoad(ctx context.Context, jobs []loadJob, progress Progress) ([]Document, []error) {
+	type result struct {
+		docs []Document
+		errs []error
+	}
+	results := make([]result, len(jobs))
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i].docs, results[i].errs = loadOne(ctx, jobs[i])
+				if progress != nil {
+					progress(int(done.Add(1)), len(jobs))
+				}
+			}
+		}()
+	}
+feed:
+	for i := range jobs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+
+	var docs []Document
+	var errs []error
+	for _, r := range results {
+		docs = append(docs, r.docs...)
+		errs = append(errs, r.errs...)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, append(errs, fmt.Errorf("loading documents: %w", err))
+	}
+	sort.SliceStable(docs, func(a, b int) bool {
+		if docs[a].ID != docs[b].ID {
+			return docs[a].ID < docs[b].ID
+		}
+		return docs[a].Source < docs[b].Source
+	})
+	out := docs[:0]
+	for _, d := range docs {
+		if n := len(out); n > 0 && out[n-1].ID == d.ID {
+			errs = append(errs, &LoadError{Path: d.Source, Err: fmt.Errorf("document id %q is already used by %s; rename one of them", d.ID, out[n-1].Source)})
+			continue
+		}
+		out = append(out, d)
+	}
+	return out, errs
+}
+
+// loadOne loads the document (or, for JSON Lines, documents) of one file.
+func loadOne(ctx context.Context, j loadJob) ([]Document, []error) {
+	name := j.display()
+	if jsonlExts[strings.ToLower(path.Ext(j.path))] {
+		docs, errs := loadJSONL(ctx, j.fsys, j.path, name)
+		for i := range docs {
+			docs[i].Collection = j.collection
+		}
+		return docs, errs
+	}
+	d, err := loadFile(ctx, j.fsys, j.path)
+	if err != nil {
+		return nil, []error{&LoadError{Path: name, Err: err}}
+	}
+	d.Source = name
+	d.Collection = j.collection
+	return []Document{d}, nil
 }
 
 // LoadFile reads one file of fsys. Metadata comes from, in order of
 // precedence: a sidecar <name>.meta.yaml, the file's own metadata (front
-// matter, HTML meta tags), then heuristics on the text (headline from the
-// first line, author from a "By …" byline).
+// matter, HTML meta tags, PDF document info, DOCX core properties), then
+// heuristics on the text (headline from the first line, author from a
+// "By …" byline). JSON Lines files hold many documents: load them with
+// LoadFS, LoadDir or LoadJSONL.
 func LoadFile(fsys fs.FS, p string) (Document, error) {
+	return loadFile(context.Background(), fsys, p)
+}
+
+func loadFile(ctx context.Context, fsys fs.FS, p string) (Document, error) {
 	ext := strings.ToLower(path.Ext(p))
 	parse, ok := parsers[ext]
 	if !ok {
+		if jsonlExts[ext] {
+			return Document{}, fmt.Errorf("%s holds many documents; load its folder instead", p)
+		}
 		return Document{}, fmt.Errorf("%w %q", ErrUnsupported, ext)
 	}
 	b, err := readLimited(fsys, p)
 	if err != nil {
 		return Document{}, err
 	}
-	text, embedded, err := parse(b)
+	x, err := parseBounded(ctx, parse, b)
 	if err != nil {
 		return Document{}, err
 	}
-	if strings.TrimSpace(text) == "" {
+	if strings.TrimSpace(x.Text) == "" {
 		return Document{}, errors.New("no text in file")
 	}
-	d := Document{ID: strings.TrimSuffix(p, path.Ext(p)), Source: p, Text: text}
+	d := Document{ID: strings.TrimSuffix(p, path.Ext(p)), Source: p, Text: x.Text, Pages: x.Pages}
 	side, err := readSidecar(fsys, p)
 	if err != nil {
 		return Document{}, err
 	}
 	d.Metadata = side
-	d.Metadata.merge(embedded)
-	d.Metadata.merge(guessMetadata(text))
+	d.Metadata.merge(x.Meta)
+	d.Metadata.merge(guessMetadata(x.Text))
 	if nd, ok := NormalizeDate(d.Date); ok {
 		d.Date = nd
 	}
 	return d, nil
 }
 
+// parseBounded runs parse under a watchdog: a panic inside a parsing
+// library becomes an error, and a parse that outlives ParseTimeout is
+// abandoned with an error so one hostile file cannot stall a run. (Go
+// cannot stop a goroutine; parsers check ctx where a library lets them, so
+// an abandoned one normally ends soon after.)
+func parseBounded(ctx context.Context, parse parser, b []byte) (extracted, error) {
+	ctx, cancel := context.WithTimeout(ctx, ParseTimeout)
+	defer cancel()
+	type result struct {
+		x   extracted
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() {
+			if p := recover(); p != nil {
+				r = result{err: fmt.Errorf("malformed file (parser failed: %v)", p)}
+			}
+			ch <- r
+		}()
+		r.x, r.err = parse(ctx, b)
+	}()
+	select {
+	case r := <-ch:
+		if r.err != nil && ctx.Err() != nil && errors.Is(r.err, context.DeadlineExceeded) {
+			return extracted{}, fmt.Errorf("parsing took longer than %s; skipped", ParseTimeout)
+		}
+		return r.x, r.err
+	case <-ctx.Done():
+		if err := context.Cause(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			return extracted{}, err
+		}
+		return extracted{}, fmt.Errorf("parsing took longer than %s; skipped", ParseTimeout)
+	}
+}
+
+// readLimited reads a file of at most MaxFileBytes. A larger file is
+// rejected by its size before any of it is read, so a 200 MB page costs
+// nothing; the limited read still guards files that grow meanwhile.
 func readLimited(fsys fs.FS, p string) ([]byte, error) {
 	f, err := fsys.Open(p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	tooBig := func(n int64) error {
+		return fmt.Errorf("file is %d MiB, larger than the %d MiB limit", n>>20, MaxFileBytes>>20)
+	}
+	if st, err := f.Stat(); err == nil && st.Size() > MaxFileBytes {
+		return nil, tooBig(st.Size())
+	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
 	if err != nil {
 		return nil, err
 	}
 	if len(b) > MaxFileBytes {
-		return nil, fmt.Errorf("file larger than %d MiB", MaxFileBytes>>20)
+		return nil, tooBig(int64(len(b)))
 	}
 	return b, nil
 }
@@ -330,9 +543,9 @@ func truncateRunes(s string, n int) string {
 // parseText reads plain text. Text that is not UTF-8 is read as Windows-1252
 // (the usual encoding of older newsroom files); text that looks binary is
 // rejected.
-func parseText(b []byte) (string, Metadata, error) {
+func parseText(_ context.Context, b []byte) (extracted, error) {
 	s, err := decodeText(b)
-	return s, Metadata{}, err
+	return extracted{Text: s}, err
 }
 
 // decodeText returns b as UTF-8 text with a byte-order mark removed and line

@@ -2,9 +2,14 @@ package retrieval
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
+	"unicode/utf8"
+
+	readability "codeberg.org/readeck/go-readability/v2"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -14,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
 )
 
 // Markdown is parsed with goldmark (CommonMark plus GitHub tables), so the
@@ -22,17 +28,17 @@ var markdown = goldmark.New(goldmark.WithExtensions(extension.Table, extension.S
 
 // parseMarkdown reads YAML front matter (between "---" lines) as metadata
 // and the body as text.
-func parseMarkdown(b []byte) (string, Metadata, error) {
+func parseMarkdown(_ context.Context, b []byte) (extracted, error) {
 	src, err := decodeText(b)
 	if err != nil {
-		return "", Metadata{}, err
+		return extracted{}, err
 	}
 	var meta Metadata
 	body := src
 	if fm, rest, ok := splitFrontMatter(src); ok {
 		var s sidecar
 		if err := yaml.Unmarshal([]byte(fm), &s); err != nil {
-			return "", Metadata{}, fmt.Errorf("front matter: %w", err)
+			return extracted{}, fmt.Errorf("front matter: %w", err)
 		}
 		meta = s.metadata()
 		body = rest
@@ -80,7 +86,7 @@ func parseMarkdown(b []byte) (string, Metadata, error) {
 		return ast.WalkContinue, nil
 	})
 	if err != nil {
-		return "", Metadata{}, fmt.Errorf("markdown: %w", err)
+		return extracted{}, fmt.Errorf("markdown: %w", err)
 	}
 	if meta.Title == "" {
 		// The first heading is the headline.
@@ -92,7 +98,7 @@ func parseMarkdown(b []byte) (string, Metadata, error) {
 			return ast.WalkContinue, nil
 		})
 	}
-	return out.String(), meta, nil
+	return extracted{Text: out.String(), Meta: meta}, nil
 }
 
 // inlineText renders the inline content of a block as plain text.
@@ -159,20 +165,68 @@ var blockElements = map[atom.Atom]bool{
 	atom.Details: true, atom.Summary: true,
 }
 
-// parseHTML extracts the article text of an HTML page (the <article> or
-// <main> element when there is one, without navigation and page chrome) and
-// its metadata from <title> and the usual meta tags (Open Graph, article:*,
-// author, canonical link).
-func parseHTML(b []byte) (string, Metadata, error) {
-	src, err := decodeText(b)
+// maxReadabilityElements bounds the pages handed to Readability, whose
+// scoring passes grow faster than linearly; larger pages (rare for one
+// article) fall back to the linear <article>/<main> walk.
+const maxReadabilityElements = 100_000
+
+// parseHTML extracts the article text of an HTML page and its metadata from
+// <title> and the usual meta tags (Open Graph, article:*, author, canonical
+// link), then from JSON-LD and bylines as Mozilla's Readability finds them.
+//
+// The article body is found by Readability (codeberg.org/readeck/go-readability,
+// a maintained port of Firefox's reader view): it scores blocks by text
+// density, link density and class names, so navigation, "related stories",
+// share bars, newsletter promos and comments are left out even when a page
+// has no <article> element or wraps them inside one. The older heuristic
+// (the largest <article> or <main>, minus page chrome) is the fallback
+// when Readability finds nothing or far less text, as on short pages it
+// cannot score.
+func parseHTML(ctx context.Context, b []byte) (extracted, error) {
+	src, err := decodeHTML(b)
 	if err != nil {
-		return "", Metadata{}, err
+		return extracted{}, err
 	}
 	root, err := html.Parse(strings.NewReader(src))
 	if err != nil {
-		return "", Metadata{}, fmt.Errorf("html: %w", err)
+		return extracted{}, fmt.Errorf("html: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return extracted{}, err
 	}
 	meta := htmlMetadata(root)
+	heuristic := heuristicText(root)
+	text := heuristic
+	ps := readability.NewParser()
+	ps.MaxElemsToParse = maxReadabilityElements
+	if art, err := ps.ParseDocument(root, nil); err == nil {
+		if art.Node != nil {
+			var w htmlText
+			w.walk(art.Node, false)
+			if rt := w.String(); strings.TrimSpace(rt) != "" && 4*len(rt) >= len(heuristic) {
+				text = rt
+			}
+		}
+		meta.merge(Metadata{
+			Title:     strings.TrimSpace(art.Title()),
+			Author:    cleanByline(art.Byline()),
+			Publisher: strings.TrimSpace(art.SiteName()),
+		})
+		if meta.Date == "" {
+			if t, err := art.PublishedTime(); err == nil {
+				meta.Date = t.Format(time.RFC3339)
+			}
+		}
+	}
+	if strings.TrimSpace(text) == "" {
+		return extracted{Meta: meta}, errors.New("no text in HTML body")
+	}
+	return extracted{Text: text, Meta: meta}, nil
+}
+
+// heuristicText is the text of the largest <article> (else <main>, else
+// the whole page) without scripts, navigation and page chrome.
+func heuristicText(root *html.Node) string {
 	body := findLargest(root, atom.Article)
 	if body == nil {
 		body = findLargest(root, atom.Main)
@@ -182,11 +236,47 @@ func parseHTML(b []byte) (string, Metadata, error) {
 	}
 	var w htmlText
 	w.walk(body, false)
-	out := w.String()
-	if strings.TrimSpace(out) == "" {
-		return "", meta, errors.New("no text in HTML body")
+	return w.String()
+}
+
+// cleanByline turns a byline as pages print it ("By Jane Doe | Staff") into
+// an author name; it gives up (returns "") on bylines that are sentences.
+func cleanByline(s string) string {
+	s = cleanSpaces(s)
+	if s == "" {
+		return ""
 	}
-	return out, meta, nil
+	if m := bylineRe.FindStringSubmatch(s); m != nil {
+		return m[1]
+	}
+	for _, prefix := range []string{"By ", "by ", "BY "} {
+		s = strings.TrimPrefix(s, prefix)
+	}
+	if i := strings.IndexAny(s, "|•·\n"); i >= 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	if len(strings.Fields(s)) > 8 {
+		return ""
+	}
+	return s
+}
+
+// decodeHTML decodes a page as UTF-8: UTF-8 as it is, other encodings as
+// the page's byte-order mark or <meta charset> declares (x/net/html/charset
+// implements the WHATWG sniffing rules), else Windows-1252.
+func decodeHTML(b []byte) (string, error) {
+	if utf8.Valid(b) {
+		return decodeText(b)
+	}
+	if looksBinary(b) {
+		return "", errors.New("binary content, not text")
+	}
+	enc, name, _ := charset.DetermineEncoding(b, "text/html")
+	dec, err := enc.NewDecoder().Bytes(b)
+	if err != nil {
+		return "", fmt.Errorf("decode HTML as %s: %w", name, err)
+	}
+	return decodeText(dec)
 }
 
 func htmlMetadata(root *html.Node) Metadata {
@@ -294,9 +384,8 @@ func findLargest(root *html.Node, a atom.Atom) *html.Node {
 // htmlText accumulates visible text with paragraph breaks at block
 // elements.
 type htmlText struct {
-	buf     bytes.Buffer
-	line    strings.Builder
-	pending bool // a paragraph break is due before more text
+	buf  bytes.Buffer
+	line strings.Builder
 }
 
 func (w *htmlText) flush() {

@@ -19,6 +19,17 @@ type storedDoc struct {
 	Passages []Passage
 }
 
+// pageAt returns the 1-based page of the source that holds the byte at
+// offset, or 0 when the document has no pages (or offset falls between
+// them). Citations carry it so a quote from a PDF can say "p. 4".
+func (d *storedDoc) pageAt(offset int) int {
+	i := sort.Search(len(d.Pages), func(i int) bool { return d.Pages[i].End > offset })
+	if i < len(d.Pages) && d.Pages[i].Start <= offset {
+		return i + 1
+	}
+	return 0
+}
+
 func (d *storedDoc) source() Source {
 	return Source{ID: d.ID, Metadata: d.Metadata, Collection: d.Collection, Passages: len(d.Passages), Bytes: len(d.Text)}
 }
@@ -276,7 +287,9 @@ func (d *decoder) str() string {
 	return s
 }
 
-const recordVersion = 1
+// recordVersion 2 added page spans to document records; version 1
+// records (no pages) still decode.
+const recordVersion = 2
 
 func encodeMetaFields(e *encoder, d *storedDoc) {
 	e.num(recordVersion)
@@ -286,8 +299,8 @@ func encodeMetaFields(e *encoder, d *storedDoc) {
 }
 
 func decodeMetaFields(dec *decoder) *storedDoc {
-	if v := dec.num(); v != recordVersion && dec.err == nil {
-		dec.err = fmt.Errorf("record version %d; want %d (rebuild the index)", v, recordVersion)
+	if v := dec.num(); (v < 1 || v > recordVersion) && dec.err == nil {
+		dec.err = fmt.Errorf("record version %d; want 1 to %d (rebuild the index)", v, recordVersion)
 	}
 	d := &storedDoc{}
 	for _, p := range []*string{&d.ID, &d.Title, &d.Publisher, &d.Author, &d.Date, &d.URL, &d.Collection, &d.Document.Source, &d.Hash} {
@@ -330,6 +343,13 @@ func encodeDoc(d *storedDoc) []byte {
 			prev = s.End
 		}
 	}
+	e.num(len(d.Pages))
+	prev := 0
+	for _, p := range d.Pages {
+		e.num(p.Start - prev)
+		e.num(p.End - p.Start)
+		prev = p.End
+	}
 	return e.buf
 }
 
@@ -359,6 +379,25 @@ func decodeDoc(b []byte) (*storedDoc, error) {
 			prev = p.Sentences[j].End
 		}
 		d.Passages = append(d.Passages, p)
+	}
+	// Version 1 records end here; later ones list page spans.
+	if dec.err == nil && len(dec.buf) > 0 {
+		np := dec.num()
+		if np > len(d.Text)+1 {
+			return nil, errors.New("corrupt document record: too many pages")
+		}
+		if np > 0 {
+			d.Pages = make([]Span, np)
+		}
+		prev := 0
+		for i := 0; i < np && dec.err == nil; i++ {
+			s := prev + dec.num()
+			d.Pages[i] = Span{Start: s, End: s + dec.num()}
+			prev = d.Pages[i].End
+		}
+		if prev > len(d.Text) {
+			return nil, errors.New("corrupt document record: page outside text")
+		}
 	}
 	if dec.err != nil {
 		return nil, fmt.Errorf("decode document: %w", dec.err)
