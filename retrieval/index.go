@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -36,6 +37,10 @@ type Index struct {
 	store docStore
 	// dir and gen locate a persisted index; both are empty in memory.
 	dir, gen string
+	// built and buildTime say when the index was built and how long that
+	// took (from BUILD.json for a persisted index).
+	built     time.Time
+	buildTime time.Duration
 }
 
 // passageDoc is what Bleve indexes for one passage.
@@ -85,11 +90,13 @@ func NewMemoryIndex(ctx context.Context, docs []Document) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create in-memory index: %w", err)
 	}
+	start := time.Now()
 	ix := &Index{bi: bi, store: newMemStore()}
 	if _, err := ix.add(ctx, docs, nil); err != nil {
 		bi.Close()
 		return nil, err
 	}
+	ix.built, ix.buildTime = time.Now().UTC(), time.Since(start)
 	return ix, nil
 }
 
@@ -207,17 +214,24 @@ func (ix *Index) Sources() ([]Source, error) {
 	return out, nil
 }
 
-// Stats describes an index's size.
+// Stats describes an index's size and age; a server exports them as
+// gauges.
 type Stats struct {
 	Documents int    `json:"documents"`
 	Passages  int    `json:"passages"`
 	Bytes     int    `json:"bytes"`
 	Path      string `json:"path,omitempty"`
+	// Generation names the persisted generation served ("" in memory).
+	Generation string `json:"generation,omitempty"`
+	// Built is when the index was built; BuildDuration how long that
+	// took. Zero for indexes built before this was recorded.
+	Built         time.Time     `json:"built,omitzero"`
+	BuildDuration time.Duration `json:"build_duration_ns,omitempty"`
 }
 
 // Stats counts the index's documents, passages and text bytes.
 func (ix *Index) Stats() (Stats, error) {
-	st := Stats{Path: ix.dir}
+	st := Stats{Path: ix.dir, Generation: ix.gen, Built: ix.built, BuildDuration: ix.buildTime}
 	err := ix.store.each(func(_, _ string, s Source) error {
 		st.Documents++
 		st.Passages += s.Passages
