@@ -17,6 +17,8 @@
 package config
 
 import (
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -97,6 +99,49 @@ type SlackConfig struct {
 	// APIURL points the Slack SDK at another base URL (tests, proxies);
 	// empty means Slack's own.
 	APIURL string `mapstructure:"api_url"`
+	// Channels holds per-channel settings. Without OnlyListedChannels
+	// the bot answers in every channel it is invited to, and the list
+	// only changes how.
+	Channels []ChannelConfig `mapstructure:"channels"`
+	// OnlyListedChannels answers only in Channels (and direct messages).
+	OnlyListedChannels bool `mapstructure:"only_listed_channels"`
+	// DefaultMentionOnly is mention_only for channels that do not set
+	// it: answer only messages that mention the bot, not un-mentioned
+	// follow-ups in its threads.
+	DefaultMentionOnly bool `mapstructure:"default_mention_only"`
+}
+
+// ChannelConfig is one chat channel's settings (slack.channels; other
+// chat platforms reuse it). In a file it is a mapping; in the
+// environment a list is comma-separated entries of the form ID or
+// ID:mention_only (CITEBOT_SLACK_CHANNELS=C0123ABCD,C0456EFGH:mention_only).
+type ChannelConfig struct {
+	// ID is the platform's channel ID (Slack: C…, G… for older private
+	// channels), not its name.
+	ID string `mapstructure:"id" yaml:"id"`
+	// MentionOnly overrides the platform's default_mention_only when
+	// set.
+	MentionOnly *bool `mapstructure:"mention_only" yaml:"mention_only,omitempty"`
+	// Collections limits answers in the channel to documents of these
+	// collections (a corpus folder, or NAME in --corpus NAME=DIR); empty
+	// means all.
+	Collections []string `mapstructure:"collections" yaml:"collections,omitempty"`
+}
+
+// UnmarshalText reads the environment's form of a channel: ID or
+// ID:mention_only.
+func (c *ChannelConfig) UnmarshalText(text []byte) error {
+	id, opt, hasOpt := strings.Cut(strings.TrimSpace(string(text)), ":")
+	*c = ChannelConfig{ID: strings.TrimSpace(id)}
+	switch opt = strings.TrimSpace(opt); {
+	case !hasOpt:
+	case opt == "mention_only":
+		t := true
+		c.MentionOnly = &t
+	default:
+		return fmt.Errorf("channel %q: unknown option %q; expected ID or ID:mention_only (the file form allows more)", text, opt)
+	}
+	return nil
 }
 
 // DiscordConfig configures the Discord adapter.
@@ -128,7 +173,7 @@ func Default() Config {
 		},
 		API:     APIConfig{MaxQuestionBytes: 1000},
 		Log:     LogConfig{Level: "info", Format: "auto"},
-		Slack:   SlackConfig{Mode: "socket"},
+		Slack:   SlackConfig{Mode: "socket", Channels: []ChannelConfig{}},
 		Discord: DiscordConfig{Mode: "gateway"},
 	}
 }

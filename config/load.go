@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
@@ -69,7 +70,14 @@ func Load(opts Options) (*Config, error) {
 	}
 
 	cfg := Config{File: file}
-	if err := v.Unmarshal(&cfg); err != nil {
+	// viper's default hooks, plus text unmarshalling so a list of
+	// channels can come from one environment variable.
+	hook := viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
+		mapstructure.StringToTimeDurationHookFunc(),
+		mapstructure.StringToWeakSliceHookFunc(","),
+		mapstructure.TextUnmarshallerHookFunc(),
+	))
+	if err := v.Unmarshal(&cfg, hook); err != nil {
 		return nil, fmt.Errorf("read configuration (%s): %w", describeSources(file), err)
 	}
 	known := Keys()
@@ -78,8 +86,46 @@ func Load(opts Options) (*Config, error) {
 			cfg.unknown = append(cfg.unknown, k)
 		}
 	}
+	cfg.unknown = append(cfg.unknown, unknownInLists(v)...)
 	slices.Sort(cfg.unknown)
 	return &cfg, nil
+}
+
+// unknownInLists finds misspelt keys inside list entries (slack.channels
+// [0].mentiononly), which viper reports only as the list's own key.
+func unknownInLists(v *viper.Viper) []string {
+	var out []string
+	for _, f := range fields(reflect.ValueOf(Config{})) {
+		t := f.value.Type()
+		if t.Kind() != reflect.Slice || t.Elem().Kind() != reflect.Struct {
+			continue
+		}
+		entries, ok := v.Get(f.key).([]any)
+		if !ok {
+			continue
+		}
+		for i, e := range entries {
+			m, ok := e.(map[string]any)
+			if !ok {
+				continue
+			}
+			for k := range m {
+				if !hasTag(t.Elem(), strings.ToLower(k)) {
+					out = append(out, fmt.Sprintf("%s[%d].%s", f.key, i, k))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func hasTag(t reflect.Type, key string) bool {
+	for i := range t.NumField() {
+		if t.Field(i).Tag.Get("mapstructure") == key {
+			return true
+		}
+	}
+	return false
 }
 
 func describeSources(file string) string {

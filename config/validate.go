@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -108,6 +109,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	v.url("slack.api_url", c.Slack.APIURL)
+	v.channels("slack", c.Slack.Channels, c.Slack.OnlyListedChannels)
 
 	if c.Discord.Enabled {
 		v.oneOf("discord.mode", c.Discord.Mode, "gateway", "http")
@@ -183,6 +185,36 @@ func (v *validator) token(key, got, prefix, what string) {
 		v.add(key, "does not start with %q; expected %s", prefix, what)
 	}
 }
+
+// channels checks a platform's channel list (PLATFORM.channels).
+func (v *validator) channels(platform string, list []ChannelConfig, onlyListed bool) {
+	seen := map[string]int{}
+	for i, ch := range list {
+		key := fmt.Sprintf("%s.channels[%d]", platform, i)
+		switch {
+		case ch.ID == "":
+			v.add(key+".id", "is empty; expected a channel ID such as C0123456789 (in Slack: open the channel's details, its ID is at the bottom of About)")
+		case !channelID.MatchString(ch.ID):
+			v.add(key+".id", "is %q; expected a channel ID such as C0123456789, not a channel name (in Slack: open the channel's details, its ID is at the bottom of About)", ch.ID)
+		default:
+			if j, dup := seen[ch.ID]; dup {
+				v.add(key+".id", "repeats %s, already set by %s.channels[%d]; list each channel once", ch.ID, platform, j)
+			}
+			seen[ch.ID] = i
+		}
+		for j, name := range ch.Collections {
+			if strings.TrimSpace(name) == "" {
+				v.add(fmt.Sprintf("%s.collections[%d]", key, j), "is empty; expected a collection name (a corpus folder's name, or NAME in --corpus NAME=DIR)")
+			}
+		}
+	}
+	if onlyListed && len(list) == 0 {
+		v.add(platform+".only_listed_channels", "is true but %s.channels lists no channel, so the bot would answer only direct messages; list the channels or set it to false", platform)
+	}
+}
+
+// channelID matches Slack channel IDs (public C…, private G…, DM D…).
+var channelID = regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`)
 
 func (v *validator) snowflake(key, got string, required bool) {
 	if got == "" {
