@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -104,7 +103,7 @@ type corpusFlags struct {
 
 func (cf *corpusFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&cf.index, "index", "", "answer from the persisted index at `PATH` (built with citebot index)")
-	cmd.Flags().StringArrayVar(&cf.corpus, "corpus", nil, "answer from the documents under `DIR` (repeatable; .txt, .md, .html)")
+	cmd.Flags().StringArrayVar(&cf.corpus, "corpus", nil, "answer from the documents under `[NAME=]DIR` (repeatable; .txt, .md, .html, .pdf, .docx, .jsonl)")
 }
 
 // open returns the index to answer from.
@@ -122,9 +121,10 @@ func (cf *corpusFlags) open(ctx context.Context, log *slog.Logger) (*retrieval.I
 	return retrieval.NewMemoryIndex(ctx, docs)
 }
 
-// loadCorpus loads documents from dirs (each a collection named after the
-// folder), or the embedded seeds when dirs is empty. Unreadable files are
-// logged and skipped; a corpus with no documents at all is an error.
+// loadCorpus loads documents from dirs (each DIR or NAME=DIR, a
+// collection named NAME or after the folder), or the embedded seeds when
+// dirs is empty. Unreadable files are logged and skipped; a corpus with no
+// documents at all is an error.
 func loadCorpus(ctx context.Context, dirs []string, log *slog.Logger) ([]retrieval.Document, error) {
 	if len(dirs) == 0 {
 		docs, errs := retrieval.LoadFS(ctx, seeds.FS, "seeds")
@@ -133,21 +133,11 @@ func loadCorpus(ctx context.Context, dirs []string, log *slog.Logger) ([]retriev
 		}
 		return docs, nil
 	}
-	var all []retrieval.Document
-	for _, dir := range dirs {
-		docs, errs := retrieval.LoadDir(ctx, dir, filepath.Base(filepath.Clean(dir)))
-		for _, e := range errs {
-			log.Warn("skipped", "error", e)
-		}
-		all = append(all, docs...)
+	corpora, err := parseCorpora(dirs)
+	if err != nil {
+		return nil, usageError{err}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if len(all) == 0 {
-		return nil, fmt.Errorf("no documents found under %s (citebot reads .txt, .md and .html files)", strings.Join(dirs, ", "))
-	}
-	return all, nil
+	return loadCorpora(ctx, corpora, log, nil)
 }
 
 // stderrLogger logs warnings for a person at a terminal.
@@ -199,38 +189,5 @@ func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write each answer as one JSON object on its own line")
 	cmd.Flags().IntVar(&top, "top", retrieval.DefaultTop, "most quotes per answer")
 	cmd.Flags().BoolVar(&explain, "explain", false, "show how the question was analysed and the candidates scored")
-	return cmd
-}
-
-func newIndexCmd(stdout, stderr io.Writer) *cobra.Command {
-	var dirs []string
-	var path string
-	cmd := &cobra.Command{
-		Use:   "index --corpus DIR… --index PATH",
-		Short: "Build a persisted index (atomically replacing the one at PATH)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if path == "" {
-				return usageError{errors.New("--index PATH is required")}
-			}
-			if len(dirs) == 0 {
-				return usageError{errors.New("--corpus DIR is required (repeatable)")}
-			}
-			log := stderrLogger(stderr)
-			docs, err := loadCorpus(cmd.Context(), dirs, log)
-			if err != nil {
-				return err
-			}
-			st, err := retrieval.Build(cmd.Context(), path, docs, nil)
-			if err != nil {
-				return fmt.Errorf("build index %s: %w", path, err)
-			}
-			_, err = fmt.Fprintf(stdout, "indexed %d documents, %d passages into %s in %s\n",
-				st.Documents, st.Passages, path, st.Duration.Round(1e6))
-			return err
-		},
-	}
-	cmd.Flags().StringArrayVar(&dirs, "corpus", nil, "index the documents under `DIR` (repeatable)")
-	cmd.Flags().StringVar(&path, "index", "", "write the index to `PATH`")
 	return cmd
 }

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/citebot/citebot/retrieval"
+)
+
+func newIndexCmd(stdout, stderr io.Writer) *cobra.Command {
+	var dirs []string
+	var path string
+	var rebuild, watch bool
+	var debounce time.Duration
+	cmd := &cobra.Command{
+		Use:   "index --corpus [NAME=]DIR… --index PATH [--watch] [--rebuild]",
+		Short: "Build or update a persisted index (atomically replacing the one at PATH)",
+		Long: `Index the documents under each --corpus folder into PATH. Each folder is a
+collection, named after the folder unless given as NAME=DIR.
+
+Re-running on an existing index compares every document's content hash with
+what the index holds and re-indexes only documents that were added, changed
+or removed; the summary says how many of each. Questions keep being answered
+from the previous generation until the new one is swapped in atomically, and
+a build that is killed midway leaves the previous generation serving.
+
+--watch keeps running: it watches the folders and updates the index a moment
+(--debounce) after files change, until interrupted.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if path == "" {
+				return usageError{errors.New("--index PATH is required")}
+			}
+			if len(dirs) == 0 {
+				return usageError{errors.New("--corpus DIR is required (repeatable)")}
+			}
+			corpora, err := parseCorpora(dirs)
+			if err != nil {
+				return usageError{err}
+			}
+			log := stderrLogger(stderr)
+			ix := indexer{corpora: corpora, path: path, rebuild: rebuild, stdout: stdout, stderr: stderr, log: log}
+			if err := ix.run(cmd.Context()); err != nil {
+				return err
+			}
+			if !watch {
+				return nil
+			}
+			ix.rebuild = false
+			log.Info("watching for changes", "corpus", strings.Join(dirs, ", "), "index", path)
+			folders := make([]string, len(corpora))
+			for i, c := range corpora {
+				folders[i] = c.Dir
+			}
+			return retrieval.Watch(cmd.Context(), folders, debounce, func(ctx context.Context) {
+				if err := ix.run(ctx); err != nil && ctx.Err() == nil {
+					log.Error("update index", "index", path, "error", err)
+				}
+			})
+		},
+	}
+	cmd.Flags().StringArrayVar(&dirs, "corpus", nil, "index the documents under `[NAME=]DIR` as collection NAME (default: the folder's name); repeatable")
+	cmd.Flags().StringVar(&path, "index", "", "write the index to `PATH`")
+	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "re-index every document instead of only the changed ones")
+	cmd.Flags().BoolVar(&watch, "watch", false, "keep running and update the index when files change")
+	cmd.Flags().DurationVar(&debounce, "debounce", retrieval.DefaultDebounce, "with --watch, wait this long after the last change before updating")
+	return cmd
+}
+
+// indexer runs one index update: load, diff, write, report.
+type indexer struct {
+	corpora []retrieval.Corpus
+	path    string
+	rebuild bool
+	stdout  io.Writer
+	stderr  io.Writer
+	log     *slog.Logger
+}
+
+func (x indexer) run(ctx context.Context) error {
+	start := time.Now()
+	docs, err := loadCorpora(ctx, x.corpora, x.log, newProgress(x.stderr, x.log, "reading"))
+	if err != nil {
+		return err
+	}
+	write := retrieval.Update
+	if x.rebuild {
+		write = retrieval.Build
+	}
+	st, err := write(ctx, x.path, docs, newProgress(x.stderr, x.log, "indexing"))
+	if err != nil {
+		return fmt.Errorf("index %s: %w", x.path, err)
+	}
+	_, err = fmt.Fprintln(x.stdout, summary(x.path, st, time.Since(start)))
+	return err
+}
+
+// summary is the line `citebot index` ends with.
+func summary(path string, st retrieval.BuildStats, took time.Duration) string {
+	s := fmt.Sprintf("index %s: %d added, %d changed, %d removed, %d unchanged; %d documents, %d passages in %s",
+		path, st.Added, st.Changed, st.Removed, st.Unchanged, st.Documents, st.Passages, took.Round(time.Millisecond))
+	if !st.Wrote {
+		s += " (up to date, nothing re-indexed)"
+	}
+	return s
+}
+
+// parseCorpora reads --corpus values: DIR, or NAME=DIR to name the
+// collection (a value that is an existing path is always a DIR).
+func parseCorpora(args []string) ([]retrieval.Corpus, error) {
+	out := make([]retrieval.Corpus, 0, len(args))
+	for _, a := range args {
+		c := retrieval.Corpus{Dir: a}
+		if name, dir, ok := strings.Cut(a, "="); ok {
+			if _, err := os.Stat(a); err != nil {
+				c = retrieval.Corpus{Dir: dir, Collection: strings.TrimSpace(name)}
+				if c.Collection == "" || dir == "" {
+					return nil, fmt.Errorf("--corpus %q: want DIR or NAME=DIR", a)
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// loadCorpora loads corpus folders, logging each skipped file; a corpus
+// with no documents at all is an error.
+func loadCorpora(ctx context.Context, corpora []retrieval.Corpus, log *slog.Logger, progress retrieval.Progress) ([]retrieval.Document, error) {
+	docs, errs := retrieval.LoadCorpora(ctx, corpora, progress)
+	for _, e := range errs {
+		log.Warn("skipped", "error", e)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(docs) == 0 {
+		dirs := make([]string, len(corpora))
+		for i, c := range corpora {
+			dirs[i] = c.Dir
+		}
+		return nil, fmt.Errorf("no documents found under %s (citebot reads .txt, .md, .html, .pdf, .docx and .jsonl files)", strings.Join(dirs, ", "))
+	}
+	return docs, nil
+}
+
+// progressLogInterval is how often progress is logged when stderr is not a
+// terminal.
+const progressLogInterval = 5 * time.Second
+
+// newProgress reports a phase's progress: a bar with rate and ETA when
+// stderr is a terminal, else a log line every progressLogInterval (and one
+// at the end of long phases). Workers call it concurrently.
+func newProgress(stderr io.Writer, log *slog.Logger, phase string) retrieval.Progress {
+	if isTerminal(stderr) {
+		return barProgress(stderr, phase)
+	}
+	return logProgress(log, phase, progressLogInterval, time.Now)
+}
+
+func barProgress(stderr io.Writer, phase string) retrieval.Progress {
+	var mu sync.Mutex
+	var bar *progressbar.ProgressBar
+	high := 0
+	return func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if bar == nil {
+			bar = progressbar.NewOptions(total,
+				progressbar.OptionSetWriter(stderr),
+				progressbar.OptionSetDescription(phase),
+				progressbar.OptionShowCount(),
+				progressbar.OptionShowIts(),
+				progressbar.OptionSetItsString("docs"),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionClearOnFinish(),
+			)
+		}
+		if done <= high {
+			return
+		}
+		high = done
+		_ = bar.Set(done)
+		if done >= total {
+			_ = bar.Finish()
+		}
+	}
+}
+
+// logProgress logs "phase done/total, rate, eta" at most every interval.
+func logProgress(log *slog.Logger, phase string, interval time.Duration, now func() time.Time) retrieval.Progress {
+	var mu sync.Mutex
+	var start, last time.Time
+	high := 0
+	return func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		t := now()
+		if start.IsZero() {
+			start, last = t, t
+		}
+		if done <= high {
+			return
+		}
+		high = done
+		finished := done >= total
+		if t.Sub(last) < interval && !(finished && t.Sub(start) >= interval) {
+			return
+		}
+		last = t
+		elapsed := t.Sub(start).Seconds()
+		attrs := []any{"done", done, "total", total}
+		if elapsed > 0 {
+			rate := float64(done) / elapsed
+			attrs = append(attrs, "per_second", fmt.Sprintf("%.1f", rate))
+			if rate > 0 && !finished {
+				attrs = append(attrs, "eta", (time.Duration(float64(total-done) / rate * float64(time.Second))).Round(time.Second).String())
+			}
+		}
+		log.Info(phase, attrs...)
+	}
+}
