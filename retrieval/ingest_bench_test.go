@@ -34,7 +34,8 @@ func BenchmarkParseHTML(b *testing.B) {
 
 // BenchmarkUpdateUnchanged is a re-index of an unchanged 2,000-document
 // corpus: load and hash every file, compare with the index, write nothing.
-//   go test ./retrieval -run '^$' -bench UpdateUnchanged -benchtime 5x
+//
+//	go test ./retrieval -run '^$' -bench UpdateUnchanged -benchtime 5x
 func BenchmarkUpdateUnchanged(b *testing.B) {
 	ctx := context.Background()
 	corpus := b.TempDir()
