@@ -77,7 +77,7 @@ var parsers = map[string]parser{
 	".docx":     parseDOCX,
 }
 
-// jsonlExt names JSON Lines imports: one document per line.
+// jsonlExts name JSON Lines imports: one document per line.
 var jsonlExts = map[string]bool{".jsonl": true, ".ndjson": true}
 
 // Supported reports whether the loader reads files with this name.
