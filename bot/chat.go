@@ -27,6 +27,7 @@ type Chat struct {
 	rules    Rules
 	threads  *Threads
 	store    Store
+	top      int
 	log      *slog.Logger
 	now      func() time.Time
 }
@@ -43,6 +44,9 @@ type ChatOptions struct {
 	// Store keeps answers and votes; nil keeps them in memory. Several
 	// adapters share one store.
 	Store Store
+	// Top is how many quotes an answer carries when the message does not
+	// say; 0 is the retrieval default.
+	Top int
 	// Logger receives failures to record an answer (the answer is still
 	// given, without buttons); nil discards them.
 	Logger *slog.Logger
@@ -50,7 +54,7 @@ type ChatOptions struct {
 
 // NewChat returns the conversation layer of one adapter over b.
 func NewChat(b *Bot, opts ChatOptions) *Chat {
-	c := &Chat{bot: b, platform: opts.Platform, rules: opts.Rules, threads: opts.Threads, store: opts.Store, log: opts.Logger, now: time.Now}
+	c := &Chat{bot: b, platform: opts.Platform, rules: opts.Rules, threads: opts.Threads, store: opts.Store, top: opts.Top, log: opts.Logger, now: time.Now}
 	if c.threads == nil {
 		c.threads = NewThreads(DefaultThreads, DefaultThreadTTL)
 	}
@@ -85,7 +89,7 @@ type Message struct {
 	// Text is what the user wrote, as plain text with the bot's mention
 	// removed.
 	Text string
-	// Top is how many quotes to give; 0 for the default.
+	// Top is how many quotes to give; 0 for the Chat's default.
 	Top int
 }
 
@@ -153,7 +157,11 @@ func (c *Chat) Handle(ctx context.Context, m Message) (Turn, error) {
 		t.Question = ResolveFollowUp(earlier, cmd.Question)
 		t.FollowUp = t.Question != cmd.Question
 	}
-	reply, err := c.bot.Ask(ctx, Request{Question: t.Question, Top: m.Top, Collections: rule.Collections, Adapter: c.platform})
+	top := m.Top
+	if top == 0 {
+		top = c.top
+	}
+	reply, err := c.bot.Ask(ctx, Request{Question: t.Question, Top: top, Collections: rule.Collections, Adapter: c.platform})
 	if err != nil {
 		return t, err
 	}
