@@ -1,0 +1,226 @@
+// Package adaptertest is the conformance kit every chat adapter runs
+// (Slack now, Discord next), so they all keep the same promises: a
+// question is answered with its short answer and citation; a question
+// the documents cannot answer is declined, saying so; a long answer is
+// trimmed to the platform's limits and says how many quotes it left
+// out; nothing a document says ever notifies anyone (@channel, @here,
+// @everyone, user pings); and a 👍/👎 click is recorded with who voted on
+// which question and answer.
+//
+// An adapter's test implements Driver over its real wire protocol (a
+// local fake of the platform's API, the real SDK pointed at it) and
+// calls Run:
+//
+//	func TestConformance(t *testing.T) {
+//		adaptertest.Run(t, func(t *testing.T, chat *bot.Chat) adaptertest.Driver {
+//			return newSlackDriver(t, chat) // starts the adapter with chat
+//		})
+//	}
+//
+// The kit builds the documents (the seed articles plus a hostile one and
+// a long one), the index (real, in memory), the bot and its Chat; the
+// driver only moves messages. It imports bot and retrieval, never a chat
+// SDK.
+package adaptertest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/seeds"
+)
+
+// Reply is a bot message as the platform received it, reduced to what
+// the kit checks.
+type Reply struct {
+	// Text is what a reader sees: the short answer, quotes, citation
+	// lines, notes; markup and escapes removed, links as their labels.
+	Text string
+	// Pings lists what in the message would notify anyone (mention
+	// syntax, mention elements, bare @channel/@here/@everyone). It must
+	// be empty.
+	Pings []string
+	// LimitErr says which of the platform's message limits the message
+	// breaks; nil when within them.
+	LimitErr error
+	// Quotes counts the quotes shown.
+	Quotes int
+	// AnswerID is the recorded answer the message's buttons refer to.
+	AnswerID string
+}
+
+// Driver drives one chat adapter through its platform's wire protocol.
+type Driver interface {
+	// Ask sends question the way a platform user addresses the bot (a
+	// mention or a slash command) and returns the bot's reply.
+	Ask(t *testing.T, question string) Reply
+	// Vote clicks the 👍 or 👎 button of reply as user, and returns once
+	// the adapter has handled the click.
+	Vote(t *testing.T, reply Reply, user string, vote bot.Vote)
+}
+
+// Questions the kit asks.
+const (
+	AnswerQuestion  = "What was the FY2026 refugee cap?"
+	DeclineQuestion = "What is the population of Canada?"
+	HostileQuestion = "What is the harbour siren code?"
+	LongQuestion    = "What did the council say about the zebra crossing budget?"
+	// LongTop is how many quotes the kit's Chat gives: the long document
+	// makes each of them about 2,500 characters, past every chat
+	// platform's message limits.
+	LongTop = 20
+)
+
+// Corpus is the kit's documents: the seeds, a hostile document whose
+// headline, byline and text are full of mention syntax, and a long one of
+// many similar paragraphs.
+func Corpus(t testing.TB) []retrieval.Document {
+	t.Helper()
+	docs, errs := retrieval.LoadFS(context.Background(), seeds.FS, "seeds")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	hostile := retrieval.Document{
+		ID: "siren-codes",
+		Metadata: retrieval.Metadata{
+			Title: "<!channel> Harbour siren codes @everyone", Publisher: "@here Gazette",
+			Author: "<@U024BE7LH> and <@&123456789012345678>", Date: "2025-05-01", URL: "javascript:alert(1)",
+		},
+		Text: "Harbour siren codes\n\n" +
+			"The harbour siren code is 4411, announced with <!channel> <!here> <!everyone> <@U024BE7LH> " +
+			"<!subteam^S0614TZR7|@newsroom> <#C0123456789> @channel @here @everyone @all <@&123456789012345678> to every berth.\n",
+	}
+	var long strings.Builder
+	long.WriteString("Harbour budget hearings\n\n")
+	for i := range 30 {
+		// One sentence of about 2,500 characters per paragraph, so each
+		// quote is long.
+		fmt.Fprintf(&long, "At hearing %d the council said the zebra crossing budget would be reviewed again", i+1)
+		long.WriteString(strings.Repeat(", and members debated the zebra crossing budget, the harbour lights and the ferry timetable at length", 24))
+		long.WriteString(".\n\n")
+	}
+	budget := retrieval.Document{ID: "budget-hearings", Metadata: retrieval.Metadata{Title: "Harbour budget hearings", Publisher: "Town Crier", Date: "2025-06-01"}, Text: long.String()}
+	return append(docs, hostile, budget)
+}
+
+// Run runs every conformance case against the adapter newDriver starts
+// around chat (a fresh Chat, Store and adapter per case).
+func Run(t *testing.T, newDriver func(t *testing.T, chat *bot.Chat) Driver) {
+	ix, err := retrieval.NewMemoryIndex(context.Background(), Corpus(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	b := bot.New(ix)
+	setup := func(t *testing.T) (Driver, bot.Store) {
+		store := bot.NewMemoryStore()
+		chat := bot.NewChat(b, bot.ChatOptions{Platform: "conformance", Store: store, Top: LongTop})
+		return newDriver(t, chat), store
+	}
+	expect := func(t *testing.T, q string) bot.Reply {
+		t.Helper()
+		r, err := b.Ask(context.Background(), bot.Request{Question: q, Top: LongTop})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	clean := func(t *testing.T, r Reply) {
+		t.Helper()
+		if len(r.Pings) > 0 {
+			t.Errorf("the reply would notify people: %q", r.Pings)
+		}
+		if r.LimitErr != nil {
+			t.Errorf("the reply breaks the platform's limits: %v", r.LimitErr)
+		}
+	}
+
+	t.Run("answer", func(t *testing.T) {
+		d, _ := setup(t)
+		want := expect(t, AnswerQuestion)
+		if !want.Answered {
+			t.Fatalf("the kit's corpus does not answer %q", AnswerQuestion)
+		}
+		r := d.Ask(t, AnswerQuestion)
+		clean(t, r)
+		first := want.Citations[0]
+		for _, s := range []string{want.Short, first.Title, first.Publisher} {
+			if s != "" && !strings.Contains(r.Text, s) {
+				t.Errorf("the answer lacks %q:\n%s", s, r.Text)
+			}
+		}
+		if r.Quotes == 0 || r.AnswerID == "" {
+			t.Errorf("the answer shows %d quotes, answer ID %q; want quotes and feedback buttons", r.Quotes, r.AnswerID)
+		}
+	})
+
+	t.Run("decline", func(t *testing.T) {
+		d, _ := setup(t)
+		if expect(t, DeclineQuestion).Answered {
+			t.Fatalf("the kit's corpus answers %q", DeclineQuestion)
+		}
+		r := d.Ask(t, DeclineQuestion)
+		clean(t, r)
+		if !strings.Contains(r.Text, "Not in the documents") {
+			t.Errorf("the decline does not say so:\n%s", r.Text)
+		}
+	})
+
+	t.Run("trim", func(t *testing.T) {
+		d, _ := setup(t)
+		n := len(expect(t, LongQuestion).Citations)
+		if n < 10 {
+			t.Fatalf("the long document gives %d quotes; the case needs many", n)
+		}
+		r := d.Ask(t, LongQuestion)
+		clean(t, r)
+		if r.Quotes == 0 || r.Quotes > n {
+			t.Fatalf("%d quotes shown of %d", r.Quotes, n)
+		}
+		t.Logf("%d of %d quotes shown", r.Quotes, n)
+		if r.Quotes < n {
+			note := fmt.Sprintf("(%d more quote", n-r.Quotes)
+			if !strings.Contains(r.Text, note) {
+				t.Errorf("%d of %d quotes shown but no %q note:\n%.3000s", r.Quotes, n, note, r.Text)
+			}
+		}
+	})
+
+	t.Run("never ping", func(t *testing.T) {
+		d, _ := setup(t)
+		r := d.Ask(t, HostileQuestion)
+		clean(t, r)
+		for _, s := range []string{"4411", "channel", "everyone", "Harbour siren codes"} {
+			if !strings.Contains(r.Text, s) {
+				t.Errorf("the reply hides %q instead of showing it as text:\n%s", s, r.Text)
+			}
+		}
+	})
+
+	t.Run("feedback", func(t *testing.T) {
+		d, store := setup(t)
+		want := expect(t, AnswerQuestion)
+		r := d.Ask(t, AnswerQuestion)
+		if r.AnswerID == "" {
+			t.Fatal("the answer has no feedback buttons")
+		}
+		for _, v := range []bot.Vote{bot.VoteUp, bot.VoteDown} {
+			d.Vote(t, r, "U0CONFORM1", v)
+			votes, err := store.Votes(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(votes) != 1 {
+				t.Fatalf("%d votes recorded after voting %s; want 1 (changed, not added)", len(votes), v)
+			}
+			got := votes[0]
+			if got.Vote != v || got.User != "U0CONFORM1" || got.Question != AnswerQuestion || got.Answer != want.Short || got.AnswerID != r.AnswerID || got.Time.IsZero() {
+				t.Errorf("recorded %+v; want U0CONFORM1's %s on %q (%s), with a time", got, v, AnswerQuestion, want.Short)
+			}
+		}
+	})
+}

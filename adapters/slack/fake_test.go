@@ -1,0 +1,593 @@
+package slack_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/slack-go/slack/slacktest"
+
+	"github.com/citebot/citebot/adapters/slack"
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/seeds"
+)
+
+// This file is a local Slack: slack-go's slacktest server with handlers
+// of our own for what it does not serve the way Slack does (it is an RTM
+// fake): auth.test with a bot identity, chat.postMessage that records
+// what was posted and can answer 429, response URLs, and a Socket Mode
+// websocket that speaks hello, envelopes, acks, pings and disconnects.
+
+const (
+	botUser   = "UBOT"
+	secret    = "8f742231b10e8888abcd99yyyzzz85a5" // the official vector's
+	question  = "What was the FY2026 refugee cap?"
+	protocols = "../../../shared/protocols/fixtures"
+)
+
+// post is one message the fake received.
+type post struct {
+	Kind            string // "chat.postMessage", or "response" for a response URL
+	Path            string
+	Channel         string
+	ThreadTS        string
+	Text            string
+	ResponseType    string
+	ReplaceOriginal bool
+	DeleteOriginal  bool
+	Blocks          json.RawMessage
+	Form            url.Values
+	At              time.Time
+}
+
+type fakeSlack struct {
+	srv *slacktest.Server
+	url string // API base, with the trailing slash
+
+	mu        sync.Mutex
+	posts     []post
+	attempts  []time.Time // every chat.postMessage call, 429s included
+	authMode  string      // "ok", "invalid", "hang"
+	rateLimit int         // 429s to answer before accepting a post
+	hold      chan struct{}
+
+	postc   chan post
+	release chan struct{} // closed at cleanup: hanging handlers return
+	sockets chan *fakeSocket
+	opens   atomic.Int32
+	ts      atomic.Int64
+}
+
+func newFake(t *testing.T) *fakeSlack {
+	t.Helper()
+	f := &fakeSlack{authMode: "ok", postc: make(chan post, 100), release: make(chan struct{}), sockets: make(chan *fakeSocket, 10)}
+	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
+		c.Handle("/auth.test", f.authTest)
+		c.Handle("/chat.postMessage", f.postMessage)
+		c.Handle("/response/", f.response)
+		c.Handle("/apps.connections.open", f.connectionsOpen)
+		c.Handle("/socket", f.socket)
+	})
+	f.srv.Start()
+	f.url = f.srv.GetAPIURL()
+	t.Cleanup(func() {
+		close(f.release)
+		f.srv.Stop()
+	})
+	return f
+}
+
+func (f *fakeSlack) set(fn func(f *fakeSlack)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f)
+}
+
+func (f *fakeSlack) authTest(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	mode := f.authMode
+	f.mu.Unlock()
+	switch mode {
+	case "hang":
+		select {
+		case <-r.Context().Done():
+		case <-f.release:
+		}
+		return
+	case "invalid":
+		io.WriteString(w, `{"ok":false,"error":"invalid_auth"}`)
+		return
+	}
+	fmt.Fprintf(w, `{"ok":true,"url":"https://newsroom.slack.com/","team":"Newsroom","user":"citebot","team_id":"T061EG9R6","user_id":%q,"bot_id":"BBOT"}`, botUser)
+}
+
+func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), 400)
+		return
+	}
+	f.mu.Lock()
+	f.attempts = append(f.attempts, time.Now())
+	limited := f.rateLimit > 0
+	if limited {
+		f.rateLimit--
+	}
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	if limited {
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+		io.WriteString(w, `{"ok":false,"error":"ratelimited"}`)
+		return
+	}
+	if r.PostForm.Get("token") != "xoxb-test" {
+		io.WriteString(w, `{"ok":false,"error":"invalid_auth"}`)
+		return
+	}
+	ts := fmt.Sprintf("1700000000.%06d", f.ts.Add(1))
+	f.record(post{Kind: "chat.postMessage", Path: r.URL.Path, Channel: r.PostForm.Get("channel"), ThreadTS: r.PostForm.Get("thread_ts"),
+		Text: r.PostForm.Get("text"), Blocks: json.RawMessage(r.PostForm.Get("blocks")), Form: r.PostForm})
+	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, r.PostForm.Get("channel"), ts)
+}
+
+// response is a response_url: JSON in, "ok" out. It can be held (the
+// Web API hangs) until the test releases it.
+func (f *fakeSlack) response(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	hold := f.hold
+	f.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-f.release:
+			return
+		}
+	}
+	var m struct {
+		Text            string          `json:"text"`
+		ResponseType    string          `json:"response_type"`
+		ReplaceOriginal bool            `json:"replace_original"`
+		DeleteOriginal  bool            `json:"delete_original"`
+		Blocks          json.RawMessage `json:"blocks"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
+		http.Error(w, err.Error(), 400)
+		return
+	}
+	f.record(post{Kind: "response", Path: r.URL.Path, Text: m.Text, ResponseType: m.ResponseType,
+		ReplaceOriginal: m.ReplaceOriginal, DeleteOriginal: m.DeleteOriginal, Blocks: m.Blocks})
+	w.Header().Set("Content-Type", "application/json")
+	io.WriteString(w, `{"ok":true}`)
+}
+
+func (f *fakeSlack) record(p post) {
+	p.At = time.Now()
+	f.mu.Lock()
+	f.posts = append(f.posts, p)
+	f.mu.Unlock()
+	f.postc <- p
+}
+
+// next returns the next message the fake receives.
+func (f *fakeSlack) next(t *testing.T) post {
+	t.Helper()
+	select {
+	case p := <-f.postc:
+		return p
+	case <-time.After(20 * time.Second):
+		t.Fatal("the adapter posted nothing within 20s")
+	}
+	return post{}
+}
+
+func (f *fakeSlack) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.posts)
+}
+
+func (f *fakeSlack) connectionsOpen(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") != "Bearer xapp-1-test" {
+		io.WriteString(w, `{"ok":false,"error":"invalid_auth"}`)
+		return
+	}
+	f.opens.Add(1)
+	// The official reply, pointed at this server.
+	fmt.Fprintf(w, `{"ok":true,"url":"ws://%s/socket?ticket=%d"}`, r.Host, f.opens.Load())
+}
+
+// fakeSocket is one Socket Mode connection, server side.
+type fakeSocket struct {
+	conn  *websocket.Conn
+	wmu   sync.Mutex
+	frame chan map[string]any // what the client sent (acks)
+	done  chan struct{}
+}
+
+var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+
+func (f *fakeSlack) socket(w http.ResponseWriter, r *http.Request) {
+	conn, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	s := &fakeSocket{conn: conn, frame: make(chan map[string]any, 100), done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		for {
+			var m map[string]any
+			if err := conn.ReadJSON(&m); err != nil {
+				return
+			}
+			s.frame <- m
+		}
+	}()
+	// Slack pings; slack-go reconnects when pings stop.
+	go func() {
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-s.done:
+				return
+			case <-f.release:
+				conn.Close()
+				return
+			case <-tick.C:
+				s.wmu.Lock()
+				err := conn.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(time.Second))
+				s.wmu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}
+	}()
+	s.sendRaw(fixture(nil, "slack-socket-hello.json"))
+	f.sockets <- s
+}
+
+func (s *fakeSocket) sendRaw(b []byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.conn.WriteMessage(websocket.TextMessage, b)
+}
+
+func (s *fakeSocket) send(t *testing.T, v any) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.sendRaw(b); err != nil {
+		t.Fatalf("write to the socket: %v", err)
+	}
+}
+
+// ack waits for the client's acknowledgement of an envelope.
+func (s *fakeSocket) ack(t *testing.T, envelopeID string) map[string]any {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case m := <-s.frame:
+			if m["envelope_id"] == envelopeID {
+				return m
+			}
+		case <-deadline:
+			t.Fatalf("no ack for envelope %s within 20s", envelopeID)
+		}
+	}
+}
+
+// fixture reads a file from ../shared/protocols/fixtures.
+func fixture(t *testing.T, name string) []byte {
+	b, err := os.ReadFile(filepath.Join(protocols, name))
+	if err != nil {
+		if t != nil {
+			t.Fatalf("fixture: %v", err)
+		}
+		panic(err)
+	}
+	return b
+}
+
+// jsonFixture decodes a fixture for editing.
+func jsonFixture(t *testing.T, name string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(fixture(t, name), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+var (
+	indexOnce sync.Once
+	seedIx    *retrieval.Index
+	indexErr  error
+)
+
+// seedIndex is one real in-memory index of the seeds, shared (read-only)
+// by the tests.
+func seedIndex(t *testing.T) *retrieval.Index {
+	t.Helper()
+	indexOnce.Do(func() {
+		docs, errs := retrieval.LoadFS(context.Background(), seeds.FS, "seeds")
+		if len(errs) > 0 {
+			indexErr = errs[0]
+			return
+		}
+		seedIx, indexErr = retrieval.NewMemoryIndex(context.Background(), docs)
+	})
+	if indexErr != nil {
+		t.Fatal(indexErr)
+	}
+	return seedIx
+}
+
+// counter is a bot.Observer counting questions and votes.
+type counter struct {
+	questions atomic.Int32
+	mu        sync.Mutex
+	votes     map[bot.Vote]int
+}
+
+func (c *counter) ObserveQuestion(bot.QuestionEvent) { c.questions.Add(1) }
+func (c *counter) ObserveFeedback(ev bot.FeedbackEvent) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.votes == nil {
+		c.votes = map[bot.Vote]int{}
+	}
+	c.votes[ev.Vote]++
+}
+
+// env is an adapter wired to a fake Slack over the seed index.
+type env struct {
+	fake    *fakeSlack
+	adapter *slack.Adapter
+	chat    *bot.Chat
+	store   bot.Store
+	obs     *counter
+	base    string // the adapter's HTTP server (HTTP mode)
+	logs    *syncBuffer
+}
+
+type envOptions struct {
+	mode  string
+	rules bot.Rules
+	top   int
+	chat  *bot.Chat // instead of one over the seeds
+	fake  *fakeSlack
+}
+
+// start runs an adapter until the test ends.
+func start(t *testing.T, o envOptions) *env {
+	t.Helper()
+	e := &env{fake: o.fake, obs: &counter{}, logs: &syncBuffer{}}
+	if e.fake == nil {
+		e.fake = newFake(t)
+	}
+	e.chat = o.chat
+	if e.chat == nil {
+		e.store = bot.NewMemoryStore()
+		e.chat = bot.NewChat(bot.New(seedIndex(t), bot.WithObserver(e.obs)), bot.ChatOptions{Platform: "slack", Rules: o.rules, Store: e.store, Top: o.top})
+	}
+	mode := o.mode
+	if mode == "" {
+		mode = slack.ModeHTTP
+	}
+	a, err := slack.New(slack.Options{
+		Mode: mode, BotToken: "xoxb-test", AppToken: "xapp-1-test", SigningSecret: secret,
+		APIURL: e.fake.url, Chat: e.chat, Logger: newLogger(e.logs), PingInterval: 5 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.adapter = a
+	if mode == slack.ModeHTTP {
+		srv := httptest.NewServer(a.Handler())
+		t.Cleanup(srv.Close)
+		e.base = srv.URL
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run = %v after cancel; want nil", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("Run did not return within 30s of cancel")
+		}
+	})
+	return e
+}
+
+// signed sends a request signed with the secret at time at.
+func (e *env) signed(t *testing.T, path, contentType string, body []byte, at time.Time, header http.Header) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("POST", e.base+path, strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := fmt.Sprint(at.Unix())
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", slack.SignatureHeader(secret, ts, body))
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	return do(t, req)
+}
+
+func do(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	client := &http.Client{Timeout: 15 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body) // the whole body: the handler has returned
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// slashForm is a slash command body like the official one, for /ask.
+func slashForm(text, responseURL string) []byte {
+	v, _ := url.ParseQuery(string(fixture(nil, "slack-slash-command.form")))
+	v.Set("command", "/ask")
+	v.Set("text", text)
+	v.Set("response_url", responseURL)
+	return []byte(v.Encode())
+}
+
+// mention is the official app_mention envelope with the bot mentioned
+// asking text.
+func mention(t *testing.T, eventID, ts, threadTS, text string) []byte {
+	t.Helper()
+	m := jsonFixture(t, "slack-app-mention-event.json")
+	m["event_id"] = eventID
+	ev := m["event"].(map[string]any)
+	ev["text"] = "<@" + botUser + "> " + text
+	ev["ts"], ev["event_ts"] = ts, ts
+	if threadTS != "" {
+		ev["thread_ts"] = threadTS
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
+
+// message is the official message.im envelope, edited into a message in
+// any channel.
+func message(t *testing.T, eventID string, event map[string]any) []byte {
+	t.Helper()
+	m := jsonFixture(t, "slack-message-im-event.json")
+	m["event_id"] = eventID
+	ev := m["event"].(map[string]any)
+	for k, v := range event {
+		if v == nil {
+			delete(ev, k)
+			continue
+		}
+		ev[k] = v
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
+
+// interactionPayload is a block_actions payload: user clicked actionID
+// with value, on a message in channel, answering to responseURL.
+func interactionPayload(user, channel, actionID, value, responseURL string) map[string]any {
+	return map[string]any{
+		"type":         "block_actions",
+		"user":         map[string]any{"id": user, "username": "someone", "team_id": "T061EG9R6"},
+		"api_app_id":   "A0MDYCDME",
+		"team":         map[string]any{"id": "T061EG9R6", "domain": "newsroom"},
+		"channel":      map[string]any{"id": channel, "name": "newsroom"},
+		"container":    map[string]any{"type": "message", "message_ts": "1700000000.000001", "channel_id": channel},
+		"trigger_id":   fmt.Sprintf("trigger-%s-%s-%d", user, actionID, time.Now().UnixNano()),
+		"response_url": responseURL,
+		"actions": []any{map[string]any{
+			"type": "button", "action_id": actionID, "block_id": "citebot_actions", "value": value,
+			"text": map[string]any{"type": "plain_text", "text": "x"}, "action_ts": "1700000001.000001",
+		}},
+	}
+}
+
+// interaction is the form body Slack POSTs for a click.
+func interaction(user, channel, actionID, value, responseURL string) []byte {
+	payload, _ := json.Marshal(interactionPayload(user, channel, actionID, value, responseURL))
+	return []byte(url.Values{"payload": {string(payload)}}.Encode())
+}
+
+// newChat is a Chat over the seeds.
+func newChat(t *testing.T) *bot.Chat {
+	return bot.NewChat(bot.New(seedIndex(t)), bot.ChatOptions{Platform: "slack"})
+}
+
+// nextSocket waits for the adapter to connect.
+func (f *fakeSlack) nextSocket(t *testing.T) *fakeSocket {
+	t.Helper()
+	select {
+	case s := <-f.sockets:
+		return s
+	case <-time.After(20 * time.Second):
+		t.Fatal("the adapter did not open a Socket Mode connection within 20s")
+	}
+	return nil
+}
+
+// buttonValue finds the value of the button with actionID in blocks.
+func buttonValue(t *testing.T, blocks json.RawMessage, actionID string) string {
+	t.Helper()
+	var bs []map[string]any
+	if err := json.Unmarshal(blocks, &bs); err != nil {
+		t.Fatalf("blocks %s: %v", blocks, err)
+	}
+	for _, b := range bs {
+		els, _ := b["elements"].([]any)
+		for _, e := range els {
+			if m, ok := e.(map[string]any); ok && m["action_id"] == actionID {
+				return m["value"].(string)
+			}
+		}
+	}
+	return ""
+}
+
+// eventually polls cond until it holds, for state that settles
+// asynchronously (readiness); it asserts no duration.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not happen within 20s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// syncBuffer collects log output from the adapter's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}

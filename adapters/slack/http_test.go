@@ -1,0 +1,346 @@
+package slack_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citebot/citebot/adapters/slack"
+	"github.com/citebot/citebot/bot"
+)
+
+const (
+	form  = "application/x-www-form-urlencoded"
+	jsonT = "application/json"
+)
+
+// TestHTTPRejectsUnverifiedRequests sends every endpoint requests that
+// are unsigned, stale, tampered or signed with another secret: each gets
+// 401 and nothing reaches the bot or Slack.
+func TestHTTPRejectsUnverifiedRequests(t *testing.T) {
+	e := start(t, envOptions{})
+	bodies := map[string][]byte{
+		"/slack/commands":     slashForm(question, e.fake.url+"response/x"),
+		"/slack/events":       mention(t, "EvReject", "1515449483.000108", "", question),
+		"/slack/interactions": interaction("U2", "C1", slack.ActionVoteUp, "0000000000000000dead", e.fake.url+"response/y"),
+	}
+	for path, body := range bodies {
+		ctype := form
+		if path == "/slack/events" {
+			ctype = jsonT
+		}
+		now := time.Now()
+		ts := fmt.Sprint(now.Unix())
+		cases := map[string]func(*http.Request){
+			"unsigned": func(r *http.Request) {},
+			"stale": func(r *http.Request) {
+				old := fmt.Sprint(now.Add(-6 * time.Minute).Unix())
+				r.Header.Set("X-Slack-Request-Timestamp", old)
+				r.Header.Set("X-Slack-Signature", slack.SignatureHeader(secret, old, body))
+			},
+			"tampered": func(r *http.Request) {
+				r.Header.Set("X-Slack-Request-Timestamp", ts)
+				r.Header.Set("X-Slack-Signature", slack.SignatureHeader(secret, ts, append([]byte("x"), body...)))
+			},
+			"another secret": func(r *http.Request) {
+				r.Header.Set("X-Slack-Request-Timestamp", ts)
+				r.Header.Set("X-Slack-Signature", slack.SignatureHeader("not-the-secret", ts, body))
+			},
+			"no timestamp": func(r *http.Request) {
+				r.Header.Set("X-Slack-Signature", slack.SignatureHeader(secret, ts, body))
+			},
+		}
+		for name, sign := range cases {
+			req, _ := http.NewRequest("POST", e.base+path, strings.NewReader(string(body)))
+			req.Header.Set("Content-Type", ctype)
+			sign(req)
+			if code, text := do(t, req); code != http.StatusUnauthorized {
+				t.Errorf("%s %s = %d %q; want 401", name, path, code, text)
+			}
+		}
+	}
+	slack.WaitJobs(e.adapter)
+	if n := e.obs.questions.Load(); n != 0 {
+		t.Errorf("the bot was asked %d questions by unverified requests; want none", n)
+	}
+	if n := e.fake.count(); n != 0 {
+		t.Errorf("%d messages posted for unverified requests; want none", n)
+	}
+	if !strings.Contains(e.logs.String(), "not verifiably from Slack") {
+		t.Errorf("rejections are not logged:\n%s", e.logs)
+	}
+	if strings.Contains(e.logs.String(), secret) {
+		t.Error("the signing secret was logged")
+	}
+
+	big := make([]byte, slack.MaxBodyBytes+1)
+	if code, _ := e.signed(t, "/slack/events", jsonT, big, time.Now(), nil); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("an oversized body = %d; want 413", code)
+	}
+}
+
+func TestHTTPURLVerification(t *testing.T) {
+	e := start(t, envOptions{})
+	body := fixture(t, "slack-url-verification.json")
+	code, text := e.signed(t, "/slack/events", jsonT, body, time.Now(), nil)
+	if code != 200 || text != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
+		t.Errorf("url_verification = %d %q; want 200 with the challenge", code, text)
+	}
+}
+
+// TestHTTPSlashCommandAcksBeforeAnswering runs /ask while Slack's Web API
+// hangs (auth.test never answers) and the response_url holds every post
+// until the test has the ack: the ack must come first, then the answer.
+func TestHTTPSlashCommandAcksBeforeAnswering(t *testing.T) {
+	fake := newFake(t)
+	fake.set(func(f *fakeSlack) { f.authMode = "hang"; f.hold = make(chan struct{}) })
+	e := start(t, envOptions{fake: fake})
+
+	code, ack := e.signed(t, "/slack/commands", form, slashForm(question, fake.url+"response/cmd1"), time.Now(), nil)
+	var msg struct {
+		ResponseType string `json:"response_type"`
+		Text         string `json:"text"`
+	}
+	if code != 200 || json.Unmarshal([]byte(ack), &msg) != nil || msg.ResponseType != "ephemeral" || !strings.Contains(msg.Text, "Looking for") {
+		t.Fatalf("ack = %d %s; want an immediate ephemeral notice", code, ack)
+	}
+	if err := e.adapter.Ready(); err == nil {
+		t.Error("Ready = nil while auth.test hangs; want not ready")
+	}
+	fake.set(func(f *fakeSlack) { close(f.hold) })
+
+	p := fake.next(t)
+	if p.Path != "/response/cmd1" || p.ResponseType != "ephemeral" || !p.ReplaceOriginal {
+		t.Errorf("answer went to %s as %q (replace %v); want the response_url, ephemeral, replacing the notice", p.Path, p.ResponseType, p.ReplaceOriginal)
+	}
+	if !strings.Contains(string(p.Blocks), `"text":"7,500","style":{"bold":true}`) {
+		t.Errorf("answer blocks lack the bold short answer 7,500:\n%s", p.Blocks)
+	}
+	if buttonValue(t, p.Blocks, slack.ActionShare) == "" || buttonValue(t, p.Blocks, slack.ActionVoteUp) == "" {
+		t.Errorf("a private answer needs Share and vote buttons:\n%s", p.Blocks)
+	}
+}
+
+// TestHTTPBadTokenIsReportedButEndpointsWork starts with a token Slack
+// rejects: the error is logged, Ready says why, and signed commands are
+// still acked and answered through response_url (which needs no token).
+func TestHTTPBadTokenIsReportedButEndpointsWork(t *testing.T) {
+	fake := newFake(t)
+	fake.set(func(f *fakeSlack) { f.authMode = "invalid" })
+	e := start(t, envOptions{fake: fake})
+	eventually(t, "Ready reporting invalid_auth", func() bool {
+		err := e.adapter.Ready()
+		return err != nil && strings.Contains(err.Error(), "invalid_auth")
+	})
+	if !strings.Contains(e.logs.String(), `"level":"ERROR"`) || !strings.Contains(e.logs.String(), "invalid_auth") {
+		t.Errorf("the rejected token is not logged as an error:\n%s", e.logs)
+	}
+	if strings.Contains(e.logs.String(), "xoxb-test") {
+		t.Error("the bot token was logged")
+	}
+	code, _ := e.signed(t, "/slack/commands", form, slashForm(question, fake.url+"response/cmd2"), time.Now(), nil)
+	if code != 200 {
+		t.Fatalf("signed command with a rejected token = %d; want acked", code)
+	}
+	if p := fake.next(t); !strings.Contains(string(p.Blocks), "7,500") {
+		t.Errorf("answer = %s; want 7,500", p.Blocks)
+	}
+}
+
+func TestHTTPSlashHelpAndSources(t *testing.T) {
+	e := start(t, envOptions{})
+	for _, text := range []string{"", "help"} {
+		code, ack := e.signed(t, "/slack/commands", form, slashForm(text, e.fake.url+"response/h"), time.Now(), nil)
+		if code != 200 || !strings.Contains(ack, "/ask sources") || !strings.Contains(ack, `"response_type":"ephemeral"`) {
+			t.Errorf("/ask %q = %d %s; want usage, privately, in the ack", text, code, ack)
+		}
+	}
+	if code, _ := e.signed(t, "/slack/commands", form, slashForm("sources", e.fake.url+"response/s"), time.Now(), nil); code != 200 {
+		t.Fatalf("/ask sources = %d", code)
+	}
+	p := e.fake.next(t)
+	if !strings.Contains(string(p.Blocks), "2 documents") || p.ResponseType != "ephemeral" {
+		t.Errorf("/ask sources answered %s; want the 2 seed documents", p.Blocks)
+	}
+	slack.WaitJobs(e.adapter)
+	if n := e.obs.questions.Load(); n != 0 {
+		t.Errorf("help and sources asked the index %d questions; want none", n)
+	}
+}
+
+// TestHTTPMentionThreadFollowUpAndRetries mentions the bot in a channel,
+// asks a follow-up in the thread without mentioning it, and has Slack
+// redeliver events: each is answered once, in the thread.
+func TestHTTPMentionThreadFollowUpAndRetries(t *testing.T) {
+	e := start(t, envOptions{})
+	const channel, ts = "C123ABC456", "1515449483.000108"
+	first := mention(t, "Ev0MDYHUEL", ts, "", question)
+	if code, _ := e.signed(t, "/slack/events", jsonT, first, time.Now(), nil); code != 200 {
+		t.Fatalf("app_mention = %d", code)
+	}
+	p := e.fake.next(t)
+	if p.Kind != "chat.postMessage" || p.Channel != channel || p.ThreadTS != ts {
+		t.Fatalf("answer posted to %s %s thread %q; want chat.postMessage in %s, thread %s", p.Kind, p.Channel, p.ThreadTS, channel, ts)
+	}
+	if !strings.Contains(string(p.Blocks), `"text":"7,500","style":{"bold":true}`) || buttonValue(t, p.Blocks, slack.ActionShare) != "" {
+		t.Errorf("thread answer blocks: want the bold answer and no Share button (it is public already):\n%s", p.Blocks)
+	}
+	if p.Form.Get("link_names") != "" || p.Form.Get("parse") != "" {
+		t.Errorf("posted with link_names=%q parse=%q; want neither (they turn text into mentions)", p.Form.Get("link_names"), p.Form.Get("parse"))
+	}
+
+	// Slack redelivers the same event (the first ack was slow), and the
+	// same message arrives as a message.channels event too.
+	if code, _ := e.signed(t, "/slack/events", jsonT, first, time.Now(), http.Header{"X-Slack-Retry-Num": {"1"}, "X-Slack-Retry-Reason": {"http_timeout"}}); code != 200 {
+		t.Errorf("retry = %d; want 200", code)
+	}
+	same := message(t, "EvOther", map[string]any{"channel": channel, "channel_type": "channel", "user": "W021FGA1Z",
+		"text": "<@" + botUser + "> " + question, "ts": ts, "event_ts": ts})
+	e.signed(t, "/slack/events", jsonT, same, time.Now(), nil)
+	slack.WaitJobs(e.adapter)
+	if n := e.fake.count(); n != 1 {
+		t.Fatalf("%d posts after redeliveries; want the one answer", n)
+	}
+
+	followUp := message(t, "EvFollow", map[string]any{"channel": channel, "channel_type": "channel", "user": "W022",
+		"text": "and in fiscal 2024?", "ts": "1515449490.000200", "event_ts": "1515449490.000200", "thread_ts": ts})
+	e.signed(t, "/slack/events", jsonT, followUp, time.Now(), nil)
+	p = e.fake.next(t)
+	if p.ThreadTS != ts || !strings.Contains(string(p.Blocks), `"text":"100,000`) || !strings.Contains(string(p.Blocks), "Read as: What was the fiscal 2024 refugee cap?") {
+		t.Errorf("follow-up answer in thread %q:\n%s\nwant 100,000+ in the same thread, saying how it was read", p.ThreadTS, p.Blocks)
+	}
+
+	// Chatter at the top level, the bot's own posts and edits are not
+	// answered.
+	for i, ev := range []map[string]any{
+		{"channel": channel, "channel_type": "channel", "user": "W023", "text": "What was the FY2026 refugee cap?", "ts": "1515449491.1"},
+		{"channel": channel, "channel_type": "channel", "user": botUser, "text": "and in 2025?", "ts": "1515449491.2", "thread_ts": ts},
+		{"channel": channel, "channel_type": "channel", "user": "W024", "bot_id": "B999", "text": "and in 2025?", "ts": "1515449491.3", "thread_ts": ts},
+		{"channel": channel, "channel_type": "channel", "user": "W025", "subtype": "message_changed", "text": "and in 2025?", "ts": "1515449491.4", "thread_ts": ts},
+		{"channel": channel, "channel_type": "channel", "user": "W026", "text": "thanks, that is what I needed", "ts": "1515449491.5", "thread_ts": ts},
+	} {
+		e.signed(t, "/slack/events", jsonT, message(t, fmt.Sprintf("EvQuiet%d", i), ev), time.Now(), nil)
+	}
+	slack.WaitJobs(e.adapter)
+	if n := e.fake.count(); n != 2 {
+		t.Errorf("%d posts; want only the 2 answers (chatter, own posts, bots and edits ignored)", n)
+	}
+
+	// An event slack-go cannot parse is still acked, so Slack does not
+	// retry it.
+	if code, _ := e.signed(t, "/slack/events", jsonT, fixture(t, "slack-event-callback-wrapper.json"), time.Now(), nil); code != 200 {
+		t.Errorf("unknown inner event = %d; want 200", code)
+	}
+	if code, _ := e.signed(t, "/slack/events", jsonT, fixture(t, "slack-app-rate-limited.json"), time.Now(), nil); code != 200 {
+		t.Errorf("app_rate_limited = %d; want 200", code)
+	}
+}
+
+func TestHTTPDirectMessage(t *testing.T) {
+	e := start(t, envOptions{rules: bot.Rules{OnlyListed: true, Channels: map[string]bot.ChannelRule{"C1": {}}}})
+	body := message(t, "EvDM", map[string]any{"text": question})
+	if code, _ := e.signed(t, "/slack/events", jsonT, body, time.Now(), nil); code != 200 {
+		t.Fatal(code)
+	}
+	p := e.fake.next(t)
+	if p.Channel != "D024BE91L" || p.ThreadTS != "" || !strings.Contains(string(p.Blocks), "7,500") {
+		t.Errorf("DM answered in %s thread %q: %s; want the DM itself", p.Channel, p.ThreadTS, p.Blocks)
+	}
+	// The follow-up in the DM keeps the context, without a mention.
+	e.signed(t, "/slack/events", jsonT, message(t, "EvDM2", map[string]any{"text": "and in fiscal 2024?", "ts": "1355517524.000001"}), time.Now(), nil)
+	if p := e.fake.next(t); !strings.Contains(string(p.Blocks), "100,000") {
+		t.Errorf("DM follow-up: %s; want 100,000+", p.Blocks)
+	}
+	// A mention in a channel the rules leave out is not answered.
+	e.signed(t, "/slack/events", jsonT, mention(t, "EvOut", "1515449499.000001", "", question), time.Now(), nil)
+	slack.WaitJobs(e.adapter)
+	if n := e.fake.count(); n != 2 {
+		t.Errorf("%d posts; want no answer in an unlisted channel", n)
+	}
+}
+
+// TestHTTPRateLimitedPostIsRetried answers 429 once: the adapter waits
+// for Retry-After and posts the answer, once.
+func TestHTTPRateLimitedPostIsRetried(t *testing.T) {
+	fake := newFake(t)
+	fake.set(func(f *fakeSlack) { f.rateLimit = 1 })
+	e := start(t, envOptions{fake: fake})
+	e.signed(t, "/slack/events", jsonT, mention(t, "EvRL", "1515449483.000300", "", question), time.Now(), nil)
+	p := fake.next(t)
+	if !strings.Contains(string(p.Blocks), "7,500") {
+		t.Errorf("answer after a 429: %s", p.Blocks)
+	}
+	slack.WaitJobs(e.adapter)
+	fake.mu.Lock()
+	attempts := append([]time.Time(nil), fake.attempts...)
+	fake.mu.Unlock()
+	if len(attempts) != 2 || fake.count() != 1 {
+		t.Fatalf("%d attempts, %d posts; want a 429 then one post", len(attempts), fake.count())
+	}
+	// Retry-After: 1 is honoured: the second attempt is no sooner (a lower
+	// bound, which a slow machine cannot break).
+	if gap := attempts[1].Sub(attempts[0]); gap < time.Second {
+		t.Errorf("posted again %v after a 429 with Retry-After: 1", gap)
+	}
+	if !strings.Contains(e.logs.String(), "rate limit") {
+		t.Errorf("the rate limit is not logged:\n%s", e.logs)
+	}
+}
+
+// TestHTTPVotesAndShare clicks 👍, 👍 again, 👎 and "Share in channel" on
+// a private answer.
+func TestHTTPVotesAndShare(t *testing.T) {
+	e := start(t, envOptions{})
+	e.signed(t, "/slack/commands", form, slashForm(question, e.fake.url+"response/cmd"), time.Now(), nil)
+	answer := e.fake.next(t)
+	id := buttonValue(t, answer.Blocks, slack.ActionVoteUp)
+	if id == "" {
+		t.Fatalf("no vote button on %s", answer.Blocks)
+	}
+	for i, c := range []struct {
+		action, want string
+	}{
+		{slack.ActionVoteUp, "Thanks — your 👍 is recorded."},
+		{slack.ActionVoteUp, "Your vote was already recorded."},
+		{slack.ActionVoteDown, "Thanks — your 👎 is recorded."},
+	} {
+		url := fmt.Sprintf("%sresponse/vote%d", e.fake.url, i)
+		if code, _ := e.signed(t, "/slack/interactions", form, interaction("U2CERLKJA", "G8PSS9T3V", c.action, id, url), time.Now(), nil); code != 200 {
+			t.Fatalf("click = %d", code)
+		}
+		p := e.fake.next(t)
+		if p.Path != "/response/vote"+fmt.Sprint(i) || p.ResponseType != "ephemeral" || p.Text != c.want {
+			t.Errorf("click %d answered %q (%s, %s); want %q to the voter alone", i, p.Text, p.ResponseType, p.Path, c.want)
+		}
+	}
+	votes, err := e.store.Votes(context.Background())
+	if err != nil || len(votes) != 1 || votes[0].Vote != bot.VoteDown || votes[0].User != "U2CERLKJA" || votes[0].Question != question || votes[0].Answer != "7,500" || votes[0].Platform != "slack" {
+		t.Errorf("stored votes = %+v, %v; want U2CERLKJA's vote, now down, on the 7,500 answer", votes, err)
+	}
+	e.obs.mu.Lock()
+	if e.obs.votes[bot.VoteUp] != 1 || e.obs.votes[bot.VoteDown] != 1 {
+		t.Errorf("metrics counted %v; want one up and one down (the repeated click not counted)", e.obs.votes)
+	}
+	e.obs.mu.Unlock()
+
+	e.signed(t, "/slack/interactions", form, interaction("U2CERLKJA", "G8PSS9T3V", slack.ActionShare, id, e.fake.url+"response/share"), time.Now(), nil)
+	shared := e.fake.next(t)
+	if shared.ResponseType != "in_channel" || shared.ReplaceOriginal || !strings.Contains(string(shared.Blocks), "\\u003c@U2CERLKJA\\u003e asked: What was the FY2026 refugee cap?") {
+		t.Errorf("shared as %q (replace %v):\n%s\nwant in_channel, asked by the clicker", shared.ResponseType, shared.ReplaceOriginal, shared.Blocks)
+	}
+	if buttonValue(t, shared.Blocks, slack.ActionShare) != "" || buttonValue(t, shared.Blocks, slack.ActionVoteUp) != id {
+		t.Errorf("the shared answer keeps the vote buttons, without Share:\n%s", shared.Blocks)
+	}
+	if del := e.fake.next(t); !del.DeleteOriginal || del.Path != "/response/share" {
+		t.Errorf("after sharing: %+v; want the private copy deleted", del)
+	}
+
+	e.signed(t, "/slack/interactions", form, interaction("U3", "C1", slack.ActionVoteUp, "000000000000deadbeef", e.fake.url+"response/gone"), time.Now(), nil)
+	if p := e.fake.next(t); !strings.Contains(p.Text, "no longer on record") {
+		t.Errorf("vote on an unknown answer answered %q; want it explained", p.Text)
+	}
+}

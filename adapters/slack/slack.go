@@ -1,0 +1,367 @@
+// Package slack is citebot's Slack surface, built on slack-go (the only
+// package that imports it). Users ask with /ask (answered privately,
+// with a "Share in channel" button), by mentioning the bot in a channel
+// (answered in a thread, where follow-ups keep the earlier question as
+// context), or in a direct message. Answers are Block Kit: the short
+// answer in bold, each quote in a quote block with the answer span in
+// bold, a citation line per quote, and 👍/👎 buttons whose clicks are
+// recorded.
+//
+// Two transports deliver the same payloads:
+//
+//   - Socket Mode (Options.Mode "socket"): an outbound websocket opened
+//     with the app-level token; no public URL needed. Every envelope is
+//     acknowledged at once, then handled.
+//   - HTTP (Mode "http"): POST /slack/events, /slack/commands and
+//     /slack/interactions on serve's HTTP server. Each request's
+//     signature is verified (Verify) before its body is parsed; unsigned,
+//     stale or tampered requests get 401 and never reach the bot. The
+//     endpoints work even when Slack's Web API is unreachable at start.
+//
+// Either way Slack gets its acknowledgement within its 3-second limit
+// before any answering starts; answers follow through the slash
+// command's response_url or chat.postMessage. Redelivered events are
+// answered once (bot.Dedup on event_id, message and envelope). A 429
+// from Slack is waited out (Retry-After) and the answer posted, once.
+//
+// Everything chat-neutral (channel rules, follow-ups, feedback records,
+// the layout of an answer) is bot.Chat and bot.Plan, shared with the
+// other chat adapters; this package keeps what is Slack's own.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackutilsx"
+
+	"github.com/citebot/citebot/bot"
+)
+
+// Name is the adapter's name in logs, metrics and /readyz.
+const Name = "slack"
+
+// Transport modes.
+const (
+	ModeSocket = "socket"
+	ModeHTTP   = "http"
+)
+
+// Options configure the adapter. cmd/citebot fills them from the slack
+// section of the configuration.
+type Options struct {
+	// Mode is ModeSocket or ModeHTTP.
+	Mode string
+	// BotToken (xoxb-…) calls the Web API.
+	BotToken string
+	// AppToken (xapp-…, connections:write) opens Socket Mode.
+	AppToken string
+	// SigningSecret verifies HTTP requests.
+	SigningSecret string
+	// APIURL replaces https://slack.com/api/ (tests, proxies).
+	APIURL string
+	// Chat is the conversation layer (rules, follow-ups, feedback).
+	Chat *bot.Chat
+	// Logger receives the adapter's logs; nil discards them. Secrets and
+	// (below debug) question text are never logged.
+	Logger *slog.Logger
+	// HTTPClient calls the Web API and response URLs; nil uses one with a
+	// 30-second timeout.
+	HTTPClient *http.Client
+	// PingInterval is how long Socket Mode waits for Slack's websocket
+	// ping before it reconnects (default 30s, Slack's own interval).
+	PingInterval time.Duration
+	// Now is the clock request signatures are checked against; nil is
+	// time.Now.
+	Now func() time.Time
+}
+
+// Timing.
+const (
+	// JobTimeout bounds answering one event after its acknowledgement:
+	// searching, and posting through rate limits.
+	JobTimeout = 5 * time.Minute
+	// MaxSendAttempts bounds the posts of one message through 429s.
+	MaxSendAttempts = 5
+	// MaxRetryAfter caps one wait for Slack's Retry-After.
+	MaxRetryAfter = time.Minute
+	// maxJobs answers this many events at once; more wait their turn.
+	maxJobs = 16
+)
+
+// Adapter is the Slack surface. It implements adapters.Adapter,
+// adapters.Mounter (HTTP mode) and adapters.Readier.
+type Adapter struct {
+	mode   string
+	secret string
+	chat   *bot.Chat
+	api    *slack.Client
+	log    *slog.Logger
+	now    func() time.Time
+	ping   time.Duration
+	dedup  *bot.Dedup
+	jobs   jobs
+
+	mu      sync.Mutex
+	botUser string // the bot's user ID, from auth.test or an event
+	authErr error  // why the Web API is not usable, nil when auth.test passed
+	connErr error  // Socket Mode: why not connected, nil when connected
+}
+
+// New checks opts and returns the adapter; it contacts Slack only in Run.
+func New(opts Options) (*Adapter, error) {
+	switch {
+	case opts.Mode != ModeSocket && opts.Mode != ModeHTTP:
+		return nil, fmt.Errorf("slack: mode %q; expected %s or %s", opts.Mode, ModeSocket, ModeHTTP)
+	case opts.BotToken == "":
+		return nil, errors.New("slack: the bot token (slack.bot_token) is empty")
+	case opts.Mode == ModeSocket && opts.AppToken == "":
+		return nil, errors.New("slack: Socket Mode needs the app-level token (slack.app_token)")
+	case opts.Mode == ModeHTTP && opts.SigningSecret == "":
+		return nil, errors.New("slack: HTTP mode needs the signing secret (slack.signing_secret)")
+	case opts.Chat == nil:
+		return nil, errors.New("slack: no bot.Chat")
+	}
+	a := &Adapter{
+		mode: opts.Mode, secret: opts.SigningSecret, chat: opts.Chat, log: opts.Logger,
+		now: opts.Now, ping: opts.PingInterval, dedup: bot.NewDedup(100000, 2*time.Hour),
+		authErr: errors.New("the bot token has not been checked yet (auth.test)"),
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.ping <= 0 {
+		a.ping = 30 * time.Second
+	}
+	if a.mode == ModeSocket {
+		a.connErr = errors.New("connecting to Socket Mode")
+	}
+	client := opts.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	apiOpts := []slack.Option{
+		slack.OptionHTTPClient(client),
+		slack.OptionLog(slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)),
+	}
+	if opts.AppToken != "" {
+		apiOpts = append(apiOpts, slack.OptionAppLevelToken(opts.AppToken))
+	}
+	if opts.APIURL != "" {
+		apiOpts = append(apiOpts, slack.OptionAPIURL(strings.TrimSuffix(opts.APIURL, "/")+"/"))
+	}
+	a.api = slack.New(opts.BotToken, apiOpts...)
+	return a, nil
+}
+
+// Name implements adapters.Adapter.
+func (a *Adapter) Name() string { return Name }
+
+// Ready implements adapters.Readier: the bot token works (auth.test) and,
+// in Socket Mode, the websocket is connected.
+func (a *Adapter) Ready() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.authErr != nil {
+		return fmt.Errorf("slack web api: %w", a.authErr)
+	}
+	return a.connErr
+}
+
+// Run implements adapters.Adapter. It checks the bot token (retrying
+// while Slack is unreachable) and, in Socket Mode, holds the websocket,
+// until ctx ends; then it lets answers in flight finish.
+func (a *Adapter) Run(ctx context.Context) error {
+	defer a.jobs.close()
+	ctx, cancel := context.WithCancel(ctx)
+	authDone := make(chan struct{})
+	go func() { defer close(authDone); a.checkAuth(ctx) }()
+	defer func() { cancel(); <-authDone }()
+	if a.mode == ModeHTTP {
+		<-ctx.Done()
+		return nil
+	}
+	return a.runSocket(ctx)
+}
+
+// checkAuth calls auth.test until it succeeds, backing off while it
+// fails: a token Slack rejects is logged as an error once, and /readyz
+// reports it, while the HTTP endpoints keep verifying and acking.
+func (a *Adapter) checkAuth(ctx context.Context) {
+	wait, lastErr := 2*time.Second, ""
+	for {
+		callCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		resp, err := a.api.AuthTestContext(callCtx)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		if err == nil {
+			a.mu.Lock()
+			a.authErr, a.botUser = nil, resp.UserID
+			a.mu.Unlock()
+			a.log.Info("slack bot token accepted", "team", resp.Team, "bot_user", resp.UserID)
+			return
+		}
+		a.mu.Lock()
+		a.authErr = err
+		a.mu.Unlock()
+		if msg := err.Error(); msg != lastErr {
+			a.log.Error("slack rejected the bot token or is unreachable; retrying", "error", err, "retry_in", wait.String())
+			lastErr = msg
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Minute)
+	}
+}
+
+// botUserID is the bot's own user ID: from auth.test, else from the
+// event's authorizations (Slack lists the bot user the event was
+// delivered for), else "".
+func (a *Adapter) botUserID(fromEvent string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.botUser == "" && fromEvent != "" {
+		a.botUser = fromEvent
+	}
+	return a.botUser
+}
+
+// jobs runs the work that follows an acknowledgement, at most maxJobs at
+// a time, and lets Run wait for it on shutdown.
+type jobs struct {
+	mu     sync.Mutex
+	wg     sync.WaitGroup
+	closed bool
+	sem    chan struct{}
+}
+
+func (j *jobs) start(run func()) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return false
+	}
+	if j.sem == nil {
+		j.sem = make(chan struct{}, maxJobs)
+	}
+	j.wg.Add(1)
+	go func() {
+		defer j.wg.Done()
+		j.sem <- struct{}{}
+		defer func() { <-j.sem }()
+		run()
+	}()
+	return true
+}
+
+func (j *jobs) close() {
+	j.mu.Lock()
+	j.closed = true
+	j.mu.Unlock()
+	j.wg.Wait()
+}
+
+// dispatch runs work after the acknowledgement, with its own deadline:
+// a shutdown lets it finish rather than drop the answer.
+func (a *Adapter) dispatch(what string, work job) {
+	if work == nil {
+		return
+	}
+	ok := a.jobs.start(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), JobTimeout)
+		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				a.log.Error("slack handler panicked", "handling", what, "panic", p)
+			}
+		}()
+		work(ctx)
+	})
+	if !ok {
+		a.log.Warn("shutting down; not answering", "handling", what)
+	}
+}
+
+// send posts a message (chat.postMessage, or a response URL when opts
+// include one). On a 429 it waits for Retry-After and posts again, up to
+// MaxSendAttempts: a rate-limited post was not delivered, so retrying it
+// never posts twice. Other failures are not retried, since the post may
+// have landed.
+func (a *Adapter) send(ctx context.Context, channel string, opts ...slack.MsgOption) error {
+	for attempt := 1; ; attempt++ {
+		_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
+		var rl *slack.RateLimitedError
+		if !errors.As(err, &rl) || attempt == MaxSendAttempts {
+			return err
+		}
+		wait := min(max(rl.RetryAfter, time.Second), MaxRetryAfter)
+		a.log.Warn("slack rate limit; posting again after Retry-After", "retry_after", wait.String(), "attempt", attempt)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting out a rate limit: %w", ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// messageRef matches Slack's control sequences in user text: <@U123>,
+// <#C123|name>, <!here>, <https://…|label>.
+var messageRef = regexp.MustCompile(`<([^<>]*)>`)
+
+var unescape = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
+// plainText turns a user's Slack message text into the question as
+// typed: the bot's own mention removed, other references replaced by
+// their labels, &amp; &lt; &gt; decoded, whitespace collapsed.
+func plainText(text, botUser string) string {
+	text = messageRef.ReplaceAllStringFunc(text, func(m string) string {
+		ref, label, _ := strings.Cut(m[1:len(m)-1], "|")
+		switch {
+		case strings.HasPrefix(ref, "@"):
+			if ref[1:] == botUser || label == "" {
+				return ""
+			}
+			return "@" + strings.TrimPrefix(label, "@")
+		case strings.HasPrefix(ref, "#"):
+			if label == "" {
+				return ""
+			}
+			return "#" + label
+		case strings.HasPrefix(ref, "!"):
+			if label != "" {
+				return label
+			}
+			name, _, _ := strings.Cut(ref[1:], "^")
+			return "@" + name
+		case label != "":
+			return label
+		}
+		return ref
+	})
+	return strings.Join(strings.Fields(unescape.Replace(text)), " ")
+}
+
+// leadingMention matches a mention at the start of a message, the bot's
+// in an app_mention when its ID is not known yet.
+var leadingMention = regexp.MustCompile(`^\s*<@[A-Z0-9]+(\|[^>]*)?>`)
+
+// escape makes text inert in mrkdwn and plain_text: & < > become
+// entities, so <!channel> or <@U123> in a document is shown, not
+// notified.
+func escape(s string) string { return slackutilsx.EscapeMessage(s) }

@@ -1,0 +1,139 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// runSocket holds the Socket Mode connection until ctx ends. slack-go's
+// client reconnects by itself on Slack's disconnect frames and lost
+// pings; it returns early only for a fatal error (the app token
+// rejected), which Run reports.
+func (a *Adapter) runSocket(ctx context.Context) error {
+	sm := socketmode.New(a.api,
+		socketmode.OptionPingInterval(a.ping),
+		socketmode.OptionLog(slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- sm.RunContext(ctx) }()
+	for {
+		select {
+		case err := <-done:
+			if ctx.Err() != nil {
+				return nil
+			}
+			a.setConn(fmt.Errorf("socket mode stopped: %w", err))
+			return fmt.Errorf("slack socket mode (check slack.app_token): %w", err)
+		case evt := <-sm.Events:
+			// The Events channel must be drained or the client blocks;
+			// each case returns at once.
+			a.socketEvent(ctx, sm, evt)
+		}
+	}
+}
+
+func (a *Adapter) setConn(err error) {
+	a.mu.Lock()
+	a.connErr = err
+	a.mu.Unlock()
+}
+
+// socketEvent acknowledges an envelope first, then hands its work to
+// dispatch.
+func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		a.setConn(errors.New("connecting to Socket Mode"))
+	case socketmode.EventTypeHello:
+		a.setConn(nil)
+		a.log.Info("connected to Slack (Socket Mode)")
+	case socketmode.EventTypeConnectionError:
+		err := errors.New("socket mode connection failed")
+		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
+			err = fmt.Errorf("socket mode connection failed: %w", e.ErrorObj)
+		}
+		a.setConn(err)
+		a.log.Warn("slack socket mode connection failed; retrying", "error", err)
+	case socketmode.EventTypeInvalidAuth:
+		a.setConn(errors.New("slack rejected the app-level token"))
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		a.log.Warn("slack socket mode error", "event", string(evt.Type), "detail", fmt.Sprint(evt.Data))
+	case socketmode.EventTypeErrorBadMessage:
+		// An envelope slack-go cannot parse (an unknown inner event):
+		// ack it anyway, or Slack redelivers it.
+		if bad, ok := evt.Data.(*socketmode.ErrorBadMessage); ok {
+			var env struct {
+				EnvelopeID string `json:"envelope_id"`
+			}
+			if json.Unmarshal(bad.Message, &env) == nil && env.EnvelopeID != "" {
+				a.ack(ctx, sm, env.EnvelopeID, nil)
+			}
+			a.log.Warn("acknowledged a Socket Mode message citebot cannot read", "error", bad.Cause)
+		}
+	case socketmode.EventTypeEventsAPI:
+		if evt.Request == nil {
+			return
+		}
+		a.ack(ctx, sm, evt.Request.EnvelopeID, nil)
+		if evt.Request.RetryAttempt > 0 {
+			a.log.Info("Slack redelivered an event", "retry", evt.Request.RetryAttempt, "reason", evt.Request.RetryReason)
+		}
+		if ev, ok := evt.Data.(slackevents.EventsAPIEvent); ok && a.dedup.First("envelope:"+evt.Request.EnvelopeID) {
+			if ev.Type == slackevents.AppRateLimited {
+				a.log.Warn("Slack is dropping this app's events: over 30,000 in an hour for one workspace")
+				return
+			}
+			a.dispatch("event", a.events(ev))
+		}
+	case socketmode.EventTypeSlashCommand:
+		cmd, ok := evt.Data.(slack.SlashCommand)
+		if evt.Request == nil || !ok {
+			return
+		}
+		if !a.dedup.First("envelope:"+evt.Request.EnvelopeID) || (cmd.TriggerID != "" && !a.dedup.First("slash:"+cmd.TriggerID)) {
+			a.ack(ctx, sm, evt.Request.EnvelopeID, nil)
+			return
+		}
+		ack, work := a.slash(cmd)
+		if err := sm.AckCtx(ctx, evt.Request.EnvelopeID, ack); err != nil {
+			// Too big for an ack (Slack drops 20 KB and more): ack empty,
+			// deliver it through response_url.
+			a.ack(ctx, sm, evt.Request.EnvelopeID, nil)
+			url := cmd.ResponseURL
+			first := work
+			work = func(ctx context.Context) {
+				if err := a.send(ctx, "", slack.MsgOptionResponseURL(url, slack.ResponseTypeEphemeral),
+					slack.MsgOptionBlocks(ack.Blocks...), slack.MsgOptionText(ack.Text, false)); err != nil {
+					a.log.Error("could not deliver a slash command response", "error", err)
+				}
+				if first != nil {
+					first(ctx)
+				}
+			}
+		}
+		a.dispatch("slash command", work)
+	case socketmode.EventTypeInteractive:
+		cb, ok := evt.Data.(slack.InteractionCallback)
+		if evt.Request == nil || !ok {
+			return
+		}
+		a.ack(ctx, sm, evt.Request.EnvelopeID, nil)
+		if a.dedup.First("envelope:" + evt.Request.EnvelopeID) {
+			a.dispatch("interaction", a.interaction(cb))
+		}
+	}
+}
+
+func (a *Adapter) ack(ctx context.Context, sm *socketmode.Client, envelopeID string, payload any) {
+	if err := sm.AckCtx(ctx, envelopeID, payload); err != nil {
+		a.log.Warn("could not acknowledge a Socket Mode envelope", "error", err)
+	}
+}
