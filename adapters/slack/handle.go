@@ -227,6 +227,7 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) job {
 		}
 	}
 	if len(todo) == 0 {
+		a.log.Debug("ignored an interaction with no citebot button", "type", string(cb.Type))
 		return nil
 	}
 	return func(ctx context.Context) {

@@ -26,13 +26,13 @@ type chatAdapter struct {
 	enabled func(*config.Config) bool
 	// build returns the adapter; nil means this binary has none yet, and
 	// an enabled section is then reported as a failed adapter.
-	build func(*config.Config, *bot.Bot, *slog.Logger) (adapters.Adapter, error)
+	build func(*config.Config, chatEnv) (adapters.Adapter, error)
 }
 
 // chatAdapters are the chat surfaces serve starts when their section is
 // enabled. Adding one (Slack, Discord, Matrix …) is one line here.
 var chatAdapters = []chatAdapter{
-	{"slack", func(c *config.Config) bool { return c.Slack.Enabled }, nil},
+	{"slack", func(c *config.Config) bool { return c.Slack.Enabled }, slackAdapter},
 	{"discord", func(c *config.Config) bool { return c.Discord.Enabled }, nil},
 }
 
@@ -113,6 +113,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	metrics := httpapi.NewMetrics(version, ix)
 	b := bot.New(ix, bot.WithObserver(metrics), bot.WithMaxQuestionBytes(cfg.API.MaxQuestionBytes))
 	list := []adapters.Adapter{httpapi.New(b, httpapi.Options{Token: cfg.API.Token, Metrics: metrics})}
+	var store bot.Store
 	for _, ca := range chatAdapters {
 		if !ca.enabled(cfg) {
 			continue
@@ -121,7 +122,13 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			list = append(list, adapters.Failed(ca.section, fmt.Errorf("%s is enabled but this citebot has no %s adapter yet", ca.section, ca.section)))
 			continue
 		}
-		a, err := ca.build(cfg, b, log.With("adapter", ca.section))
+		if store == nil {
+			if store, err = openFeedbackStore(cfg.Data.Dir, log); err != nil {
+				return err
+			}
+			defer store.Close()
+		}
+		a, err := ca.build(cfg, chatEnv{Bot: b, Store: store, Log: log.With("adapter", ca.section)})
 		if err != nil {
 			a = adapters.Failed(ca.section, err)
 		}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/citebot/citebot/adapters"
+	"github.com/citebot/citebot/adapters/slack"
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/config"
+)
+
+// chatEnv is what serve gives every chat adapter's constructor.
+type chatEnv struct {
+	Bot *bot.Bot
+	// Store keeps answers and votes; one for all adapters (the bbolt
+	// file allows one writer).
+	Store bot.Store
+	Log   *slog.Logger
+}
+
+// slackAdapter turns the slack section into the Slack adapter.
+func slackAdapter(cfg *config.Config, env chatEnv) (adapters.Adapter, error) {
+	c := cfg.Slack
+	chat := bot.NewChat(env.Bot, bot.ChatOptions{
+		Platform: slack.Name,
+		Rules:    chatRules(c.Channels, c.OnlyListedChannels, c.DefaultMentionOnly),
+		Store:    env.Store,
+		Logger:   env.Log,
+	})
+	a, err := slack.New(slack.Options{
+		Mode: c.Mode, BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
+		APIURL: c.APIURL, Chat: chat, Logger: env.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// chatRules turns a platform's channel settings into bot.Rules (the
+// Discord adapter reuses it with discord's section).
+func chatRules(channels []config.ChannelConfig, onlyListed, defaultMentionOnly bool) bot.Rules {
+	r := bot.Rules{
+		Channels:   make(map[string]bot.ChannelRule, len(channels)),
+		OnlyListed: onlyListed,
+		Default:    bot.ChannelRule{MentionOnly: defaultMentionOnly},
+	}
+	for _, ch := range channels {
+		rule := bot.ChannelRule{MentionOnly: defaultMentionOnly, Collections: ch.Collections}
+		if ch.MentionOnly != nil {
+			rule.MentionOnly = *ch.MentionOnly
+		}
+		r.Channels[ch.ID] = rule
+	}
+	return r
+}
+
+// FeedbackFile is the store's file name under data.dir.
+const FeedbackFile = "feedback.db"
+
+// openFeedbackStore opens DATA_DIR/feedback.db, creating the folder; with
+// no data.dir, votes are kept in memory, and serve says so.
+func openFeedbackStore(dir string, log *slog.Logger) (bot.Store, error) {
+	if dir == "" {
+		log.Warn("data.dir is not set: votes on chat answers are kept in memory and lost on restart")
+		return bot.NewMemoryStore(), nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data.dir: %w", err)
+	}
+	path := filepath.Join(dir, FeedbackFile)
+	s, err := bot.OpenBoltStore(path)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("feedback store", "path", path)
+	return s, nil
+}
