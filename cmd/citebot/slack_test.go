@@ -155,7 +155,6 @@ func TestServeSlackHTTPMode(t *testing.T) {
 	}
 }
 
-
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
