@@ -18,11 +18,19 @@ import (
 // questions and sentences, so the three always agree on what a term is.
 const analyzerName = "citebot_en"
 
-const normalizeFilterName = "citebot_normalize"
+const (
+	normalizeFilterName = "citebot_normalize"
+	lemmaFilterName     = "citebot_irregular_verbs"
+)
 
 func init() {
 	if err := registry.RegisterTokenFilter(normalizeFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return normalizeFilter{}, nil
+	}); err != nil {
+		panic(err)
+	}
+	if err := registry.RegisterTokenFilter(lemmaFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return lemmaFilter{}, nil
 	}); err != nil {
 		panic(err)
 	}
@@ -41,7 +49,7 @@ func newAnalyzer(_ map[string]interface{}, cache *registry.Cache) (analysis.Anal
 		return nil, fmt.Errorf("tokenizer: %w", err)
 	}
 	var filters []analysis.TokenFilter
-	for _, name := range []string{normalizeFilterName, en.PossessiveName, lowercase.Name, en.StopName, en.SnowballStemmerName} {
+	for _, name := range []string{normalizeFilterName, en.PossessiveName, lowercase.Name, lemmaFilterName, en.StopName, en.SnowballStemmerName} {
 		f, err := cache.TokenFilterNamed(name)
 		if err != nil {
 			return nil, fmt.Errorf("token filter %s: %w", name, err)
@@ -140,13 +148,22 @@ func (normalizeFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		if !isASCII(t.Term) {
 			t.Term = foldDiacritics(t.Term)
 		}
-		// Only lower-case forms: "Fed" and "Led Zeppelin" are names.
-		if lemma, ok := irregularVerbs[term]; ok {
-			t.Term = []byte(lemma)
-		}
 		out = append(out, t)
 	}
 	return out
+}
+
+// lemmaFilter replaces irregular verb forms by their base form. It runs
+// after lower-casing, so a sentence-initial "Sent" matches "sent".
+type lemmaFilter struct{}
+
+func (lemmaFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		if lemma, ok := irregularVerbs[string(t.Term)]; ok {
+			t.Term = []byte(lemma)
+		}
+	}
+	return in
 }
 
 // irregularVerbs maps irregular English verb forms to their base form, which
@@ -172,7 +189,7 @@ var irregularVerbs = map[string]string{
 	"frozen": "freeze", "stole": "steal", "stolen": "steal", "woke": "wake", "arose": "arise",
 	"arisen": "arise", "withdrew": "withdraw", "withdrawn": "withdraw", "overtook": "overtake",
 	"undertook": "undertake", "shook": "shake", "shaken": "shake", "dealt": "deal",
-	"slept": "sleep", "swept": "sweep", "fed": "feed", "bred": "breed", "fled": "flee",
+	"slept": "sleep", "swept": "sweep", "bred": "breed", "fled": "flee",
 	"lent": "lend", "bent": "bend", "laid": "lay", "lain": "lie", "sank": "sink",
 	"sunk": "sink", "spun": "spin", "stuck": "stick", "swung": "swing",
 	"borne": "bear", "tore": "tear", "torn": "tear",

@@ -33,32 +33,29 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 	}
 
 	// The best sentence that could answer: its passage holds the question's
-	// numbers, its document the question's names.
+	// numbers (a question about fiscal 2027 is not answered with the 2026
+	// figure). Whether it really answers is the decline model's call.
 	bestIdx := -1
-	reason := ""
 	for i := range all {
-		if why := r.unsupported(&all[i]); why != "" {
-			if reason == "" {
-				reason = why
-			}
-			continue
-		}
-		bestIdx = i
-		break
-	}
-	if bestIdx >= 0 {
-		b := all[bestIdx]
-		switch {
-		case b.covP < minPassageCoverage:
-			reason = fmt.Sprintf("the closest passage covers only %.0f%% of the question", 100*b.covP)
-			bestIdx = -1
-		case b.covS < minSentenceCoverage:
-			reason = fmt.Sprintf("no sentence covers enough of the question (best: %.0f%%)", 100*b.covS)
-			bestIdx = -1
+		if r.missingNumber(&all[i]) == "" {
+			bestIdx = i
+			break
 		}
 	}
 	if bestIdx < 0 {
-		ans.Reason = reason
+		ans.Reason = fmt.Sprintf("no passage that answers mentions %q", r.missingNumber(&all[0]))
+		ans.Closest = closest(all, top)
+		return ans, nil
+	}
+	// A question that asks for an amount is not answered by a sentence
+	// without one.
+	if q.Type == TypeNumber && all[bestIdx].feat[fUntyped+int(TypeNumber)] > 0 {
+		ans.Reason = "the passages that come closest give no number for it"
+		ans.Closest = closest(all, top)
+		return ans, nil
+	}
+	if p := r.answerable(all, bestIdx, ix.docCount()); p < answerThreshold {
+		ans.Reason = r.declineReason(&all[bestIdx])
 		ans.Closest = closest(all, top)
 		return ans, nil
 	}
@@ -77,23 +74,37 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 	return ans, nil
 }
 
-// unsupported says why a sentence cannot answer the question, or "" if it
-// can: a number or year of the question missing from its passage (a
-// question about fiscal 2027 is not answered with the 2026 figure), or a
-// name missing from its document.
-func (r *ranker) unsupported(s *scored) string {
+// missingNumber returns a number or year of the question that the
+// sentence's passage lacks, or "".
+func (r *ranker) missingNumber(s *scored) string {
 	for i, t := range r.q.Terms {
-		if s.inPass[i] {
-			continue
+		if !s.inPass[i] && (t.Kind == KindNumber || t.Kind == KindYear) {
+			return t.Surface
 		}
-		switch t.Kind {
-		case KindNumber, KindYear:
-			return fmt.Sprintf("no passage that answers mentions %q", t.Surface)
-		case KindName:
-			if !containsFold(s.doc.Text, stripPossessive(t.Surface)) {
-				return fmt.Sprintf("the documents that come closest do not mention %q", stripPossessive(t.Surface))
-			}
+	}
+	return ""
+}
+
+// missingName returns a name in the question that the sentence's document
+// never mentions, or "".
+func (r *ranker) missingName(s *scored) string {
+	for i, t := range r.q.Terms {
+		if !s.inPass[i] && t.Kind == KindName && !containsFold(s.doc.Text, stripPossessive(t.Surface)) {
+			return stripPossessive(t.Surface)
 		}
+	}
+	return ""
+}
+
+// unsupported says why a sentence cannot serve as a supporting quote: a
+// number of the question missing from its passage or a name missing from
+// its document. "" means it can.
+func (r *ranker) unsupported(s *scored) string {
+	if n := r.missingNumber(s); n != "" {
+		return fmt.Sprintf("no passage that answers mentions %q", n)
+	}
+	if n := r.missingName(s); n != "" {
+		return fmt.Sprintf("the documents that come closest do not mention %q", n)
 	}
 	return ""
 }
@@ -144,7 +155,7 @@ func cite(s scored) Citation {
 		Start:      s.span.Start,
 		End:        s.span.End,
 		Quote:      d.Text[s.span.Start:s.span.End],
-		Score:      round3(min(1, s.score/scoreScale)),
+		Score:      round3(sigmoid(s.score)),
 	}
 }
 
@@ -178,13 +189,13 @@ func (r *ranker) supporting(all []scored, bestIdx int, answer string, typed bool
 	var out []Citation
 	eligible := func(i int) bool {
 		s := &all[i]
-		if used[i] || s.question || s.covS < minSentenceCoverage || s.covP < minPassageCoverage {
+		if used[i] || s.question || s.covS == 0 {
 			return false
 		}
 		if s.doc.ID == best.doc.ID && s.span == best.span {
 			return false
 		}
-		return r.unsupported(s) == ""
+		return r.missingNumber(s) == ""
 	}
 	if typed {
 		want := normalizeValue(answer)

@@ -22,6 +22,13 @@ func (ix *Index) Explain(ctx context.Context, question string, n int) (string, e
 			fmt.Fprintf(&b, "  term %-14q surface=%-12q kind=%d weight=%.2f → %.2f\n", t.Term, t.Surface, t.Kind, t.Weight, r.weight[i])
 		}
 	}
+	for i := range all {
+		if r.missingNumber(&all[i]) == "" {
+			x := r.declineFeatures(all, i, ix.docCount())
+			fmt.Fprintf(&b, "decline model on #%d: p(answer)=%.3f threshold=%.2f features=%.2f\n", i, r.answerable(all, i, ix.docCount()), answerThreshold, x)
+			break
+		}
+	}
 	for i, s := range all {
 		if i == n {
 			break

@@ -9,12 +9,13 @@ import (
 
 // A candidate is a span of a sentence that could be the short answer.
 type candidate struct {
-	Span          // absolute offsets
-	prior float64 // how typical the span is of its type
+	Span              // absolute offsets
+	prior     float64 // how typical the span is of its type
+	afterPrep bool    // follows a locative preposition ("in Europe")
 }
 
 var (
-	numberWords = `(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|dozens|hundreds|thousands|millions|billions|half|several)`
+	numberWords = `(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|dozens|hundreds|thousands|millions|billions|half|several|few|many|numerous|none|single|multiple|both|twice|double|triple|countless)`
 	scaleWords  = `(?:hundred|thousand|million|billion|trillion|dozen)`
 	numModifier = `(?:(?:more|fewer|less|greater|higher|lower) than|over|under|about|around|nearly|almost|approximately|roughly|at least|at most|up to|some|just over|just under|an estimated|as many as|as few as)`
 
@@ -27,7 +28,7 @@ var (
 	// dateRe matches dates: "November 28, 2025", "28 November 2025",
 	// "November 2025", "2025-11-28", "Friday", "the 1990s", "19th century",
 	// and bare years.
-	dateRe = regexp.MustCompile(`\b(?:` + months + `\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+` + months + `,?\s+\d{4}|` + months + `\s+\d{1,2}(?:st|nd|rd|th)?|` + months + `(?:\s+(?:of\s+)?\d{4})?|\d{4}-\d{2}-\d{2}|` + weekdays + `|(?:the\s+)?\d{3}0s|\d{1,2}(?:st|nd|rd|th)\s+century|(?:1[0-9]|20|21)\d{2})\b`)
+	dateRe = regexp.MustCompile(`\b(?:` + months + `\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+` + months + `,?\s+\d{4}|` + months + `\s+\d{1,2}(?:st|nd|rd|th)?|` + months + `(?:\s+(?:of\s+)?\d{4})?|\d{4}-\d{2}-\d{2}|` + weekdays + `|(?:the\s+)?\d{3}0s|\d{1,2}(?:st|nd|rd|th)(?:\s+and\s+\d{1,2}(?:st|nd|rd|th))?\s+centur(?:y|ies)|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)\s+century|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|[\d.,]+\s+(?:million\s+|billion\s+)?years\s+ago|(?:1[0-9]|20|21)\d{2})\b`)
 
 	yearRe = regexp.MustCompile(`^(?:1[0-9]|20|21)\d{2}$`)
 )
@@ -138,6 +139,31 @@ func nameSpans(text string, within Span) []Span {
 	return out
 }
 
+// isTitleCase reports whether most words of four letters or more are
+// capitalised, as in headlines.
+func isTitleCase(s string) bool {
+	long, capped := 0, 0
+	for _, w := range strings.Fields(s) {
+		if utf8.RuneCountInString(w) < 4 {
+			continue
+		}
+		long++
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			capped++
+		}
+	}
+	return long >= 3 && capped*10 >= long*7
+}
+
+var locatives = map[string]bool{"in": true, "at": true, "from": true, "to": true, "across": true, "throughout": true, "near": true, "into": true, "within": true, "of": false}
+
+// afterLocative reports whether the word before offset at (within the
+// sentence starting at from) is a locative preposition ("in Europe").
+func afterLocative(text string, from, at int) bool {
+	before := strings.Fields(text[from:at])
+	return len(before) > 0 && locatives[strings.ToLower(before[len(before)-1])]
+}
+
 // roleNouns name a person by role when no name is given ("the president").
 var roleNouns = regexp.MustCompile(`(?i)\bthe\s+(?:president|prime minister|spokesperson|spokesman|spokeswoman|secretary|minister|chancellor|governor|mayor|senator|judge|author|ceo|director|chief|king|queen|pope|official|officials|administration)\b`)
 
@@ -155,8 +181,8 @@ func candidates(text string, sent Span, t AnswerType, plural bool) []candidate {
 	case TypeNumber:
 		for _, m := range numberRe.FindAllStringIndex(seg, -1) {
 			s := strings.TrimSpace(seg[m[0]:m[1]])
-			if s == "" || strings.EqualFold(s, "a") || strings.EqualFold(s, "one") {
-				continue
+			if s == "" || strings.EqualFold(s, "a") || strings.EqualFold(s, "many") || strings.EqualFold(s, "both") {
+				continue // alone, these are articles and determiners more than amounts
 			}
 			prior := 1.0
 			if yearRe.MatchString(s) {
@@ -172,23 +198,43 @@ func candidates(text string, sent Span, t AnswerType, plural bool) []candidate {
 			add(m[0], m[1], 1)
 		}
 	case TypePerson, TypeOrg, TypePlace:
+		// In a title-case headline every word is capitalised, so only a
+		// name after a preposition ("… in Europe, Canada, and Australia")
+		// is evidence of anything.
+		titleCase := isTitleCase(seg)
 		for _, sp := range nameSpans(text, sent) {
 			prior := 1.0
+			loc := afterLocative(text, sent.Start, sp.Start)
+			switch {
+			case t == TypePlace && loc:
+				prior = 1.3
+			case t == TypePlace:
+				prior = 0.7
+			}
 			if t == TypePerson && strings.Contains(text[sp.Start:sp.End], " ") {
 				prior = 1.1
 			}
 			if dateRe.MatchString(text[sp.Start:sp.End]) && len(text[sp.Start:sp.End]) < 12 {
 				prior = 0.2 // "Friday", "November"
 			}
-			out = append(out, candidate{Span: sp, prior: prior})
+			out = append(out, candidate{Span: sp, prior: prior, afterPrep: loc})
+		}
+		if t == TypePlace || plural {
+			out = mergeLists(text, out)
+		}
+		if titleCase {
+			kept := out[:0]
+			for _, c := range out {
+				if c.afterPrep {
+					kept = append(kept, c)
+				}
+			}
+			out = kept
 		}
 		if t == TypePerson {
 			for _, m := range roleNouns.FindAllStringIndex(seg, -1) {
 				add(m[0]+4, m[1], 0.6) // without "the "
 			}
-		}
-		if t == TypePlace || plural {
-			out = mergeLists(text, out)
 		}
 	case TypeQuote:
 		for _, sp := range quotedSpans(seg) {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -41,6 +42,24 @@ type Index struct {
 	// took (from BUILD.json for a persisted index).
 	built     time.Time
 	buildTime time.Duration
+
+	// docs caches how many documents the index holds; 0 means unknown
+	// (recounted after the index changes).
+	docs atomic.Int64
+}
+
+// docCount returns how many documents the index holds.
+func (ix *Index) docCount() int {
+	if n := ix.docs.Load(); n > 0 {
+		return int(n)
+	}
+	n := 0
+	_ = ix.store.each(func(string, string, Source) error {
+		n++
+		return nil
+	})
+	ix.docs.Store(int64(n))
+	return n
 }
 
 // passageDoc is what Bleve indexes for one passage.
@@ -111,6 +130,7 @@ type Progress func(done, total int)
 // add segments docs, stores them and indexes their passages, returning the
 // number of passages indexed.
 func (ix *Index) add(ctx context.Context, docs []Document, progress Progress) (int, error) {
+	defer ix.docs.Store(0)
 	const docsPerBatch = 256
 	total := 0
 	for start := 0; start < len(docs); start += docsPerBatch {
@@ -148,6 +168,7 @@ func (ix *Index) add(ctx context.Context, docs []Document, progress Progress) (i
 
 // remove deletes documents (all their passages) from the index.
 func (ix *Index) remove(ids []string) error {
+	defer ix.docs.Store(0)
 	batch := ix.bi.NewBatch()
 	for _, id := range ids {
 		d, err := ix.store.get(id)

@@ -226,8 +226,13 @@ func AnalyzeQuestion(text string) Question {
 		switch {
 		case allDigits(strings.ReplaceAll(t.Term, ".", "")) && strings.Trim(t.Term, ".") != "":
 			term.Kind = KindNumber
-			if len(t.Term) == 4 && t.Term >= "1000" && t.Term <= "2199" {
+			switch {
+			case len(t.Term) == 4 && t.Term >= "1000" && t.Term <= "2199":
 				term.Kind = KindYear
+			case followsName(text, t.Start):
+				// "Super Bowl 50", "Apollo 11": part of a name, which a
+				// passage may refer to without the number.
+				term.Kind = KindName
 			}
 		case t.Start != firstWordStart && isNameWord(surface):
 			term.Kind = KindName
@@ -257,6 +262,17 @@ func AnalyzeQuestion(text string) Question {
 	}
 	q.Phrases = quotedPhrases(text)
 	return q
+}
+
+// followsName reports whether the word before offset at is capitalised and
+// not the question's first word.
+func followsName(q string, at int) bool {
+	before := strings.Fields(q[:at])
+	if len(before) < 2 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(before[len(before)-1])
+	return unicode.IsUpper(r)
 }
 
 // isNameWord reports whether a surface word is a proper name or acronym

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"unicode"
@@ -14,7 +15,7 @@ import (
 const (
 	// candidatePassages is how many BM25 passages are re-ranked at the
 	// sentence level.
-	candidatePassages = 12
+	candidatePassages = 16
 
 	// A question is answered only when the best quote's passage covers
 	// at least minPassageCoverage of the question (IDF-weighted) and the
@@ -46,51 +47,65 @@ const (
 	fLocal             // coverage weighted by rarity among the candidate sentences
 	fLocalCtx          // the same for the sentence with its neighbours, minus fLocal
 	fLocalPass         // the same for the whole passage
-	numFeatures
+	fIntra             // coverage weighted by rarity among the sentences of the same passage
+	// Binary features: sentences that are unlikely answers whatever their
+	// words, and the FAQ answer that follows a matching question.
+	fQuestion // ends with a question mark
+	fHeading  // a heading or label: short, no closing punctuation
+	fShort    // three words or fewer
+	fFAQ      // the answer after a matching FAQ question
+	// fUntyped + AnswerType: the question wants a number, date, name … and
+	// the sentence holds none ("how many" is rarely answered without a
+	// number). One feature per answer type.
+	fUntyped
+	numFeatures = fUntyped + int(TypeQuote) + 1
 )
 
-// featureWeights combine the features into a sentence's score.
+// featureWeights combine the features linearly into a sentence's score.
+// They are fitted by `citebot tune` (pairwise logistic regression on
+// SQuAD dev, even-numbered articles; see RANKING.md) and hold for English
+// prose in general: nothing in them names a word or a question.
 var featureWeights = [numFeatures]float64{
-	fCoverage:  1.0,
-	fContext:   0.35,
-	fProximity: 0.25,
-	fBigram:    0.2,
-	fPhrase:    0.3,
-	fType:      0.15,
-	fPassage:   0.3,
+	fCoverage:                  -0.706,
+	fContext:                   1.290,
+	fProximity:                 0.041,
+	fBigram:                    0.269,
+	fPhrase:                    0.216,
+	fType:                      0.961,
+	fPassage:                   1.440,
+	fPassCov:                   1.288,
+	fLength:                    0.453,
+	fFirst:                     -0.060,
+	fRarest:                    0.023,
+	fTitle:                     2.821,
+	fFocus:                     0.649,
+	fRun:                       0.158,
+	fNovel:                     -0.689,
+	fSurface:                   1.435,
+	fCoref:                     0.278,
+	fAnswerNear:                0.620,
+	fLocal:                     2.352,
+	fLocalCtx:                  -0.976,
+	fLocalPass:                 -0.905,
+	fIntra:                     0.520,
+	fHeading:                   -0.322,
+	fShort:                     -0.273,
+	fUntyped + int(TypeNumber): -0.941,
+	fUntyped + int(TypePerson): 0.168,
+	fUntyped + int(TypeOrg):    -0.139,
+	fUntyped + int(TypeDate):   -1.020,
+	fUntyped + int(TypePlace):  0.360,
+	// SQuAD has no FAQ pages and few quotations, so these are set by hand
+	// rather than fitted: a question is not its own answer, the answer
+	// after it stands in for it, and a "what did X say" question wants a
+	// quotation.
+	fQuestion:                 -2,
+	fFAQ:                      0,
+	fUntyped + int(TypeQuote): -0.3,
 }
 
-// Penalties multiply the score of sentences that are unlikely answers.
-var (
-	penQuestion = 0.3 // a sentence that is itself a question
-	penHeading  = 0.7 // a heading or label, not a sentence
-	penShort    = 0.8 // three words or fewer
-)
-
-// penNoType multiplies the score of a sentence that holds nothing of the
-// expected answer type: a "how many" question is rarely answered by a
-// sentence without a number. Names are weaker evidence, since capitalised
-// words are everywhere.
-var penNoType = [...]float64{
-	TypeNone:   1,
-	TypeNumber: 0.6,
-	TypePerson: 0.85,
-	TypeOrg:    0.85,
-	TypeDate:   0.6,
-	TypePlace:  0.85,
-	TypeYesNo:  1,
-	TypeQuote:  0.8,
-}
-
-// scoreScale is the highest score a sentence can reach, to report scores
-// in [0, 1].
-var scoreScale = func() float64 {
-	s := 0.0
-	for _, w := range featureWeights {
-		s += w
-	}
-	return s
-}()
+// sigmoid maps a score to (0, 1) for reporting.
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 // ranker scores the sentences of retrieved passages for one question.
 type ranker struct {
@@ -101,11 +116,14 @@ type ranker struct {
 	weight  []float64 // per question term: Weight × IDF
 	total   float64
 	termIdx map[string]int
+	df      map[string]int // passages holding each question term
+	maxBM25 float64        // the best passage's raw BM25 score
+	n       int            // passages in the index
 	bigrams [][2]int
 }
 
 func newRanker(q *Question, df map[string]int, n int) *ranker {
-	r := &ranker{q: q, termIdx: make(map[string]int, len(q.Terms)), titles: map[string]float64{}, variant: map[string]int{}}
+	r := &ranker{q: q, termIdx: make(map[string]int, len(q.Terms)), titles: map[string]float64{}, variant: map[string]int{}, df: df, n: n}
 	r.pairs = surfacePairs(q.Text, true)
 	for i, t := range q.Terms {
 		w := t.Weight * idf(df[t.Term], n)
@@ -225,7 +243,7 @@ func (r *ranker) localCoverage(all []scored) {
 		}
 		s.feat[fLocalCtx] = cov(ctx) - s.feat[fLocal]
 		s.feat[fLocalPass] = cov(s.inPass)
-		s.score = combine(s.feat, s.penalty)
+		s.score = combine(s.feat)
 	}
 }
 
@@ -363,8 +381,6 @@ type scored struct {
 	span     Span
 	score    float64
 	feat     [numFeatures]float64
-	flags    flags
-	penalty  float64 // multiplies the score: questions, headings, fragments
 	covS     float64 // coverage by the sentence
 	covP     float64 // coverage by the whole passage
 	matched  []bool  // question terms in the sentence
@@ -415,7 +431,33 @@ func (r *ranker) scorePassage(d *storedDoc, ord int, bm25n float64) []scored {
 			inPass[i] = true
 		}
 	}
+	// A section heading ("1951 Refugee Convention and Protocols") is the
+	// context of the paragraphs under it: its words count for the passage.
+	if h := sectionHeading(d, ord); h != "" {
+		for _, t := range analyze(h) {
+			if i := r.match(t.Term); i >= 0 {
+				inPass[i] = true
+			}
+		}
+	}
 	covP := r.coverage(inPass)
+	// Rarity of each question term among this passage's sentences.
+	inSents := make([]int, nt)
+	for k := range p.Sentences {
+		seen := make([]bool, nt)
+		for _, h := range hits[k] {
+			if !seen[h.term] {
+				seen[h.term] = true
+				inSents[h.term]++
+			}
+		}
+	}
+	intraW := make([]float64, nt)
+	intraTotal := 0.0
+	for i := range intraW {
+		intraW[i] = r.q.Terms[i].Weight * idf(inSents[i], len(p.Sentences)) * r.weight[i]
+		intraTotal += intraW[i]
+	}
 	out := make([]scored, 0, len(p.Sentences))
 	for k, sp := range p.Sentences {
 		m := make([]bool, nt)
@@ -460,6 +502,15 @@ func (r *ranker) scorePassage(d *storedDoc, ord int, bm25n float64) []scored {
 		f[fRun] = r.longestRun(hits[k])
 		f[fNovel] = novelty(len(hits[k]), sentTokens[k])
 		f[fSurface] = r.surfaceShare(text)
+		if intraTotal > 0 {
+			got := 0.0
+			for i, ok := range m {
+				if ok {
+					got += intraW[i]
+				}
+			}
+			f[fIntra] = got / intraTotal
+		}
 		if k > 0 && startsWithPronoun(text) {
 			prev := make([]bool, nt)
 			for _, h := range hits[k-1] {
@@ -470,45 +521,47 @@ func (r *ranker) scorePassage(d *storedDoc, ord int, bm25n float64) []scored {
 		if len(fresh) > 0 {
 			f[fAnswerNear] = r.answerNearness(d.Text, sp, fresh)
 		}
-		fl := flags{question: isQuestionSentence(text), heading: isHeading(text), short: wordCount(text) <= 3, untyped: typ == 0}
-		pen := fl.penalty(r.q.Type)
-		out = append(out, scored{doc: d, ord: ord, sent: k, span: sp, feat: f, flags: fl, penalty: pen, score: combine(f, pen), covS: covS, covP: covP,
-			matched: m, inPass: inPass, question: fl.question, bm25: bm25n})
+		isQ := isQuestionSentence(text)
+		f[fQuestion] = b2f(isQ)
+		f[fHeading] = b2f(!isQ && isHeading(text))
+		f[fShort] = b2f(wordCount(text) <= 3)
+		if typ == 0 && r.q.Type != TypeNone {
+			f[fUntyped+int(r.q.Type)] = 1
+		}
+		out = append(out, scored{doc: d, ord: ord, sent: k, span: sp, feat: f, score: combine(f), covS: covS, covP: covP,
+			matched: m, inPass: inPass, question: isQ, bm25: bm25n})
 	}
 	return out
 }
 
-// flags mark sentences that are unlikely answers whatever their words.
-type flags struct {
-	question bool // ends with a question mark
-	heading  bool // short, no closing punctuation
-	short    bool // three words or fewer
-	untyped  bool // nothing of the expected answer type
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
-func (fl flags) penalty(t AnswerType) float64 {
-	pen := 1.0
-	switch {
-	case fl.question:
-		pen *= penQuestion
-	case fl.heading:
-		pen *= penHeading
-	}
-	if fl.short {
-		pen *= penShort
-	}
-	if fl.untyped {
-		pen *= penNoType[t]
-	}
-	return pen
-}
-
-func combine(f [numFeatures]float64, penalty float64) float64 {
+func combine(f [numFeatures]float64) float64 {
 	s := 0.0
 	for i, w := range featureWeights {
 		s += w * f[i]
 	}
-	return s * penalty
+	return s
+}
+
+// sectionHeading returns the heading the passage sits under: the nearest of
+// the three passages before it that is a single heading-like line, or "".
+func sectionHeading(d *storedDoc, ord int) string {
+	for k := ord - 1; k >= 0 && k >= ord-3; k-- {
+		p := d.Passages[k]
+		if len(p.Sentences) != 1 {
+			continue
+		}
+		if text := d.Text[p.Start:p.End]; isHeading(text) {
+			return text
+		}
+	}
+	return ""
 }
 
 // proximity is high when the sentence's question terms sit close together:
@@ -596,12 +649,28 @@ func (r *ranker) phraseShare(text string) float64 {
 func (r *ranker) freshCandidates(text string, sent Span) []candidate {
 	cands := candidates(text, sent, r.q.Type, r.q.Plural)
 	out := cands[:0]
+	names := r.q.Type == TypePerson || r.q.Type == TypeOrg || r.q.Type == TypePlace
 	for _, c := range cands {
-		if !r.inQuestion(text[c.Start:c.End]) {
-			out = append(out, c)
+		span := text[c.Start:c.End]
+		// A name that shares a word with the question ("Kublai Khan" for
+		// "Who was Kublai Khan's brother?", "Diplomats Directed" in a
+		// title-case headline) is the question's subject, not its answer.
+		if r.inQuestion(span) || names && r.sharesTerm(span) {
+			continue
 		}
+		out = append(out, c)
 	}
 	return out
+}
+
+// sharesTerm reports whether s holds any question term.
+func (r *ranker) sharesTerm(s string) bool {
+	for _, t := range analyze(s) {
+		if _, ok := r.termIdx[t.Term]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // inQuestion reports whether every analysed term of s is a question term
@@ -647,6 +716,7 @@ func (ix *Index) rankSentences(ctx context.Context, q *Question, f Filter) ([]sc
 	}
 	r := newRanker(q, df, n)
 	maxBM := hits[0].score
+	r.maxBM25 = maxBM
 	var all []scored
 	seen := map[string]map[int]bool{} // doc → sentence starts already scored
 	for _, h := range hits {
@@ -676,8 +746,10 @@ func (ix *Index) rankSentences(ctx context.Context, q *Question, f Filter) ([]sc
 				if len(next) > 0 {
 					a := next[0]
 					if !a.question {
-						if inherited := s.score / penQuestion * 0.95; inherited > a.score {
-							a.feat, a.penalty, a.score = s.feat, 0.95, inherited
+						inherit := s.feat
+						inherit[fQuestion], inherit[fFAQ] = 0, 1
+						if sc := combine(inherit); sc > a.score {
+							a.feat, a.score = inherit, sc
 						}
 						a.covS = max(a.covS, s.covS)
 						a.covP = max(a.covP, s.covP)

@@ -1,0 +1,176 @@
+package retrieval
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Declining. Whether the best sentence really answers is decided by a
+// logistic model over evidence about the question as a whole: how much of
+// it the best passage and sentence cover, how much of it the corpus has
+// never seen, whether its names are where the answer is, and whether the
+// retrieved passages concentrate on one document (a question about
+// something the corpus holds) or scatter over many (one whose words merely
+// occur here and there). The weights are fitted by `citebot tune` on SQuAD
+// corpora of several sizes with questions from inside and outside them; see
+// RANKING.md.
+
+// Decline features.
+const (
+	dBias       = iota
+	dCovP       // coverage of the question by the best passage
+	dCovS       // … by the best sentence
+	dCovPT      // … by the passage and its document's headline
+	dCovN       // … by the sentence and its neighbours
+	dAbsent     // weight share of question terms found nowhere in the corpus
+	dAbsentName // … of names and numbers found nowhere
+	dNameDoc    // weight share of names the best document never mentions
+	dNamePT     // … that neither the passage nor the headline mentions
+	dScore      // the best sentence's ranking score, squashed
+	dInvTerms   // 1 / number of question terms
+	dSurfS      // question word pairs found verbatim in the sentence
+	dSurfP      // … in the passage
+	dSpread     // distinct documents among the top candidates, relative
+	dMass       // share of the retrieved passages' BM25 mass in the best document
+	dCovPMass   // dCovP × dMass
+	dInvDocs    // 1 / documents in the corpus (small corpora concentrate trivially)
+	dUntyped    // the question wants a number, date, name … and the sentence has none
+	dMargin     // the best score over the best score from another document, squashed
+	dRawBM25    // the best passage's raw BM25 score over the question's total weight
+	numDecline
+)
+
+// declineWeights are the logistic model's weights (see above).
+var declineWeights = [numDecline]float64{
+	dBias: -3.421, dCovP: 1.080, dCovS: 1.954, dCovPT: 1.459, dCovN: 1.200, dAbsent: -3.287, dAbsentName: -1.041, dNameDoc: -1.724, dNamePT: -1.256, dScore: -1.105, dInvTerms: -4.096, dSurfS: 1.951, dSurfP: 2.597, dSpread: -0.665, dMass: 2.261, dCovPMass: 3.482, dInvDocs: 0.921, dUntyped: -0.612, dMargin: 0.559,
+}
+
+// answerThreshold is the probability above which citebot answers.
+var answerThreshold = 0.3
+
+// spreadWindow is how many top candidates the spread feature looks at.
+const spreadWindow = 15
+
+// declineFeatures computes the decline model's inputs for the candidate
+// all[best]; docs is the number of documents in the corpus.
+func (r *ranker) declineFeatures(all []scored, best, docs int) [numDecline]float64 {
+	var x [numDecline]float64
+	s := &all[best]
+	x[dBias] = 1
+	x[dCovP] = s.covP
+	x[dCovS] = s.covS
+	x[dCovN] = s.covS + s.feat[fContext]
+	x[dScore] = sigmoid(s.score)
+	x[dInvTerms] = 1 / float64(max(1, len(r.q.Terms)))
+	x[dSurfS] = s.feat[fSurface]
+	p := s.doc.Passages[s.ord]
+	x[dSurfP] = r.surfaceShare(s.doc.Text[p.Start:p.End])
+	if s.feat[fUntyped+int(r.q.Type)] > 0 {
+		x[dUntyped] = 1
+	}
+
+	title := make([]bool, len(r.q.Terms))
+	for _, t := range analyze(s.doc.Title) {
+		if i := r.match(t.Term); i >= 0 {
+			title[i] = true
+		}
+	}
+	pt := make([]bool, len(r.q.Terms))
+	for i, t := range r.q.Terms {
+		pt[i] = title[i] || s.inPass[i]
+		if r.total == 0 {
+			continue
+		}
+		w := r.weight[i] / r.total
+		if r.df[t.Term] == 0 {
+			x[dAbsent] += w
+			if t.Kind != KindWord {
+				x[dAbsentName] += w
+			}
+		}
+		if t.Kind == KindName {
+			if !s.inPass[i] && !containsFold(s.doc.Text, stripPossessive(t.Surface)) {
+				x[dNameDoc] += w
+			}
+			if !pt[i] {
+				x[dNamePT] += w
+			}
+		}
+	}
+	x[dCovPT] = r.coverage(pt)
+
+	// Do the retrieved passages concentrate on the best document?
+	window := min(spreadWindow, max(1, docs))
+	seenDoc := map[string]bool{}
+	for i := 0; i < len(all) && i < spreadWindow; i++ {
+		seenDoc[all[i].doc.ID] = true
+	}
+	x[dSpread] = float64(len(seenDoc)) / float64(window)
+	type pkey struct {
+		doc string
+		ord int
+	}
+	seenP := map[pkey]bool{}
+	mass, massBest := 0.0, 0.0
+	for _, c := range all {
+		k := pkey{c.doc.ID, c.ord}
+		if seenP[k] {
+			continue
+		}
+		seenP[k] = true
+		mass += c.bm25
+		if c.doc.ID == s.doc.ID {
+			massBest += c.bm25
+		}
+	}
+	if mass > 0 {
+		x[dMass] = massBest / mass
+	}
+	x[dCovPMass] = x[dCovP] * x[dMass]
+	x[dInvDocs] = 1 / float64(max(1, docs))
+	if r.total > 0 {
+		x[dRawBM25] = r.maxBM25 * s.bm25 / r.total
+	}
+	other := math.Inf(-1)
+	for _, c := range all {
+		if c.doc.ID != s.doc.ID {
+			other = c.score
+			break
+		}
+	}
+	if !math.IsInf(other, -1) {
+		x[dMargin] = sigmoid(s.score - other)
+	} else {
+		x[dMargin] = 1
+	}
+	return x
+}
+
+// answerable is the decline model's probability that all[best] answers.
+func (r *ranker) answerable(all []scored, best, docs int) float64 {
+	x := r.declineFeatures(all, best, docs)
+	z := 0.0
+	for i, w := range declineWeights {
+		z += w * x[i]
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// declineReason explains a decline in plain words, naming what is missing
+// when something is.
+func (r *ranker) declineReason(s *scored) string {
+	var absent []string
+	for _, t := range r.q.Terms {
+		if r.df[t.Term] == 0 && t.Kind != KindWord {
+			absent = append(absent, fmt.Sprintf("%q", stripPossessive(t.Surface)))
+		}
+	}
+	switch {
+	case len(absent) > 0:
+		return "none of the documents mention " + strings.Join(absent, " or ")
+	case r.missingName(s) != "":
+		return fmt.Sprintf("the documents that come closest do not mention %q", r.missingName(s))
+	}
+	return fmt.Sprintf("the closest passage covers only %.0f%% of the question", 100*s.covP)
+}
