@@ -29,39 +29,44 @@ func (c *clock) advance(d time.Duration) {
 func TestThreadsExpireAndStayBounded(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	th := newThreads(3, time.Hour, clk.now)
-	th.Remember("slack/T/C/1", "What was the FY2026 refugee cap?")
-	if q, ok := th.Earlier("slack/T/C/1"); !ok || q != "What was the FY2026 refugee cap?" {
-		t.Fatalf("Earlier = %q, %v; want the question just remembered", q, ok)
+	th.Remember("slack/T/C/1", "What was the FY2026 refugee cap?", false)
+	if q, open, ok := th.Earlier("slack/T/C/1"); !ok || open || q != "What was the FY2026 refugee cap?" {
+		t.Fatalf("Earlier = %q, %v, %v; want the question just remembered, not open", q, open, ok)
 	}
-	if _, ok := th.Earlier(""); ok {
+	th.Remember("slack/T/C/1", "What was the FY2026 refugee cap?", true)
+	th.Remember("slack/T/C/1", "What was the FY2026 refugee cap?", false)
+	if _, open, _ := th.Earlier("slack/T/C/1"); !open {
+		t.Error("an open conversation closed again")
+	}
+	if _, _, ok := th.Earlier(""); ok {
 		t.Error("the empty key names no conversation, yet Earlier found one")
 	}
-	th.Remember("", "ignored")
+	th.Remember("", "ignored", true)
 	if th.c.len() != 1 {
 		t.Errorf("store holds %d conversations; want 1 (the empty key is not stored)", th.c.len())
 	}
 
 	clk.advance(59 * time.Minute)
-	th.Remember("slack/T/C/1", "What was the fiscal 2024 refugee cap?") // restarts its hour
+	th.Remember("slack/T/C/1", "What was the fiscal 2024 refugee cap?", false) // restarts its hour
 	clk.advance(30 * time.Minute)
-	if q, ok := th.Earlier("slack/T/C/1"); !ok || q != "What was the fiscal 2024 refugee cap?" {
+	if q, _, ok := th.Earlier("slack/T/C/1"); !ok || q != "What was the fiscal 2024 refugee cap?" {
 		t.Errorf("after a new question the conversation lives on: Earlier = %q, %v", q, ok)
 	}
 	clk.advance(31 * time.Minute)
-	if _, ok := th.Earlier("slack/T/C/1"); ok {
+	if _, _, ok := th.Earlier("slack/T/C/1"); ok {
 		t.Error("a conversation idle for over its TTL is still remembered")
 	}
 
 	for i := range 5 {
-		th.Remember(fmt.Sprintf("k%d", i), "q")
+		th.Remember(fmt.Sprintf("k%d", i), "q", true)
 	}
 	if n := th.c.len(); n != 3 {
 		t.Errorf("store holds %d conversations; want its bound 3", n)
 	}
-	if _, ok := th.Earlier("k1"); ok {
+	if _, _, ok := th.Earlier("k1"); ok {
 		t.Error("the least recently written conversation k1 survived past the bound")
 	}
-	if _, ok := th.Earlier("k4"); !ok {
+	if _, _, ok := th.Earlier("k4"); !ok {
 		t.Error("the newest conversation k4 was evicted")
 	}
 }

@@ -86,6 +86,12 @@ type Message struct {
 	// Mentioned marks a message addressed to the bot: a mention or a
 	// slash command.
 	Mentioned bool
+	// InThread marks a reply inside an existing thread. A mention there
+	// makes the bot take part, but un-mentioned replies in a thread the
+	// bot did not start stay the humans' own: only threads the bot's
+	// answer started (to a top-level mention) take un-mentioned
+	// follow-ups.
+	InThread bool
 	// Text is what the user wrote, as plain text with the bot's mention
 	// removed.
 	Text string
@@ -124,20 +130,22 @@ type Turn struct {
 }
 
 // Handle decides whether and how to answer m, and answers. Un-addressed
-// messages (no mention, not direct) are answered only in a conversation
-// the bot takes part in, in a channel that is not mention-only, and when
-// they read as a question (LooksLikeQuestion). Errors are *Error, with
-// the Turn telling what was attempted.
+// messages (no mention, not direct) are answered only in a thread the
+// bot started, in a channel that is not mention-only, and when they read
+// as a question (LooksLikeQuestion). Errors are *Error, with the Turn
+// telling what was attempted.
 func (c *Chat) Handle(ctx context.Context, m Message) (Turn, error) {
 	rule, ok := c.rules.For(m.Channel, m.Direct)
 	if !ok {
 		return Turn{Why: "not configured to answer in this channel"}, nil
 	}
-	earlier, inConversation := c.threads.Earlier(m.Conversation)
+	earlier, open, inConversation := c.threads.Earlier(m.Conversation)
 	if !m.Mentioned && !m.Direct {
 		switch {
 		case !inConversation:
 			return Turn{Why: "not addressed to the bot"}, nil
+		case !open:
+			return Turn{Why: "a thread the bot did not start answers only mentions"}, nil
 		case rule.MentionOnly:
 			return Turn{Why: "the channel answers only mentions"}, nil
 		case !HasContent(m.Text) || !LooksLikeQuestion(m.Text):
@@ -166,7 +174,7 @@ func (c *Chat) Handle(ctx context.Context, m Message) (Turn, error) {
 		return t, err
 	}
 	t.Reply = reply
-	c.threads.Remember(m.Conversation, t.Question)
+	c.threads.Remember(m.Conversation, t.Question, m.Direct || !m.InThread)
 	rec := AnswerRecord{
 		ID: newAnswerID(c.now()), Platform: c.platform, Channel: m.Channel, User: m.User,
 		Question: t.Question, Collections: rule.Collections, Reply: reply, Time: c.now().UTC(),

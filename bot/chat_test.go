@@ -117,6 +117,16 @@ func TestChatDecidesWhereToAnswer(t *testing.T) {
 		t.Errorf("un-mentioned follow-up in the bot's thread: %+v; want answered", turn)
 	}
 
+	// Mentioned inside a thread people started: the bot answers, but
+	// un-mentioned replies there stay theirs.
+	handle(t, chat, bot.Message{Channel: "CLOUD", Conversation: "theirs", Mentioned: true, InThread: true, Text: q})
+	if turn := handle(t, chat, bot.Message{Channel: "CLOUD", Conversation: "theirs", InThread: true, Text: "and in fiscal 2024?"}); turn.Action != bot.ActionIgnore {
+		t.Errorf("un-mentioned reply in a thread the bot did not start: %+v; want ignored", turn)
+	}
+	if turn := handle(t, chat, bot.Message{Channel: "CLOUD", Conversation: "theirs", Mentioned: true, InThread: true, Text: "and in fiscal 2024?"}); !strings.HasPrefix(turn.Reply.Short, "100,000") {
+		t.Errorf("mentioned follow-up in a thread the bot did not start: %+v; want answered with context", turn)
+	}
+
 	handle(t, chat, bot.Message{Channel: "CQUIET", Conversation: "quiet", Mentioned: true, Text: q})
 	if turn := handle(t, chat, bot.Message{Channel: "CQUIET", Conversation: "quiet", Text: "and in fiscal 2024?"}); turn.Action != bot.ActionIgnore {
 		t.Errorf("un-mentioned follow-up in a mention-only channel: %+v; want ignored", turn)

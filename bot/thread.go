@@ -22,7 +22,16 @@ import (
 // restart forgets every conversation; follow-ups are then answered as
 // they stand. Safe for concurrent use.
 type Threads struct {
-	c *ttlCache[string, string]
+	c *ttlCache[string, thread]
+}
+
+// thread is what Threads keeps of a conversation.
+type thread struct {
+	question string
+	// open: un-mentioned follow-ups may be meant for the bot, because
+	// the bot started the thread (its answer to a top-level mention) or
+	// it is a direct message.
+	open bool
 }
 
 // Defaults for NewChat's conversation store.
@@ -38,21 +47,29 @@ func NewThreads(size int, ttl time.Duration) *Threads {
 }
 
 func newThreads(size int, ttl time.Duration, now func() time.Time) *Threads {
-	return &Threads{newTTLCache[string, string](size, ttl, now)}
+	return &Threads{newTTLCache[string, thread](size, ttl, now)}
 }
 
-// Remember records question as the latest in the conversation.
-func (t *Threads) Remember(key, question string) {
-	if key != "" {
-		t.c.put(key, question)
-	}
-}
-
-// Earlier returns the latest question asked in the conversation, and
-// whether the bot takes part in it.
-func (t *Threads) Earlier(key string) (string, bool) {
+// Remember records question as the latest in the conversation. open
+// says un-mentioned follow-ups there may be meant for the bot (see
+// Earlier); a conversation once open stays open.
+func (t *Threads) Remember(key, question string, open bool) {
 	if key == "" {
-		return "", false
+		return
 	}
-	return t.c.get(key)
+	if prev, ok := t.c.get(key); ok {
+		open = open || prev.open
+	}
+	t.c.put(key, thread{question, open})
+}
+
+// Earlier returns the latest question asked in the conversation, whether
+// it is open to un-mentioned follow-ups, and whether the bot takes part
+// in it at all.
+func (t *Threads) Earlier(key string) (question string, open, ok bool) {
+	if key == "" {
+		return "", false, false
+	}
+	th, ok := t.c.get(key)
+	return th.question, th.open, ok
 }

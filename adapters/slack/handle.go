@@ -137,6 +137,7 @@ func (a *Adapter) events(ev slackevents.EventsAPIEvent) job {
 			text = leadingMention.ReplaceAllString(text, "")
 		}
 		m = bot.Message{Channel: channel, Direct: isDirect(channel), User: e.User, Mentioned: true,
+			InThread:     e.ThreadTimeStamp != "" && e.ThreadTimeStamp != e.TimeStamp,
 			Conversation: bot.ConversationKey(Name, ev.TeamID, channel, threadTS), Text: plainText(text, botUser)}
 	case *slackevents.MessageEvent:
 		// Other bots, the bot itself, edits, joins and the like never
@@ -159,7 +160,8 @@ func (a *Adapter) events(ev slackevents.EventsAPIEvent) job {
 		case threadTS == "" || threadTS == ts:
 			return nil // top-level chatter
 		default:
-			m = bot.Message{Channel: channel, User: e.User, Conversation: bot.ConversationKey(Name, ev.TeamID, channel, threadTS), Text: plainText(e.Text, botUser)}
+			m = bot.Message{Channel: channel, User: e.User, InThread: true,
+				Conversation: bot.ConversationKey(Name, ev.TeamID, channel, threadTS), Text: plainText(e.Text, botUser)}
 		}
 	default:
 		return nil

@@ -344,3 +344,22 @@ func TestHTTPVotesAndShare(t *testing.T) {
 		t.Errorf("vote on an unknown answer answered %q; want it explained", p.Text)
 	}
 }
+
+// TestHTTPMentionInPeoplesThread mentions the bot inside a thread people
+// started: it answers there, but un-mentioned replies in that thread are
+// not taken for questions to the bot.
+func TestHTTPMentionInPeoplesThread(t *testing.T) {
+	e := start(t, envOptions{})
+	const channel, root = "C123ABC456", "1515440000.000001"
+	e.signed(t, "/slack/events", jsonT, mention(t, "EvTheirs1", "1515440100.000001", root, question), time.Now(), nil)
+	if p := e.fake.next(t); p.ThreadTS != root || !strings.Contains(string(p.Blocks), "7,500") {
+		t.Fatalf("mention in a thread answered in %q: %s", p.ThreadTS, p.Blocks)
+	}
+	reply := message(t, "EvTheirs2", map[string]any{"channel": channel, "channel_type": "channel", "user": "W3",
+		"text": "and in fiscal 2024?", "ts": "1515440200.000001", "thread_ts": root})
+	e.signed(t, "/slack/events", jsonT, reply, time.Now(), nil)
+	slack.WaitJobs(e.adapter)
+	if n := e.fake.count(); n != 1 {
+		t.Errorf("%d posts; want no answer to an un-mentioned reply in a thread the bot did not start", n)
+	}
+}
