@@ -109,7 +109,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	v.url("slack.api_url", c.Slack.APIURL)
-	v.channels("slack", c.Slack.Channels, c.Slack.OnlyListedChannels)
+	v.channels("slack", c.Slack.Channels, c.Slack.OnlyListedChannels, slackChannelID)
 
 	if c.Discord.Enabled {
 		v.oneOf("discord.mode", c.Discord.Mode, "gateway", "http")
@@ -186,16 +186,27 @@ func (v *validator) token(key, got, prefix, what string) {
 	}
 }
 
+// channelID says what a platform's channel IDs look like.
+type channelID struct {
+	pattern *regexp.Regexp
+	expect  string // "a channel ID such as …, not a name (where to find it)"
+}
+
+// slackChannelID matches Slack channel IDs (public C…, private G…, DM
+// D…). Discord's would be a snowflake: ^[0-9]{17,20}$.
+var slackChannelID = channelID{regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`),
+	"a channel ID such as C0123456789, not a channel name (in Slack: open the channel's details, its ID is at the bottom of About)"}
+
 // channels checks a platform's channel list (PLATFORM.channels).
-func (v *validator) channels(platform string, list []ChannelConfig, onlyListed bool) {
+func (v *validator) channels(platform string, list []ChannelConfig, onlyListed bool, id channelID) {
 	seen := map[string]int{}
 	for i, ch := range list {
 		key := fmt.Sprintf("%s.channels[%d]", platform, i)
 		switch {
 		case ch.ID == "":
-			v.add(key+".id", "is empty; expected a channel ID such as C0123456789 (in Slack: open the channel's details, its ID is at the bottom of About)")
-		case !channelID.MatchString(ch.ID):
-			v.add(key+".id", "is %q; expected a channel ID such as C0123456789, not a channel name (in Slack: open the channel's details, its ID is at the bottom of About)", ch.ID)
+			v.add(key+".id", "is empty; expected %s", id.expect)
+		case !id.pattern.MatchString(ch.ID):
+			v.add(key+".id", "is %q; expected %s", ch.ID, id.expect)
 		default:
 			if j, dup := seen[ch.ID]; dup {
 				v.add(key+".id", "repeats %s, already set by %s.channels[%d]; list each channel once", ch.ID, platform, j)
@@ -212,9 +223,6 @@ func (v *validator) channels(platform string, list []ChannelConfig, onlyListed b
 		v.add(platform+".only_listed_channels", "is true but %s.channels lists no channel, so the bot would answer only direct messages; list the channels or set it to false", platform)
 	}
 }
-
-// channelID matches Slack channel IDs (public C…, private G…, DM D…).
-var channelID = regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`)
 
 func (v *validator) snowflake(key, got string, required bool) {
 	if got == "" {
