@@ -56,3 +56,9 @@ func TestLooksLikeQuestionAndHasContent(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkResolveFollowUp(b *testing.B) {
+	for b.Loop() {
+		ResolveFollowUp("What was the FY2026 refugee cap?", "and in fiscal 2024?")
+	}
+}

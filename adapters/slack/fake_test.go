@@ -72,7 +72,7 @@ type fakeSlack struct {
 	ts      atomic.Int64
 }
 
-func newFake(t *testing.T) *fakeSlack {
+func newFake(t testing.TB) *fakeSlack {
 	t.Helper()
 	f := &fakeSlack{authMode: "ok", postc: make(chan post, 100), release: make(chan struct{}), sockets: make(chan *fakeSocket, 10)}
 	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
@@ -324,7 +324,7 @@ var (
 
 // seedIndex is one real in-memory index of the seeds, shared (read-only)
 // by the tests.
-func seedIndex(t *testing.T) *retrieval.Index {
+func seedIndex(t testing.TB) *retrieval.Index {
 	t.Helper()
 	indexOnce.Do(func() {
 		docs, errs := retrieval.LoadFS(context.Background(), seeds.FS, "seeds")

@@ -200,3 +200,17 @@ func TestRenderTrimsToSlackLimits(t *testing.T) {
 }
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+// BenchmarkAnswerMessage renders an answer of 20 long quotes, fitting it
+// to Slack's limits (the worst case of the fitting loop).
+func BenchmarkAnswerMessage(b *testing.B) {
+	para := strings.Repeat("The council debated the harbour budget at length. ", 60)
+	var cites []retrieval.Citation
+	for i := range 20 {
+		cites = append(cites, doc(para, "harbour budget", i*4000, crbc, i+1))
+	}
+	r := bot.Reply{Answer: retrieval.Answer{Question: "q", Answered: true, Short: "the harbour budget", Citations: cites}}
+	for b.Loop() {
+		answerMessage(r, view{answerID: "x", private: true})
+	}
+}
