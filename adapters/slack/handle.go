@@ -40,7 +40,7 @@ func (a *Adapter) slash(cmd slack.SlashCommand) (*ackMessage, job) {
 	url := cmd.ResponseURL
 	answer := func(ctx context.Context) {
 		turn, err := a.chat.Handle(ctx, m)
-		a.logTurn(ctx, "slash command", turn, err)
+		a.logTurn("slash command", turn, err)
 		blocks, fallback := a.turnMessage(turn, err, view{answerID: turn.AnswerID, private: true})
 		if err := a.send(ctx, "", slack.MsgOptionResponseURL(url, slack.ResponseTypeEphemeral), slack.MsgOptionReplaceOriginal(url),
 			slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(fallback, false)); err != nil {
@@ -79,7 +79,7 @@ func (a *Adapter) turnMessage(t bot.Turn, err error, v view) ([]slack.Block, str
 	return answerMessage(t.Reply, v)
 }
 
-func (a *Adapter) logTurn(ctx context.Context, what string, t bot.Turn, err error) {
+func (a *Adapter) logTurn(what string, t bot.Turn, err error) {
 	outcome := "answered"
 	switch {
 	case err != nil:
@@ -171,7 +171,7 @@ func (a *Adapter) events(ev slackevents.EventsAPIEvent) job {
 	}
 	return func(ctx context.Context) {
 		turn, err := a.chat.Handle(ctx, m)
-		a.logTurn(ctx, "event", turn, err)
+		a.logTurn("event", turn, err)
 		if err == nil && turn.Action == bot.ActionIgnore {
 			return
 		}
@@ -189,7 +189,7 @@ func (a *Adapter) events(ev slackevents.EventsAPIEvent) job {
 
 // interaction handles a button click: a vote is recorded and
 // acknowledged to the voter alone; "Share in channel" posts the answer
-// for everyone, "asked by" the clicker, and removes the private copy.
+// for everyone, "asked by" its asker, and removes the private copy.
 func (a *Adapter) interaction(cb slack.InteractionCallback) job {
 	if cb.Type != slack.InteractionTypeBlockActions {
 		return nil
@@ -248,11 +248,17 @@ func (a *Adapter) share(ctx context.Context, id, user, channel, url string) {
 		a.respond(ctx, url, "Sorry — "+bot.ErrorMessage(err)+".")
 		return
 	}
-	if !userID.MatchString(user) {
+	// The asker, from the record (only they see the private answer, so
+	// they are also the clicker).
+	asker := rec.User
+	if !userID.MatchString(asker) {
+		asker = user
+	}
+	if !userID.MatchString(asker) {
 		a.log.Warn("a share click without a valid user ID", "answer", id)
 		return
 	}
-	blocks, fallback := answerMessage(rec.Reply, view{answerID: id, askedBy: user})
+	blocks, fallback := answerMessage(rec.Reply, view{answerID: id, askedBy: asker})
 	opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(fallback, false)}
 	if url != "" {
 		err = a.send(ctx, "", append(opts, slack.MsgOptionResponseURL(url, slack.ResponseTypeInChannel))...)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -103,7 +104,10 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 			return
 		}
 		ack, work := a.slash(cmd)
-		if err := sm.AckCtx(ctx, evt.Request.EnvelopeID, ack); err != nil {
+		ackCtx, cancel := context.WithTimeout(ctx, ackTimeout)
+		err := sm.AckCtx(ackCtx, evt.Request.EnvelopeID, ack)
+		cancel()
+		if err != nil {
 			// Too big for an ack (Slack drops 20 KB and more): ack empty,
 			// deliver it through response_url.
 			a.ack(ctx, sm, evt.Request.EnvelopeID, nil)
@@ -132,7 +136,15 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 	}
 }
 
+// ackTimeout bounds queueing an ack: while the connection is down the
+// client's send queue can fill, and an ack that late is moot (Slack
+// redelivers), whereas blocking here would stop the Events channel from
+// being drained.
+const ackTimeout = 5 * time.Second
+
 func (a *Adapter) ack(ctx context.Context, sm *socketmode.Client, envelopeID string, payload any) {
+	ctx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
 	if err := sm.AckCtx(ctx, envelopeID, payload); err != nil {
 		a.log.Warn("could not acknowledge a Socket Mode envelope", "error", err)
 	}
