@@ -36,7 +36,10 @@ const (
 	botUser   = "UBOT"
 	secret    = "8f742231b10e8888abcd99yyyzzz85a5" // the official vector's
 	question  = "What was the FY2026 refugee cap?"
-	protocols = "../../../shared/protocols/fixtures"
+	// protocols holds copies of ../shared/protocols/fixtures/slack-*
+	// (official payloads and the signing vector), so the tests run from
+	// any checkout; TestFixturesMatchShared guards the copies.
+	protocols = "testdata/protocols"
 )
 
 // post is one message the fake received.
@@ -294,7 +297,7 @@ func (s *fakeSocket) ack(t *testing.T, envelopeID string) map[string]any {
 	}
 }
 
-// fixture reads a file from ../shared/protocols/fixtures.
+// fixture reads an official payload (see protocols).
 func fixture(t *testing.T, name string) []byte {
 	b, err := os.ReadFile(filepath.Join(protocols, name))
 	if err != nil {
