@@ -33,9 +33,9 @@ import (
 // websocket that speaks hello, envelopes, acks, pings and disconnects.
 
 const (
-	botUser   = "UBOT"
-	secret    = "8f742231b10e8888abcd99yyyzzz85a5" // the official vector's
-	question  = "What was the FY2026 refugee cap?"
+	botUser  = "UBOT"
+	secret   = "8f742231b10e8888abcd99yyyzzz85a5" // the official vector's
+	question = "What was the FY2026 refugee cap?"
 	// protocols holds copies of ../shared/protocols/fixtures/slack-*
 	// (official payloads and the signing vector), so the tests run from
 	// any checkout; TestFixturesMatchShared guards the copies.
