@@ -16,11 +16,12 @@ import (
 
 func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	var cf corpusFlags
-	var qaFile, squadFile, covidFile string
+	var qaFile, squadFile, covidFile, quotes string
 	var split, verbose bool
 	var top int
+	var qo qaeval.QuoteSetOptions
 	cmd := &cobra.Command{
-		Use:   "eval (--qa FILE.jsonl [--index PATH | --corpus DIR…] | --squad FILE [--split] | --covidqa FILE)",
+		Use:   "eval (--qa FILE.jsonl [--index PATH | --corpus DIR…] | --squad FILE [--split] | --covidqa FILE | --quotes squad|covidqa FILE)",
 		Short: "Score answers against a question set or a public QA dataset",
 		Long: `Score citebot against questions with known answers.
 
@@ -32,20 +33,31 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
                   a gold answer. With --split, half the articles are indexed and the
                   questions about the other half must be declined.
 --covidqa FILE    COVID-QA: one document per article; prints how often the first quote
-                  overlaps the gold answer span.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+                  overlaps the gold answer span.
+--quotes KIND FILE  quote check and "who said it?" on cases generated (with a fixed
+                  seed) from the sentences of a SQuAD or COVID-QA FILE (KIND squad or
+                  covidqa): prints precision and recall of each verdict (-v: every miss).`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			modes := 0
-			for _, s := range []string{qaFile, squadFile, covidFile} {
+			for _, s := range []string{qaFile, squadFile, covidFile, quotes} {
 				if s != "" {
 					modes++
 				}
 			}
 			if modes != 1 {
-				return usageError{errors.New("give exactly one of --qa, --squad or --covidqa")}
+				return usageError{errors.New("give exactly one of --qa, --squad, --covidqa or --quotes")}
+			}
+			if quotes == "" && len(args) > 0 {
+				return usageError{fmt.Errorf("unexpected argument %q", args[0])}
 			}
 			switch {
+			case quotes != "":
+				if len(args) != 1 {
+					return usageError{errors.New("--quotes needs the dataset FILE: citebot eval --quotes squad|covidqa FILE")}
+				}
+				return evalQuotes(ctx, quotes, args[0], qo, verbose, stdout)
 			case squadFile != "":
 				return evalSQuAD(ctx, squadFile, split, stdout)
 			case covidFile != "":
@@ -83,6 +95,9 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&squadFile, "squad", "", "SQuAD dev `FILE` (.json or .json.gz)")
 	cmd.Flags().StringVar(&covidFile, "covidqa", "", "COVID-QA `FILE` (.json or .json.gz)")
 	cmd.Flags().BoolVar(&split, "split", false, "with --squad: index even-numbered articles only and measure declines on the rest")
+	cmd.Flags().StringVar(&quotes, "quotes", "", "quote-check evaluation generated from `KIND` squad or covidqa (the FILE is the argument)")
+	cmd.Flags().IntVar(&qo.PerKind, "cases", 100, "with --quotes: cases of each kind")
+	cmd.Flags().Uint64Var(&qo.Seed, "seed", 1, "with --quotes: the generator's seed")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print one line per question")
 	cmd.Flags().IntVar(&top, "top", retrieval.DefaultTop, "citations per answer")
 	return cmd
