@@ -42,6 +42,16 @@ type Answer struct {
 	// Reason says, when declined, why the documents do not answer (for
 	// example which name or year none of them mentions).
 	Reason string `json:"reason,omitempty"`
+
+	// Newsroom additions (agree.go), set at the end of Ask.
+
+	// AsOf is the document date the answer stands on (ISO): the first
+	// citation's, or when that document is undated, the newest date of
+	// the documents stating the same value. Empty when none is dated.
+	AsOf string `json:"as_of,omitempty"`
+	// Agreement says whether the cited documents agree on a number, date
+	// or name answer; nil when fewer than two documents state one.
+	Agreement *Agreement `json:"agreement,omitempty"`
 }
 
 // AskOptions tune one question.

@@ -71,6 +71,7 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 	}
 	ans.Citations = append(ans.Citations, c)
 	ans.Citations = append(ans.Citations, r.supporting(all, bestIdx, ans.Short, c.Highlight != nil, top-1)...)
+	finishAnswer(&ans, r) // as_of and agreement (agree.go)
 	return ans, nil
 }
 
