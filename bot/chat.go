@@ -108,6 +108,7 @@ const (
 	ActionAnswer                // show Turn.Reply
 	ActionHelp                  // show Help
 	ActionSources               // show Turn.Sources
+	ActionQuote                 // show Turn.Quote (a quote check) or Turn.Who (who said it)
 )
 
 // Turn is the outcome of one message.
@@ -127,6 +128,10 @@ type Turn struct {
 	AnswerID string
 	// Sources lists the documents the channel may see (ActionSources).
 	Sources []retrieval.Source
+	// Quote is a quote check, Who an attribution (ActionQuote; one of
+	// them is set).
+	Quote *QuoteReply
+	Who   *WhoReply
 }
 
 // Handle decides whether and how to answer m, and answers. Un-addressed
@@ -159,6 +164,8 @@ func (c *Chat) Handle(ctx context.Context, m Message) (Turn, error) {
 	case CommandSources:
 		src, err := c.sources(rule)
 		return Turn{Action: ActionSources, Sources: src}, err
+	case CommandQuote, CommandWho:
+		return c.quote(ctx, rule, cmd, m.Top)
 	}
 	t := Turn{Action: ActionAnswer, Question: cmd.Question}
 	if inConversation {
@@ -185,6 +192,28 @@ func (c *Chat) Handle(ctx context.Context, m Message) (Turn, error) {
 		t.AnswerID = rec.ID
 	}
 	return t, nil
+}
+
+// quote checks a quote, or says who said it, within the channel's
+// collections.
+func (c *Chat) quote(ctx context.Context, rule ChannelRule, cmd Command, top int) (Turn, error) {
+	if top == 0 {
+		top = c.top
+	}
+	req := QuoteRequest{Text: cmd.Question, Top: top, Collections: rule.Collections, Adapter: c.platform}
+	t := Turn{Action: ActionQuote, Question: cmd.Question}
+	if cmd.Kind == CommandWho {
+		who, err := c.bot.WhoSaid(ctx, req)
+		if err == nil {
+			t.Who = &who
+		}
+		return t, err
+	}
+	q, err := c.bot.QuoteCheck(ctx, req)
+	if err == nil {
+		t.Quote = &q
+	}
+	return t, err
 }
 
 // sources lists the documents a channel may see.

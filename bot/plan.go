@@ -28,6 +28,11 @@ type Plan struct {
 	// Reason says why the documents do not answer, when declined and
 	// known.
 	Reason string
+	// Agreement is the answer's agreement summary ("2 sources agree:
+	// 7,500", "Sources differ: …, newest first"), AsOf the document date
+	// it stands on; both empty when unknown (see SourcesNote).
+	Agreement string
+	AsOf      string
 	// Quotes are the citations when answered, the closest passages when
 	// declined; best first.
 	Quotes []Quote
@@ -102,6 +107,10 @@ func NewPlan(r Reply, lim PlanLimits) Plan {
 		Answered: r.Answered,
 		Short:    DefuseMentions(cut(r.Short, lim.MaxShortRunes)),
 		Reason:   DefuseMentions(cut(r.Reason, lim.MaxShortRunes)),
+		AsOf:     DefuseMentions(cut(r.AsOf, lim.MaxFieldRunes)),
+	}
+	if r.Agreement != nil {
+		p.Agreement = DefuseMentions(cut(r.Agreement.Summary, lim.MaxShortRunes))
 	}
 	cites := r.Citations
 	if !r.Answered {
@@ -144,6 +153,20 @@ func (p Plan) MoreNote() string {
 		return "… (1 more quote)"
 	}
 	return fmt.Sprintf("… (%d more quotes)", p.More)
+}
+
+// SourcesNote is what an answer says about its sources, for a line
+// under the short answer: "2 sources agree: 7,500 · as of 2025-11-28",
+// "as of 2025-11-28", or "" when nothing is known.
+func (p Plan) SourcesNote() string {
+	var parts []string
+	if p.Agreement != "" {
+		parts = append(parts, p.Agreement)
+	}
+	if p.AsOf != "" {
+		parts = append(parts, "as of "+p.AsOf)
+	}
+	return strings.Join(parts, " · ")
 }
 
 // Byline is "publisher, author, date" with missing parts left out.

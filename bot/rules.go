@@ -56,6 +56,8 @@ const (
 	CommandAsk     CommandKind = iota // answer Command.Question
 	CommandHelp                       // explain usage (also for an empty message)
 	CommandSources                    // list the documents
+	CommandQuote                      // check Command.Question as a quote ("quote …")
+	CommandWho                        // say who said Command.Question ("quote --who …")
 )
 
 // Command is a parsed chat message or slash-command argument.
@@ -66,8 +68,9 @@ type Command struct {
 
 // ParseCommand reads what a user wrote to the bot (the text after
 // "/ask", or a mention with the mention removed): "help" or nothing asks
-// for usage, "sources" for the document list, anything else is a
-// question.
+// for usage, "sources" for the document list, "quote TEXT" for a quote
+// check and "quote --who TEXT" for who said it (see ParseQuote),
+// anything else is a question.
 func ParseCommand(text string) Command {
 	q := strings.TrimSpace(text)
 	switch strings.ToLower(strings.TrimRight(q, "?!. ")) {
@@ -76,7 +79,26 @@ func ParseCommand(text string) Command {
 	case "sources", "documents", "docs":
 		return Command{Kind: CommandSources}
 	}
+	if word, rest, _ := strings.Cut(q, " "); strings.EqualFold(word, "quote") && strings.TrimSpace(rest) != "" {
+		return ParseQuote(rest)
+	}
 	return Command{Kind: CommandAsk, Question: q}
+}
+
+// ParseQuote reads the argument of a quote command (the text after
+// "/quote", or after "quote" in a message): "--who TEXT" asks who said
+// TEXT, "help" or nothing asks for usage, anything else is the text to
+// check.
+func ParseQuote(text string) Command {
+	q := strings.TrimSpace(text)
+	switch strings.ToLower(q) {
+	case "", "help", "usage", "--who":
+		return Command{Kind: CommandHelp}
+	}
+	if rest, ok := strings.CutPrefix(q, "--who"); ok && (rest == "" || rest[0] == ' ') {
+		return Command{Kind: CommandWho, Question: strings.TrimSpace(rest)}
+	}
+	return Command{Kind: CommandQuote, Question: q}
 }
 
 // HelpItem is one line of usage: how to reach the bot, and what it does.
@@ -98,6 +120,8 @@ func Help(command, mention string) (intro string, items []HelpItem) {
 		{mention + " What was the FY2026 refugee cap?", "in a channel: answers in a thread under your message; " +
 			"ask a follow-up in that thread (“and in fiscal 2024?”) and the earlier question is its context"},
 		{"a direct message", "answers in the conversation"},
+		{"/quote We encourage your government …", "checks a quote: found word for word, found with different words (marked), or not in the documents"},
+		{"/quote --who a nation without borders is not a nation", "says who the documents say said it"},
 		{command + " sources", "lists the documents I answer from"},
 		{command + " help", "shows this help"},
 	}

@@ -87,6 +87,14 @@ func finishAnswer(ans *Answer, r *ranker) {
 	ans.AsOf = asOf(ans)
 }
 
+// FinishAnswer recomputes an answer's AsOf and Agreement from its
+// citations (highlighted values only), for callers that rearrange an
+// answer's citations (the bot presenting "who said …?" with the speaker).
+func FinishAnswer(ans *Answer) {
+	ans.Agreement, ans.AsOf = nil, ""
+	finishAnswer(ans, nil)
+}
+
 // asOf is the date of the first citation's document or, when it is
 // undated, the newest date of the documents that state the same value.
 func asOf(ans *Answer) string {
