@@ -155,16 +155,21 @@ func (p Plan) MoreNote() string {
 	return fmt.Sprintf("… (%d more quotes)", p.More)
 }
 
-// SourcesNote is what an answer says about its sources, for a line
-// under the short answer: "2 sources agree: 7,500 · as of 2025-11-28",
-// "as of 2025-11-28", or "" when nothing is known.
-func (p Plan) SourcesNote() string {
+// SourcesNote is what the answer says about its sources (see
+// SourcesNote).
+func (p Plan) SourcesNote() string { return SourcesNote(p.Agreement, p.AsOf) }
+
+// SourcesNote is what an answer says about its sources, for a line under
+// the short answer, from its agreement summary and as-of date: "2 sources
+// agree: 7,500 · as of 2025-11-28", "as of 2025-11-28", or "" when
+// nothing is known.
+func SourcesNote(agreement, asOf string) string {
 	var parts []string
-	if p.Agreement != "" {
-		parts = append(parts, p.Agreement)
+	if agreement != "" {
+		parts = append(parts, agreement)
 	}
-	if p.AsOf != "" {
-		parts = append(parts, "as of "+p.AsOf)
+	if asOf != "" {
+		parts = append(parts, "as of "+asOf)
 	}
 	return strings.Join(parts, " · ")
 }

@@ -115,6 +115,13 @@ func Text(r bot.Reply, bold bool) string {
 	quotes := r.Citations
 	if r.Answered {
 		fmt.Fprintf(&b, "A: %s\n", r.Short)
+		summary := ""
+		if r.Agreement != nil {
+			summary = r.Agreement.Summary
+		}
+		if note := bot.SourcesNote(summary, r.AsOf); note != "" {
+			fmt.Fprintf(&b, "   %s\n", note)
+		}
 	} else {
 		b.WriteString("Not in the documents")
 		if r.Reason != "" {

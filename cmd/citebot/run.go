@@ -63,6 +63,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().String("config", "", "read the configuration from `FILE` (default ./citebot.yaml, then $XDG_CONFIG_HOME/citebot/citebot.yaml)")
 	root.AddCommand(
 		newAskCmd(stdin, stdout, stderr),
+		newQuoteCmd(stdin, stdout, stderr),
 		newIndexCmd(stdout, stderr),
 		newEvalCmd(stdout, stderr),
 		newServeCmd(stderr),

@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/citebot/citebot/bot"
+)
+
+// Checker checks quotes; *bot.Bot is one.
+type Checker interface {
+	QuoteCheck(ctx context.Context, req bot.QuoteRequest) (bot.QuoteReply, error)
+	WhoSaid(ctx context.Context, req bot.QuoteRequest) (bot.WhoReply, error)
+}
+
+// QuoteOptions control quote-check output.
+type QuoteOptions struct {
+	JSON bool // one JSON object per check, on its own line
+	Who  bool // say who said it instead of checking the quote
+	Top  int  // near matches per check; 0 for the default
+	// Bold emphasises matched words (ANSI bold) and underlines the
+	// document's differing words (for terminals).
+	Bold bool
+}
+
+// QuoteOne checks one text (or says who said it) and writes the result.
+func QuoteOne(ctx context.Context, c Checker, text string, w io.Writer, opts QuoteOptions) error {
+	return quoteWrite(ctx, c, text, w, opts)
+}
+
+// QuoteLines checks each non-empty line of r in order, writing each
+// result as soon as it is ready.
+func QuoteLines(ctx context.Context, c Checker, r io.Reader, w io.Writer, opts QuoteOptions) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), MaxLineBytes)
+	first := true
+	for sc.Scan() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		if !opts.JSON && !first {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+		}
+		first = false
+		if err := quoteWrite(ctx, c, text, w, opts); err != nil {
+			return err
+		}
+		if f, ok := w.(interface{ Flush() error }); ok {
+			if err := f.Flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read quotes: %w", err)
+	}
+	return nil
+}
+
+// jsonQuoteError is the JSON line written for a check that failed.
+type jsonQuoteError struct {
+	Text  string `json:"text"`
+	Error struct {
+		Code    bot.Code `json:"code"`
+		Message string   `json:"message"`
+	} `json:"error"`
+}
+
+func quoteWrite(ctx context.Context, c Checker, text string, w io.Writer, opts QuoteOptions) error {
+	req := bot.QuoteRequest{Text: text, Top: opts.Top, Adapter: "cli"}
+	var v any
+	var plan bot.QuotePlan
+	var err error
+	if opts.Who {
+		var r bot.WhoReply
+		r, err = c.WhoSaid(ctx, req)
+		v, plan = r, bot.NewWhoPlan(r, bot.PlanLimits{})
+	} else {
+		var r bot.QuoteReply
+		r, err = c.QuoteCheck(ctx, req)
+		v, plan = r, bot.NewQuotePlan(r, bot.PlanLimits{})
+	}
+	if opts.JSON {
+		if err != nil {
+			je := jsonQuoteError{Text: text}
+			je.Error.Code, je.Error.Message = bot.ErrorCode(err), bot.ErrorMessage(err)
+			v = je
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("encode quote check: %w", err)
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	}
+	if err != nil {
+		_, err := fmt.Fprintf(w, "Quote: %s\nerror: %s\n", text, bot.ErrorMessage(err))
+		return err
+	}
+	_, err = io.WriteString(w, QuoteText(plan, opts.Bold))
+	return err
+}
+
+// QuoteText renders a quote check or an attribution for a person
+// reading a terminal: the verdict, then each passage with its citation
+// line and its differences (a quote check) or its speaker (who said it).
+func QuoteText(p bot.QuotePlan, bold bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Quote: “%s”\n%s\n", p.Text, p.Headline)
+	n := 0
+	list := func(ps []bot.QuotePassage) {
+		for _, q := range ps {
+			n++
+			fmt.Fprintf(&b, "\n[%d] “%s”\n", n, marked(q, bold))
+			fmt.Fprintf(&b, "    %s\n", passageLine(q))
+			switch {
+			case p.Who && q.Speaker != "":
+				fmt.Fprintf(&b, "    said by %s\n", q.Speaker)
+			case p.Who:
+				b.WriteString("    no speaker named\n")
+			}
+			if note := q.DifferencesNote(); note != "" {
+				fmt.Fprintf(&b, "    %s\n", note)
+			}
+		}
+	}
+	list(p.Quotes)
+	if len(p.Others) > 0 {
+		fmt.Fprintf(&b, "\n%s:\n", p.OthersTitle)
+		list(p.Others)
+	}
+	if note := p.MoreNote(); note != "" {
+		fmt.Fprintf(&b, "\n%s\n", note)
+	}
+	return b.String()
+}
+
+// marked joins a passage's segments, with ANSI bold on the matched words
+// and underline on the document's differing words when bold is set.
+func marked(q bot.QuotePassage, bold bool) string {
+	var b strings.Builder
+	for _, s := range q.Segments {
+		switch {
+		case bold && s.Differs:
+			b.WriteString("\x1b[1;4m" + s.Text + "\x1b[0m")
+		case bold && s.Emphasis:
+			b.WriteString("\x1b[1m" + s.Text + "\x1b[0m")
+		default:
+			b.WriteString(s.Text)
+		}
+	}
+	return b.String()
+}
+
+// passageLine is CitationLine for a laid-out passage: "headline —
+// publisher, author, date · paragraph N".
+func passageLine(q bot.QuotePassage) string {
+	line := q.Source.Line()
+	if q.Source.Paragraph > 0 {
+		line += fmt.Sprintf(" · paragraph %d", q.Source.Paragraph)
+	}
+	if q.Source.URL != "" {
+		line += " · " + q.Source.URL
+	}
+	return line
+}
