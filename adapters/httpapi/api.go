@@ -1,9 +1,11 @@
 // Package httpapi is citebot's HTTP surface on serve's shared server: a
-// JSON API (POST /api/ask, GET /api/sources), a small embedded web chat
-// page at /, and Prometheus metrics at /metrics.
+// JSON API (POST /api/ask, POST /api/quote, GET /api/sources), a small
+// embedded web chat page at /, and Prometheus metrics at /metrics.
 //
 // POST /api/ask answers with exactly the JSON object `citebot ask --json`
-// writes (both marshal bot.Reply). Every failure is
+// writes (both marshal bot.Reply); POST /api/quote with what `citebot
+// quote [--who] --json` writes (bot.QuoteReply, or bot.WhoReply when
+// "who" is true). Every failure is
 // {"error": {"code": "...", "message": "..."}} with a code from package
 // bot (invalid → 400 or 413, unavailable → 503, internal → 500) or
 // "unauthorized" (401) and "not_found"/"method_not_allowed"; user input
@@ -81,10 +83,12 @@ func (a *API) Run(ctx context.Context) error {
 func (a *API) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /api/ask", a.auth(http.HandlerFunc(a.ask)))
 	mux.Handle("GET /api/sources", a.auth(http.HandlerFunc(a.sources)))
+	mux.Handle("POST /api/quote", a.auth(http.HandlerFunc(a.quote)))
 	mux.Handle("/api/ask", a.auth(methodNotAllowed(http.MethodPost)))
+	mux.Handle("/api/quote", a.auth(methodNotAllowed(http.MethodPost)))
 	mux.Handle("/api/sources", a.auth(methodNotAllowed(http.MethodGet, http.MethodHead)))
 	mux.Handle("/api/", a.auth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, http.StatusNotFound, "not_found", "no such endpoint; the API has POST /api/ask and GET /api/sources")
+		writeError(w, r, http.StatusNotFound, "not_found", "no such endpoint; the API has POST /api/ask, POST /api/quote and GET /api/sources")
 	})))
 	if a.metrics != nil {
 		mux.Handle("GET /metrics", a.auth(a.metrics.Handler()))
@@ -155,25 +159,50 @@ func (a *API) ask(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, reply)
 }
 
-// decodeAsk reads and checks the request body, returning a bot.Request,
-// or the status and user-facing message of what is wrong with it.
-func decodeAsk(w http.ResponseWriter, r *http.Request) (bot.Request, int, string) {
+// bodyShape describes a request body for error messages: an example,
+// what each field must be, and the fields' names.
+type bodyShape struct {
+	example string
+	types   map[string]string
+	fields  string
+}
+
+var askShape = bodyShape{
+	example: `{"question": "…"}`,
+	types:   map[string]string{"question": "a string", "top": "a whole number", "collections": "a list of strings"},
+	fields:  "question, top, collections",
+}
+
+// decodeBody reads one JSON object from the request body into dst,
+// strictly (no unknown fields, nothing after it, at most MaxBodyBytes),
+// returning the status and user-facing message of what is wrong, or 0
+// and "".
+func decodeBody(w http.ResponseWriter, r *http.Request, dst any, shape bodyShape) (int, string) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return bot.Request{}, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d KiB", MaxBodyBytes>>10)
+			return http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d KiB", MaxBodyBytes>>10)
 		}
-		return bot.Request{}, http.StatusBadRequest, "the request body could not be read"
+		return http.StatusBadRequest, "the request body could not be read"
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	var in askRequest
-	if err := dec.Decode(&in); err != nil {
-		return bot.Request{}, http.StatusBadRequest, jsonProblem(err)
+	if err := dec.Decode(dst); err != nil {
+		return http.StatusBadRequest, jsonProblem(err, shape)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return bot.Request{}, http.StatusBadRequest, "the request body holds more than one JSON value; send one object"
+		return http.StatusBadRequest, "the request body holds more than one JSON value; send one object"
+	}
+	return 0, ""
+}
+
+// decodeAsk reads and checks the request body, returning a bot.Request,
+// or the status and user-facing message of what is wrong with it.
+func decodeAsk(w http.ResponseWriter, r *http.Request) (bot.Request, int, string) {
+	var in askRequest
+	if status, msg := decodeBody(w, r, &in, askShape); msg != "" {
+		return bot.Request{}, status, msg
 	}
 	switch {
 	case in.Question == nil:
@@ -190,24 +219,24 @@ func decodeAsk(w http.ResponseWriter, r *http.Request) (bot.Request, int, string
 
 // jsonProblem says in plain words what is wrong with a body that did not
 // decode.
-func jsonProblem(err error) string {
+func jsonProblem(err error, shape bodyShape) string {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.EOF):
-		return `the request body is empty; send {"question": "…"}`
+		return "the request body is empty; send " + shape.example
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Sprintf("the request body is not valid JSON (%v)", err)
 	case errors.As(err, &typ) && typ.Field == "":
-		return `the request body must be a JSON object such as {"question": "…"}`
+		return "the request body must be a JSON object such as " + shape.example
 	case errors.As(err, &typ):
-		want := map[string]string{"question": "a string", "top": "a whole number", "collections": "a list of strings"}[strings.SplitN(typ.Field, ".", 2)[0]]
+		want := shape.types[strings.SplitN(typ.Field, ".", 2)[0]]
 		if want == "" {
 			want = "a different type"
 		}
 		return fmt.Sprintf("%s must be %s, not a JSON %s", typ.Field, want, typ.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return strings.TrimPrefix(err.Error(), "json: ") + "; expected question, top, collections"
+		return strings.TrimPrefix(err.Error(), "json: ") + "; expected " + shape.fields
 	}
 	return fmt.Sprintf("the request body could not be decoded (%v)", err)
 }
