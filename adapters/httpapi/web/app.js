@@ -13,6 +13,12 @@
   const tokenBox = document.getElementById("token-box");
   const tokenForm = document.getElementById("token-form");
   const tokenInput = document.getElementById("token");
+  const modeAsk = document.getElementById("mode-ask");
+  const modeQuote = document.getElementById("mode-quote");
+  const who = document.getElementById("who");
+  const whoRow = document.getElementById("who-row");
+  const label = document.querySelector('label[for="question"]');
+  const hint = document.getElementById("ask-hint");
   const TOKEN_KEY = "citebot.token";
 
   function token() {
@@ -91,6 +97,15 @@
     return ol;
   }
 
+  // sourcesNote is "2 sources agree: 7,500 · as of 2025-11-28": what the
+  // answer says about its sources (as bot.SourcesNote words it).
+  function sourcesNote(r) {
+    const parts = [];
+    if (r.agreement && r.agreement.summary) parts.push(r.agreement.summary);
+    if (r.as_of) parts.push("as of " + r.as_of);
+    return parts.join(" · ");
+  }
+
   function renderAnswer(question, res) {
     const art = el("article", "answer");
     art.append(el("h3", "", "Q: " + question));
@@ -101,7 +116,10 @@
     } else if (r.answered) {
       const p = el("p", "short");
       p.append(el("strong", "", "Answer: "), el("span", "short-answer", r.answer));
-      art.append(p, quotes(r.citations || []));
+      art.append(p);
+      const note = sourcesNote(r);
+      if (note) art.append(el("p", "sources-note", note));
+      art.append(quotes(r.citations || []));
     } else {
       let text = "Not in the documents.";
       if (r.reason) text = "Not in the documents (" + r.reason + ").";
@@ -113,21 +131,121 @@
     answers.prepend(art);
   }
 
+  // marked renders a matched passage: the document's words that differ
+  // from the checked text in <mark class="diff">, the matched words
+  // underlined. Offsets are document bytes (UTF-8), so the quote is cut as
+  // bytes; marks that do not fit the quote are left out.
+  function marked(c, diffs) {
+    const bq = el("blockquote");
+    const bytes = new TextEncoder().encode(c.quote);
+    const dec = new TextDecoder();
+    const n = bytes.length;
+    const inQuote = function (s, e) { return s >= c.start && e <= c.end && s < e && e - c.start <= n; };
+    const emph = new Uint8Array(n), diff = new Uint8Array(n);
+    const h = c.highlight;
+    if (h && inQuote(h.start, h.end)) emph.fill(1, h.start - c.start, h.end - c.start);
+    for (const d of diffs || []) {
+      if (inQuote(d.start, d.end)) diff.fill(1, d.start - c.start, d.end - c.start);
+    }
+    let start = 0;
+    for (let i = 1; i <= n; i++) {
+      if (i < n && emph[i] === emph[start] && diff[i] === diff[start]) continue;
+      const text = dec.decode(bytes.subarray(start, i));
+      if (diff[start]) bq.append(el("mark", "diff", text));
+      else if (emph[start]) bq.append(el("span", "match", text));
+      else bq.append(text);
+      start = i;
+    }
+    return bq;
+  }
+
+  function differencesNote(diffs) {
+    const parts = (diffs || []).map(function (d) {
+      return (d.expected ? "“" + d.expected + "”" : "—") + " → " + (d.found ? "“" + d.found + "”" : "—");
+    });
+    return parts.length ? "Your text → the document: " + parts.join("; ") : "";
+  }
+
+  function passages(list, whoMode) {
+    const ol = el("ol", "quotes");
+    for (const m of list) {
+      const li = el("li");
+      li.append(whoMode ? quote(m) : marked(m, m.differences), citationLine(m));
+      if (whoMode) li.append(el("p", "speaker", m.speaker ? "Said by " + m.speaker : "No speaker named here"));
+      const note = differencesNote(m.differences);
+      if (note) li.append(el("p", "differences", note));
+      ol.append(li);
+    }
+    return ol;
+  }
+
+  // headline says a quote check's (or an attribution's) verdict in words,
+  // as the chat adapters do (bot.NewQuotePlan, bot.NewWhoPlan).
+  function headline(r, whoMode) {
+    if (whoMode) {
+      if (r.verdict === "attributed") return "Attributed to " + r.speaker + ".";
+      if (r.verdict === "unattributed") return "Unattributed: the documents hold these words but do not say who said them.";
+      return "Not found in the documents.";
+    }
+    if (r.verdict === "exact") {
+      const docs = new Set((r.matches || []).map(function (m) { return m.doc; })).size;
+      const places = r.matches.length === 1 ? "1 place" : r.matches.length + " places";
+      return "Exact: the documents say this word for word (" + places + " in " + (docs === 1 ? "1 document" : docs + " documents") + ").";
+    }
+    if (r.verdict === "near") return "Near: not word for word. The closest passages are below, their differing words marked.";
+    return "Not found in the documents.";
+  }
+
+  function renderQuote(text, whoMode, res) {
+    const art = el("article", "answer quote-check");
+    const bare = text.replace(/^["“”‘’']+|["“”‘’']+$/g, "");
+    art.append(el("h3", "", (whoMode ? "Who said: “" : "Quote: “") + bare + "”"));
+    const r = res.body;
+    if (!res.ok || !r || r.error) {
+      const msg = r && r.error ? r.error.message : "The server answered " + res.status + ".";
+      art.append(el("p", "error", msg));
+    } else {
+      art.append(el("p", "verdict verdict-" + r.verdict, headline(r, whoMode)));
+      const list = whoMode ? r.sources : r.matches;
+      if (list && list.length) art.append(passages(list, whoMode));
+      const others = r.verdict === "exact" ? r.variants : r.closest;
+      if (!whoMode && others && others.length) {
+        art.append(el("h4", "", r.verdict === "exact" ? "Worded differently elsewhere" : "Closest passages"), passages(others, false));
+      }
+    }
+    answers.prepend(art);
+  }
+
+  // setMode switches the form between asking and checking quotes.
+  function setMode() {
+    const quoting = modeQuote.checked;
+    label.textContent = quoting ? "Quote to check" : "Your question";
+    input.placeholder = quoting ? "protect your voters from the adverse social impacts" : "What was the FY2026 refugee cap?";
+    button.textContent = quoting ? "Check" : "Ask";
+    hint.textContent = quoting ? "Press Enter to check. Curly or straight quotes, case and … for omitted words do not matter." : "Press Enter to ask.";
+    whoRow.hidden = !quoting;
+  }
+  modeAsk.addEventListener("change", setMode);
+  modeQuote.addEventListener("change", setMode);
+  setMode();
+
   form.addEventListener("submit", async function (ev) {
     ev.preventDefault();
     const q = input.value.trim();
     if (!q) { input.focus(); return; }
+    const quoting = modeQuote.checked, whoMode = quoting && who.checked;
     button.disabled = true;
     answers.setAttribute("aria-busy", "true");
-    status.textContent = "Looking through the documents…";
+    status.textContent = quoting ? "Checking the quote against the documents…" : "Looking through the documents…";
     try {
-      const res = await api("/api/ask", {
+      const res = await api(quoting ? "/api/quote" : "/api/ask", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ question: q }),
+        body: JSON.stringify(quoting ? { text: q, who: whoMode } : { question: q }),
       });
       if (res.status !== 401) {
-        renderAnswer(q, res);
+        if (quoting) renderQuote(q, whoMode, res);
+        else renderAnswer(q, res);
         status.textContent = "";
         input.value = "";
       }
