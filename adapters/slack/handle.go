@@ -25,13 +25,20 @@ type job func(ctx context.Context)
 func (a *Adapter) slash(cmd slack.SlashCommand) (*ackMessage, job) {
 	text := plainText(cmd.Text, a.botUserID(""))
 	parsed := bot.ParseCommand(text)
+	if cmd.Command == QuoteCommand {
+		// "/quote TEXT" is "quote TEXT" to the conversation layer.
+		parsed, text = bot.ParseQuote(text), "quote "+text
+	}
 	if parsed.Kind == bot.CommandHelp {
 		blocks, fallback := helpMessage(cmd.Command)
 		return &ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: fallback, Blocks: blocks}, nil
 	}
 	notice := "Listing the documents…"
-	if parsed.Kind == bot.CommandAsk {
+	switch parsed.Kind {
+	case bot.CommandAsk:
 		notice = "Looking for “" + escape(bot.DefuseMentions(cutRunes(parsed.Question, 200))) + "” in the documents…"
+	case bot.CommandQuote, bot.CommandWho:
+		notice = "Checking “" + escape(bot.DefuseMentions(cutRunes(parsed.Question, 200))) + "” against the documents…"
 	}
 	m := bot.Message{
 		Channel: cmd.ChannelID, Direct: isDirect(cmd.ChannelID), User: cmd.UserID,
@@ -69,6 +76,8 @@ func (a *Adapter) turnMessage(t bot.Turn, err error, v view) ([]slack.Block, str
 		return helpMessage("/ask")
 	case t.Action == bot.ActionSources:
 		return sourcesMessage(t)
+	case t.Action == bot.ActionQuote:
+		return quoteMessage(t)
 	case t.Action == bot.ActionIgnore:
 		msg := "I am not set up to answer in this channel; ask me in a direct message, or ask an admin to add the channel (slack.channels)."
 		return textMessage(msg), msg

@@ -6,10 +6,12 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/citebot/citebot/adapters/slack"
 )
 
 // TestManifest checks the app manifest asks for what the adapter uses:
-// /ask, the events it handles, interactivity for the buttons, Socket
+// /ask and /quote, the events it handles, interactivity for the buttons, Socket
 // Mode, and the scopes those need.
 func TestManifest(t *testing.T) {
 	b, err := os.ReadFile("manifest.yaml")
@@ -43,8 +45,12 @@ func TestManifest(t *testing.T) {
 	if err := yaml.Unmarshal(b, &m); err != nil {
 		t.Fatalf("manifest.yaml: %v", err)
 	}
-	if len(m.Features.SlashCommands) != 1 || m.Features.SlashCommands[0].Command != "/ask" || m.Features.BotUser.DisplayName == "" {
-		t.Errorf("features = %+v; want a bot user and /ask", m.Features)
+	var commands []string
+	for _, c := range m.Features.SlashCommands {
+		commands = append(commands, c.Command)
+	}
+	if !slices.Equal(commands, []string{"/ask", slack.QuoteCommand}) || m.Features.BotUser.DisplayName == "" {
+		t.Errorf("features = %+v; want a bot user, /ask and /quote", m.Features)
 	}
 	for _, s := range []string{"app_mentions:read", "channels:history", "groups:history", "im:history", "chat:write", "commands"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, s) {

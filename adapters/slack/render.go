@@ -70,8 +70,9 @@ func fallbackText(p bot.Plan) string {
 }
 
 // answerBlocks lays a plan out: who asked (shared) or how a follow-up was
-// read; the short answer in bold, or "Not in the documents" with the
-// reason; each quote as a rich-text quote with its answer span in bold,
+// read; the short answer in bold (with whether its sources agree and
+// the date it stands on), or "Not in the documents" with the reason;
+// each quote as a rich-text quote with its answer span in bold,
 // followed by its citation line; the note on quotes left out; buttons.
 //
 // Quotes and the short answer are rich_text elements: their text is
@@ -94,6 +95,9 @@ func answerBlocks(p bot.Plan, v view) []slack.Block {
 	if p.Answered {
 		blocks = append(blocks, slack.NewRichTextBlock("",
 			slack.NewRichTextSection(slack.NewRichTextSectionTextElement(literal(p.Short), &slack.RichTextSectionTextStyle{Bold: true}))))
+		if note := p.SourcesNote(); note != "" {
+			blocks = append(blocks, contextBlock(escape(note)))
+		}
 	} else {
 		text := "*Not in the documents.*"
 		if p.Reason != "" {
