@@ -352,3 +352,25 @@ func FuzzQuoteCheck(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCheckQuote checks a near quote and asks who said an exact one
+// on the seeds: go test -run '^$' -bench 'CheckQuote|WhoSaid' ./retrieval/
+func BenchmarkCheckQuote(b *testing.B) {
+	ix := seedIndex(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := ix.CheckQuote(ctx, "protect your voters from the negative social impacts of mass migration", QuoteOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkWhoSaid(b *testing.B) {
+	ix := seedIndex(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := ix.WhoSaid(ctx, "a nation without borders is not a nation", QuoteOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
