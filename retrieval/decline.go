@@ -18,32 +18,33 @@ import (
 
 // Decline features.
 const (
-	dBias       = iota
-	dCovP       // coverage of the question by the best passage
-	dCovS       // … by the best sentence
-	dCovPT      // … by the passage and its document's headline
-	dCovN       // … by the sentence and its neighbours
-	dAbsent     // weight share of question terms found nowhere in the corpus
-	dAbsentName // … of names and numbers found nowhere
-	dNameDoc    // weight share of names the best document never mentions
-	dNamePT     // … that neither the passage nor the headline mentions
-	dScore      // the best sentence's ranking score, squashed
-	dInvTerms   // 1 / number of question terms
-	dSurfS      // question word pairs found verbatim in the sentence
-	dSurfP      // … in the passage
-	dSpread     // distinct documents among the top candidates, relative
-	dMass       // share of the retrieved passages' BM25 mass in the best document
-	dCovPMass   // dCovP × dMass
-	dInvDocs    // 1 / documents in the corpus (small corpora concentrate trivially)
-	dUntyped    // the question wants a number, date, name … and the sentence has none
-	dMargin     // the best score over the best score from another document, squashed
-	dRawBM25    // the best passage's raw BM25 score over the question's total weight
+	dBias         = iota
+	dCovP         // coverage of the question by the best passage
+	dCovS         // … by the best sentence
+	dCovPT        // … by the passage and its document's headline
+	dCovN         // … by the sentence and its neighbours
+	dAbsent       // weight share of question terms found nowhere in the corpus
+	dAbsentName   // … of names and numbers found nowhere
+	dNameDoc      // weight share of names the best document never mentions
+	dNamePT       // … that neither the passage nor the headline mentions
+	dScore        // the best sentence's ranking score, squashed
+	dInvTerms     // 1 / number of question terms
+	dSurfS        // question word pairs found verbatim in the sentence
+	dSurfP        // … in the passage
+	dSpread       // distinct documents among the top candidates, relative
+	dMass         // share of the retrieved passages' BM25 mass in the best document
+	dCovPMass     // dCovP × dMass
+	dInvDocs      // 1 / documents in the corpus (small corpora concentrate trivially)
+	dUntyped      // the question wants a number, date, name … and the sentence has none
+	dMargin       // the best score over the best score from another document, squashed
+	dRawBM25      // the best passage's raw BM25 score over the question's total weight
+	dNamesMissing // share of the question's multi-word names the best document lacks
 	numDecline
 )
 
 // declineWeights are the logistic model's weights (see above).
 var declineWeights = [numDecline]float64{
-	dBias: -3.421, dCovP: 1.080, dCovS: 1.954, dCovPT: 1.459, dCovN: 1.200, dAbsent: -3.287, dAbsentName: -1.041, dNameDoc: -1.724, dNamePT: -1.256, dScore: -1.105, dInvTerms: -4.096, dSurfS: 1.951, dSurfP: 2.597, dSpread: -0.665, dMass: 2.261, dCovPMass: 3.482, dInvDocs: 0.921, dUntyped: -0.612, dMargin: 0.559,
+	dBias: -3.604, dCovP: 0.923, dCovS: 1.975, dCovPT: 1.476, dCovN: 1.070, dAbsent: -3.018, dAbsentName: -0.962, dNameDoc: -1.702, dNamePT: -0.849, dScore: -0.705, dInvTerms: -4.046, dSurfS: 1.666, dSurfP: 2.395, dSpread: -0.652, dMass: 2.014, dCovPMass: 3.288, dInvDocs: 0.964, dUntyped: -0.542, dMargin: 0.592, dRawBM25: 0.681, dNamesMissing: -0.440,
 }
 
 // answerThreshold is the probability above which citebot answers.
@@ -129,6 +130,15 @@ func (r *ranker) declineFeatures(all []scored, best, docs int) [numDecline]float
 	}
 	x[dCovPMass] = x[dCovP] * x[dMass]
 	x[dInvDocs] = 1 / float64(max(1, docs))
+	if len(r.q.Names) > 0 {
+		missing := 0
+		for _, n := range r.q.Names {
+			if !containsFold(s.doc.Text, n) {
+				missing++
+			}
+		}
+		x[dNamesMissing] = float64(missing) / float64(len(r.q.Names))
+	}
 	if r.total > 0 {
 		x[dRawBM25] = r.maxBM25 * s.bm25 / r.total
 	}

@@ -84,6 +84,10 @@ type Question struct {
 	Head string
 	// Plural is set when the head noun is plural, so a list answers.
 	Plural bool
+	// Names are the multi-word proper names of the question ("Student
+	// Government", "Black Sea"), as written: a document that has the words
+	// but not the name is about something else.
+	Names []string
 }
 
 // MaxQuestionBytes bounds the work one question can cause: longer input is
@@ -261,7 +265,38 @@ func AnalyzeQuestion(text string) Question {
 		q.Terms = append(q.Terms, term)
 	}
 	q.Phrases = quotedPhrases(text)
+	q.Names = namePhrases(text, words)
 	return q
+}
+
+// namePhrases returns runs of two or more capitalised words, not counting
+// the question's first word ("Which" or a capitalised name alike).
+func namePhrases(text string, words []word) []string {
+	var out []string
+	start := -1
+	flush := func(end int) {
+		if start >= 0 && end-start >= 2 {
+			out = append(out, stripPossessive(text[words[start].start:words[end-1].end]))
+		}
+		start = -1
+	}
+	for i, w := range words {
+		capital := i > 0 && isNameWord(w.text) && !auxVerbs[w.lower]
+		contiguous := i > 0 && start >= 0 && strings.TrimSpace(text[words[i-1].end:w.start]) == ""
+		switch {
+		case capital && (start < 0 || contiguous):
+			if start < 0 {
+				start = i
+			}
+		case capital:
+			flush(i)
+			start = i
+		default:
+			flush(i)
+		}
+	}
+	flush(len(words))
+	return out
 }
 
 // followsName reports whether the word before offset at is capitalised and

@@ -15,13 +15,7 @@ import (
 const (
 	// candidatePassages is how many BM25 passages are re-ranked at the
 	// sentence level.
-	candidatePassages = 16
-
-	// A question is answered only when the best quote's passage covers
-	// at least minPassageCoverage of the question (IDF-weighted) and the
-	// quote itself minSentenceCoverage.
-	minPassageCoverage  = 0.5
-	minSentenceCoverage = 0.3
+	candidatePassages = 12
 )
 
 // Sentence features, each in [0, 1].

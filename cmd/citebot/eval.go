@@ -17,7 +17,8 @@ import (
 func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	var cf corpusFlags
 	var qaFile, squadFile, covidFile, quotes string
-	var split, verbose bool
+	var split string
+	var verbose bool
 	var top int
 	var qo qaeval.QuoteSetOptions
 	cmd := &cobra.Command{
@@ -30,8 +31,8 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
                   declined-right and verbatim (-v: one line per question).
 --squad FILE      SQuAD dev (.json or .json.gz): every article becomes one document;
                   prints how often the first quote, and one of the first five, contains
-                  a gold answer. With --split, half the articles are indexed and the
-                  questions about the other half must be declined.
+                  a gold answer. With --split (even or odd), half the articles are
+                  indexed and the questions about the other half must be declined.
 --covidqa FILE    COVID-QA: one document per article; prints how often the first quote
                   overlaps the gold answer span.
 --quotes KIND FILE  quote check and "who said it?" on cases generated (with a fixed
@@ -94,7 +95,7 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&qaFile, "qa", "", "question set `FILE` (JSON Lines)")
 	cmd.Flags().StringVar(&squadFile, "squad", "", "SQuAD dev `FILE` (.json or .json.gz)")
 	cmd.Flags().StringVar(&covidFile, "covidqa", "", "COVID-QA `FILE` (.json or .json.gz)")
-	cmd.Flags().BoolVar(&split, "split", false, "with --squad: index even-numbered articles only and measure declines on the rest")
+	cmd.Flags().StringVar(&split, "split", "", "with --squad: index only the `even` or `odd`-numbered articles and measure declines on the rest")
 	cmd.Flags().StringVar(&quotes, "quotes", "", "quote-check evaluation generated from `KIND` squad or covidqa (the FILE is the argument)")
 	cmd.Flags().IntVar(&qo.PerKind, "cases", 100, "with --quotes: cases of each kind")
 	cmd.Flags().Uint64Var(&qo.Seed, "seed", 1, "with --quotes: the generator's seed")
@@ -103,14 +104,22 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	return cmd
 }
 
-func evalSQuAD(ctx context.Context, path string, split bool, w io.Writer) error {
+func evalSQuAD(ctx context.Context, path string, split string, w io.Writer) error {
 	s, err := qaeval.LoadSQuAD(path)
 	if err != nil {
 		return err
 	}
 	var keep func(int) bool
-	if split {
-		keep = func(i int) bool { return i%2 == 0 }
+	switch split {
+	case "":
+	case "even", "odd":
+		parity := 0
+		if split == "odd" {
+			parity = 1
+		}
+		keep = func(i int) bool { return i%2 == parity }
+	default:
+		return usageError{fmt.Errorf("--split must be even or odd, not %q", split)}
 	}
 	docs, qs := qaeval.SQuADCorpus(s, keep)
 	start := time.Now()
@@ -120,7 +129,7 @@ func evalSQuAD(ctx context.Context, path string, split bool, w io.Writer) error 
 	}
 	defer ix.Close()
 	fmt.Fprintf(w, "SQuAD %s: %d documents indexed in %s\n", path, len(docs), time.Since(start).Round(time.Millisecond))
-	if !split {
+	if split == "" {
 		rep, err := qaeval.RunDataset(ctx, ix, qs, qaeval.QuoteContainsGold)
 		if err != nil {
 			return err
