@@ -44,7 +44,7 @@ const (
 
 // declineWeights are the logistic model's weights (see above).
 var declineWeights = [numDecline]float64{
-	dBias: -3.604, dCovP: 0.923, dCovS: 1.975, dCovPT: 1.476, dCovN: 1.070, dAbsent: -3.018, dAbsentName: -0.962, dNameDoc: -1.702, dNamePT: -0.849, dScore: -0.705, dInvTerms: -4.046, dSurfS: 1.666, dSurfP: 2.395, dSpread: -0.652, dMass: 2.014, dCovPMass: 3.288, dInvDocs: 0.964, dUntyped: -0.542, dMargin: 0.592, dRawBM25: 0.681, dNamesMissing: -0.440,
+	dBias: -3.569, dCovP: 0.932, dCovS: 1.950, dCovPT: 1.454, dCovN: 1.109, dAbsent: -2.996, dAbsentName: -0.928, dNameDoc: -1.708, dNamePT: -0.898, dScore: -0.693, dInvTerms: -4.042, dSurfS: 1.683, dSurfP: 2.432, dSpread: -0.745, dMass: 1.990, dCovPMass: 3.305, dInvDocs: 1.056, dUntyped: -0.531, dMargin: 0.553, dRawBM25: 0.700, dNamesMissing: -0.432,
 }
 
 // answerThreshold is the probability above which citebot answers.
