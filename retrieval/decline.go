@@ -44,11 +44,11 @@ const (
 
 // declineWeights are the logistic model's weights (see above).
 var declineWeights = [numDecline]float64{
-	dBias: -3.569, dCovP: 0.932, dCovS: 1.950, dCovPT: 1.454, dCovN: 1.109, dAbsent: -2.996, dAbsentName: -0.928, dNameDoc: -1.708, dNamePT: -0.898, dScore: -0.693, dInvTerms: -4.042, dSurfS: 1.683, dSurfP: 2.432, dSpread: -0.745, dMass: 1.990, dCovPMass: 3.305, dInvDocs: 1.056, dUntyped: -0.531, dMargin: 0.553, dRawBM25: 0.700, dNamesMissing: -0.432,
+	dBias: -3.568, dCovP: 0.926, dCovS: 1.794, dCovPT: 1.469, dCovN: 1.021, dAbsent: -3.231, dAbsentName: -0.754, dNameDoc: -1.652, dNamePT: -0.838, dScore: -0.693, dInvTerms: -4.013, dSurfS: 1.693, dSurfP: 2.459, dSpread: -0.763, dMass: 2.032, dCovPMass: 3.081, dInvDocs: 0.885, dUntyped: -0.509, dMargin: 0.727, dRawBM25: 0.810, dNamesMissing: -0.420,
 }
 
 // answerThreshold is the probability above which citebot answers.
-var answerThreshold = 0.3
+var answerThreshold = 0.32
 
 // spreadWindow is how many top candidates the spread feature looks at.
 const spreadWindow = 15

@@ -66,6 +66,9 @@ type Term struct {
 	Weight float64
 	// Position is the term's word position in the question.
 	Position int
+	// Verb is set for words that read as verb forms ("received",
+	// "focusing", "told"): questions paraphrase verbs more than nouns.
+	Verb bool
 }
 
 // Specific reports whether the answer's source must contain the term.
@@ -231,7 +234,7 @@ func AnalyzeQuestion(text string) Question {
 		case allDigits(strings.ReplaceAll(t.Term, ".", "")) && strings.Trim(t.Term, ".") != "":
 			term.Kind = KindNumber
 			switch {
-			case len(t.Term) == 4 && t.Term >= "1000" && t.Term <= "2199":
+			case len(t.Term) == 4 && t.Term >= "1000" && t.Term <= "2199" && !strings.Contains(surface, ","):
 				term.Kind = KindYear
 			case followsName(text, t.Start):
 				// "Super Bowl 50", "Apollo 11": part of a name, which a
@@ -242,6 +245,7 @@ func AnalyzeQuestion(text string) Question {
 			term.Kind = KindName
 		}
 		lower := strings.ToLower(surface)
+		term.Verb = term.Kind == KindWord && looksLikeVerb(lower)
 		if term.Kind == KindWord && frameWords[lower] {
 			term.Weight = 0.35
 		}
@@ -308,6 +312,16 @@ func followsName(q string, at int) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(before[len(before)-1])
 	return unicode.IsUpper(r)
+}
+
+// looksLikeVerb reports whether a lower-case word has the shape of an
+// inflected verb: a past or -ing form, or an irregular verb.
+func looksLikeVerb(w string) bool {
+	if _, ok := irregularVerbs[w]; ok {
+		return true
+	}
+	n := len(w)
+	return n >= 5 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
 }
 
 // isNameWord reports whether a surface word is a proper name or acronym

@@ -16,6 +16,10 @@ const (
 	// candidatePassages is how many BM25 passages are re-ranked at the
 	// sentence level.
 	candidatePassages = 12
+
+	// absentVerbWeight scales the weight of a verb-shaped question word
+	// that no passage contains.
+	absentVerbWeight = 0.3
 )
 
 // Sentence features, each in [0, 1].
@@ -121,6 +125,11 @@ func newRanker(q *Question, df map[string]int, n int) *ranker {
 	r.pairs = surfacePairs(q.Text, true)
 	for i, t := range q.Terms {
 		w := t.Weight * idf(df[t.Term], n)
+		if df[t.Term] == 0 && t.Verb {
+			// A verb no document uses is usually the question's own
+			// paraphrase ("received" for "sent to"), not missing content.
+			w *= absentVerbWeight
+		}
 		r.weight = append(r.weight, w)
 		r.total += w
 		r.termIdx[t.Term] = i
