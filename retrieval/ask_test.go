@@ -42,9 +42,9 @@ func seedIndex(t testing.TB) *retrieval.Index {
 // and query-syntax junk.
 type seedCase struct {
 	Question string   `json:"question"`
-	Answer   string   `json:"answer"`         // the short answer contains this
+	Answer   string   `json:"answer"`          // the short answer contains this
 	InQuote  string   `json:"answer_in_quote"` // the first quote contains this
-	Docs     []string `json:"docs"`           // the first citation is from one of these
+	Docs     []string `json:"docs"`            // the first citation is from one of these
 	Declined bool     `json:"declined"`
 	Any      bool     `json:"any"` // only the invariants matter
 }
