@@ -42,6 +42,15 @@ const (
 	numDecline
 )
 
+// declineNames name the decline features for tuning output.
+var declineNames = [numDecline]string{
+	dBias: "dBias", dCovP: "dCovP", dCovS: "dCovS", dCovPT: "dCovPT", dCovN: "dCovN", dAbsent: "dAbsent",
+	dAbsentName: "dAbsentName", dNameDoc: "dNameDoc", dNamePT: "dNamePT", dScore: "dScore",
+	dInvTerms: "dInvTerms", dSurfS: "dSurfS", dSurfP: "dSurfP", dSpread: "dSpread", dMass: "dMass",
+	dCovPMass: "dCovPMass", dInvDocs: "dInvDocs", dUntyped: "dUntyped", dMargin: "dMargin",
+	dRawBM25: "dRawBM25", dNamesMissing: "dNamesMissing",
+}
+
 // declineWeights are the logistic model's weights (see above).
 var declineWeights = [numDecline]float64{
 	dBias: -3.568, dCovP: 0.926, dCovS: 1.794, dCovPT: 1.469, dCovN: 1.021, dAbsent: -3.231, dAbsentName: -0.754, dNameDoc: -1.652, dNamePT: -0.838, dScore: -0.693, dInvTerms: -4.013, dSurfS: 1.693, dSurfP: 2.459, dSpread: -0.763, dMass: 2.032, dCovPMass: 3.081, dInvDocs: 0.885, dUntyped: -0.509, dMargin: 0.727, dRawBM25: 0.810, dNamesMissing: -0.420,

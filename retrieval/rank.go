@@ -59,6 +59,29 @@ const (
 	numFeatures = fUntyped + int(TypeQuote) + 1
 )
 
+// featureNames name the features for tuning output and explanations.
+var featureNames = func() [numFeatures]string {
+	n := [numFeatures]string{
+		fCoverage: "fCoverage", fContext: "fContext", fProximity: "fProximity", fBigram: "fBigram",
+		fPhrase: "fPhrase", fType: "fType", fPassage: "fPassage", fPassCov: "fPassCov", fLength: "fLength",
+		fFirst: "fFirst", fRarest: "fRarest", fTitle: "fTitle", fFocus: "fFocus", fRun: "fRun",
+		fNovel: "fNovel", fSurface: "fSurface", fCoref: "fCoref", fAnswerNear: "fAnswerNear",
+		fLocal: "fLocal", fLocalCtx: "fLocalCtx", fLocalPass: "fLocalPass", fIntra: "fIntra",
+		fQuestion: "fQuestion", fHeading: "fHeading", fShort: "fShort", fFAQ: "fFAQ",
+	}
+	for t := TypeNone + 1; t <= TypeQuote; t++ {
+		n[fUntyped+int(t)] = "fUntyped + int(Type" + typeConstNames[t] + ")"
+	}
+	n[fUntyped] = "fUntyped"
+	return n
+}()
+
+var typeConstNames = [...]string{"None", "Number", "Person", "Org", "Date", "Place", "YesNo", "Quote"}
+
+// handSetFeatures are the features SQuAD cannot teach (it has no FAQ pages
+// and few quotations); tuning keeps their weights as they are.
+var handSetFeatures = map[int]bool{fQuestion: true, fFAQ: true, fUntyped + int(TypeQuote): true, fUntyped + int(TypeYesNo): true, fUntyped: true}
+
 // featureWeights combine the features linearly into a sentence's score.
 // They are fitted by `citebot tune` (pairwise logistic regression on
 // SQuAD dev, even-numbered articles; see RANKING.md) and hold for English

@@ -66,6 +66,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newQuoteCmd(stdin, stdout, stderr),
 		newIndexCmd(stdout, stderr),
 		newEvalCmd(stdout, stderr),
+		newTuneCmd(stdout),
 		newServeCmd(stderr),
 		newConfigCmd(stdout),
 		newHealthcheckCmd(stdout),
