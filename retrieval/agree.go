@@ -260,10 +260,9 @@ type value struct {
 	num    float64
 	unit   string // "%", "$", "" …
 	approx bool
-	// date: year, month, day (0 when not given), fiscal, or a word
-	// ("friday", "1990s")
+	// date: year, month, day (0 when not given; a fiscal year is its
+	// year), or a word ("friday", "1990s")
 	y, m, d int
-	fiscal  bool
 	word    string
 	// name: folded words
 	words []string
@@ -400,7 +399,6 @@ func parseDate(s string) (value, bool) {
 			y = "20" + y
 		}
 		v.y, _ = strconv.Atoi(y)
-		v.fiscal = true
 		return v, true
 	}
 	if m := isoDateRe.FindStringSubmatch(s); m != nil {

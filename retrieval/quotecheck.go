@@ -88,9 +88,9 @@ type QuoteOptions struct {
 	Filter Filter
 }
 
-// CleanQuote makes arbitrary input safe to check: valid UTF-8, trimmed,
+// cleanQuote makes arbitrary input safe to check: valid UTF-8, trimmed,
 // and at most MaxQuoteBytes long.
-func CleanQuote(s string) string {
+func cleanQuote(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) > MaxQuoteBytes {
 		cut := MaxQuoteBytes
@@ -113,7 +113,7 @@ func (ix *Index) CheckQuote(ctx context.Context, text string, opts QuoteOptions)
 		top = DefaultTop
 	}
 	top = min(top, MaxTop)
-	text = CleanQuote(text)
+	text = cleanQuote(text)
 	qc := QuoteCheck{Text: text, Verdict: VerdictNotFound, Matches: []QuoteMatch{}, Variants: []QuoteMatch{}, Closest: []QuoteMatch{}}
 	words := splitWords(text, true)
 	if len(words) == 0 {

@@ -166,10 +166,10 @@ func BuildQuoteSet(docs []retrieval.Document, names []string, opts QuoteSetOptio
 		id++
 		set.Quotes = append(set.Quotes, QuoteCase{ID: fmt.Sprintf("q%04d", id), Kind: kind, Text: text, Want: want})
 	}
-	pick := func(from []string, min int) string {
+	pick := func(from []string, minWords int) string {
 		for range 1000 {
 			s := from[rng.IntN(len(from))]
-			if len(strings.Fields(s)) >= min {
+			if len(strings.Fields(s)) >= minWords {
 				return s
 			}
 		}

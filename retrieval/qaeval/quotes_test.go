@@ -118,7 +118,7 @@ func TestQuoteEvalTargets(t *testing.T) {
 				t.Fatal(err)
 			}
 			docs, names := tc.source(s)
-			set := BuildQuoteSet(docs, names, QuoteSetOptions{PerKind: 40, Seed: 1})
+			set := BuildQuoteSet(docs, names, QuoteSetOptions{PerKind: 30, Seed: 1})
 			ix, err := retrieval.NewMemoryIndex(context.Background(), set.Docs)
 			if err != nil {
 				t.Fatal(err)
