@@ -61,6 +61,10 @@ type AskOptions struct {
 	Top int
 	// Filter restricts the documents the question may see.
 	Filter Filter
+	// NeverDecline answers with the best sentence whatever the evidence.
+	// It exists to measure ranking apart from declining (citebot eval
+	// --never-decline); users get declines.
+	NeverDecline bool
 }
 
 // DefaultTop is how many citations an answer carries unless asked otherwise.

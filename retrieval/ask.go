@@ -37,24 +37,24 @@ func (ix *Index) Ask(ctx context.Context, question string, opts AskOptions) (Ans
 	// figure). Whether it really answers is the decline model's call.
 	bestIdx := -1
 	for i := range all {
-		if r.missingNumber(&all[i]) == "" {
+		if opts.NeverDecline || r.missingNumber(&all[i]) == "" {
 			bestIdx = i
 			break
 		}
 	}
-	if bestIdx < 0 {
+	switch {
+	case opts.NeverDecline:
+	case bestIdx < 0:
 		ans.Reason = fmt.Sprintf("no passage that answers mentions %q", r.missingNumber(&all[0]))
 		ans.Closest = closest(all, top)
 		return ans, nil
-	}
-	// A question that asks for an amount is not answered by a sentence
-	// without one.
-	if q.Type == TypeNumber && all[bestIdx].feat[fUntyped+int(TypeNumber)] > 0 {
+	case q.Type == TypeNumber && all[bestIdx].feat[fUntyped+int(TypeNumber)] > 0:
+		// A question that asks for an amount is not answered by a
+		// sentence without one.
 		ans.Reason = "the passages that come closest give no number for it"
 		ans.Closest = closest(all, top)
 		return ans, nil
-	}
-	if p := r.answerable(all, bestIdx, ix.docCount()); p < answerThreshold {
+	case r.answerable(all, bestIdx, ix.docCount()) < answerThreshold:
 		ans.Reason = r.declineReason(&all[bestIdx])
 		ans.Closest = closest(all, top)
 		return ans, nil

@@ -18,7 +18,7 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	var cf corpusFlags
 	var qaFile, squadFile, covidFile, quotes string
 	var split string
-	var verbose bool
+	var verbose, neverDecline bool
 	var top int
 	var qo qaeval.QuoteSetOptions
 	cmd := &cobra.Command{
@@ -60,9 +60,9 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 				}
 				return evalQuotes(ctx, quotes, args[0], qo, verbose, stdout)
 			case squadFile != "":
-				return evalSQuAD(ctx, squadFile, split, stdout)
+				return evalSQuAD(ctx, squadFile, split, neverDecline, stdout)
 			case covidFile != "":
-				return evalCOVID(ctx, covidFile, stdout)
+				return evalCOVID(ctx, covidFile, neverDecline, stdout)
 			}
 			f, err := os.Open(qaFile)
 			if err != nil {
@@ -100,11 +100,12 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().IntVar(&qo.PerKind, "cases", 100, "with --quotes: cases of each kind")
 	cmd.Flags().Uint64Var(&qo.Seed, "seed", 1, "with --quotes: the generator's seed")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print one line per question")
+	cmd.Flags().BoolVar(&neverDecline, "never-decline", false, "with --squad or --covidqa: answer every question, to measure the ranking apart from declining")
 	cmd.Flags().IntVar(&top, "top", retrieval.DefaultTop, "citations per answer")
 	return cmd
 }
 
-func evalSQuAD(ctx context.Context, path string, split string, w io.Writer) error {
+func evalSQuAD(ctx context.Context, path string, split string, neverDecline bool, w io.Writer) error {
 	s, err := qaeval.LoadSQuAD(path)
 	if err != nil {
 		return err
@@ -130,7 +131,7 @@ func evalSQuAD(ctx context.Context, path string, split string, w io.Writer) erro
 	defer ix.Close()
 	fmt.Fprintf(w, "SQuAD %s: %d documents indexed in %s\n", path, len(docs), time.Since(start).Round(time.Millisecond))
 	if split == "" {
-		rep, err := qaeval.RunDataset(ctx, ix, qs, qaeval.QuoteContainsGold)
+		rep, err := qaeval.RunDataset(ctx, ix, qs, qaeval.QuoteContainsGold, neverDecline)
 		if err != nil {
 			return err
 		}
@@ -145,11 +146,11 @@ func evalSQuAD(ctx context.Context, path string, split string, w io.Writer) erro
 			out = append(out, q)
 		}
 	}
-	rin, err := qaeval.RunDataset(ctx, ix, in, qaeval.QuoteContainsGold)
+	rin, err := qaeval.RunDataset(ctx, ix, in, qaeval.QuoteContainsGold, neverDecline)
 	if err != nil {
 		return err
 	}
-	rout, err := qaeval.RunDataset(ctx, ix, out, qaeval.QuoteContainsGold)
+	rout, err := qaeval.RunDataset(ctx, ix, out, qaeval.QuoteContainsGold, neverDecline)
 	if err != nil {
 		return err
 	}
@@ -159,7 +160,7 @@ func evalSQuAD(ctx context.Context, path string, split string, w io.Writer) erro
 	return nil
 }
 
-func evalCOVID(ctx context.Context, path string, w io.Writer) error {
+func evalCOVID(ctx context.Context, path string, neverDecline bool, w io.Writer) error {
 	s, err := qaeval.LoadSQuAD(path)
 	if err != nil {
 		return err
@@ -172,7 +173,7 @@ func evalCOVID(ctx context.Context, path string, w io.Writer) error {
 	}
 	defer ix.Close()
 	fmt.Fprintf(w, "COVID-QA %s: %d documents indexed in %s\n", path, len(docs), time.Since(start).Round(time.Millisecond))
-	rep, err := qaeval.RunDataset(ctx, ix, qs, qaeval.QuoteOverlapsSpan)
+	rep, err := qaeval.RunDataset(ctx, ix, qs, qaeval.QuoteOverlapsSpan, neverDecline)
 	if err != nil {
 		return err
 	}

@@ -196,8 +196,9 @@ func QuoteOverlapsSpan(q Question, c retrieval.Citation) bool {
 }
 
 // RunDataset asks every question (in parallel, one worker per CPU) with top
-// 5 citations and judges the first and the first five.
-func RunDataset(ctx context.Context, ix Index, qs []Question, judge Judge) (DatasetReport, error) {
+// 5 citations and judges the first and the first five. neverDecline
+// measures the ranking alone (see retrieval.AskOptions.NeverDecline).
+func RunDataset(ctx context.Context, ix Index, qs []Question, judge Judge, neverDecline bool) (DatasetReport, error) {
 	type out struct {
 		ans retrieval.Answer
 		lat time.Duration
@@ -212,7 +213,7 @@ func RunDataset(ctx context.Context, ix Index, qs []Question, judge Judge) (Data
 			defer wg.Done()
 			for i := range next {
 				start := time.Now()
-				a, err := ix.Ask(ctx, qs[i].Question, retrieval.AskOptions{Top: 5})
+				a, err := ix.Ask(ctx, qs[i].Question, retrieval.AskOptions{Top: 5, NeverDecline: neverDecline})
 				outs[i] = out{a, time.Since(start), err}
 			}
 		}()
