@@ -90,7 +90,7 @@ func (r *ranker) missingNumber(s *scored) string {
 // never mentions, or "".
 func (r *ranker) missingName(s *scored) string {
 	for i, t := range r.q.Terms {
-		if !s.inPass[i] && t.Kind == KindName && !containsFold(s.doc.Text, stripPossessive(t.Surface)) {
+		if !s.inPass[i] && t.Kind == KindName && !s.doc.mentions(stripPossessive(t.Surface)) {
 			return stripPossessive(t.Surface)
 		}
 	}
@@ -123,7 +123,14 @@ func containsFold(s, sub string) bool {
 	if sub == "" {
 		return true
 	}
-	ls, lsub := strings.ToLower(s), strings.ToLower(sub)
+	return containsLower(strings.ToLower(s), strings.ToLower(sub))
+}
+
+// containsLower is containsFold for text already in lower case.
+func containsLower(ls, lsub string) bool {
+	if lsub == "" {
+		return true
+	}
 	for from := 0; ; {
 		i := strings.Index(ls[from:], lsub)
 		if i < 0 {
@@ -326,11 +333,12 @@ func (r *ranker) shortAnswer(s scored) (Span, bool) {
 		return Span{}, false
 	}
 	text := s.doc.Text
-	cands := r.freshCandidates(text, s.span)
+	toks := tokensIn(text, s.span)
+	cands := r.freshCandidatesIn(text, s.span, toks)
 	if len(cands) == 0 {
 		return Span{}, false
 	}
-	best, _ := r.bestCandidate(text, s.span, cands)
+	best, _ := r.bestCandidateIn(text, cands, toks)
 	return best, true
 }
 
@@ -338,14 +346,19 @@ func (r *ranker) shortAnswer(s scored) (Span, bool) {
 // sentence (each word weighted by rarity, divided by one plus the words in
 // between) and returns it with that closeness.
 func (r *ranker) bestCandidate(text string, sent Span, cands []candidate) (Span, float64) {
+	return r.bestCandidateIn(text, cands, tokensIn(text, sent))
+}
+
+// bestCandidateIn is bestCandidate given the sentence's tokens.
+func (r *ranker) bestCandidateIn(text string, cands []candidate, toks []token) (Span, float64) {
 	type at struct {
 		off int
 		w   float64
 	}
 	var hits []at
-	for _, t := range analyze(text[sent.Start:sent.End]) {
+	for _, t := range toks {
 		if i := r.match(t.Term); i >= 0 {
-			hits = append(hits, at{sent.Start + t.Start, r.weight[i]})
+			hits = append(hits, at{t.Start, r.weight[i]})
 		}
 	}
 	bestScore, best := -1.0, Span{}

@@ -100,7 +100,7 @@ func (r *ranker) declineFeatures(all []scored, best, docs int) [numDecline]float
 			}
 		}
 		if t.Kind == KindName {
-			if !s.inPass[i] && !containsFold(s.doc.Text, stripPossessive(t.Surface)) {
+			if !s.inPass[i] && !s.doc.mentions(stripPossessive(t.Surface)) {
 				x[dNameDoc] += w
 			}
 			if !pt[i] {
@@ -142,7 +142,7 @@ func (r *ranker) declineFeatures(all []scored, best, docs int) [numDecline]float
 	if len(r.q.Names) > 0 {
 		missing := 0
 		for _, n := range r.q.Names {
-			if !containsFold(s.doc.Text, n) {
+			if !s.doc.mentions(n) {
 				missing++
 			}
 		}

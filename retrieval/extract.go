@@ -139,6 +139,49 @@ func nameSpans(text string, within Span) []Span {
 	return out
 }
 
+// Cheap tests that let most sentences skip the candidate regular
+// expressions, which dominate answering time when they run on everything.
+
+// numberWordSet holds the words numberRe can match without a digit.
+var numberWordSet = wordSet(numberWords)
+
+// dateWordSet holds the words dateRe can match without a digit.
+var dateWordSet = wordSet(months + weekdays + "(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)")
+
+// wordSet extracts the lower-case words of a regular expression's
+// alternations.
+func wordSet(re string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(re, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' }) {
+		out[strings.ToLower(w)] = true
+	}
+	return out
+}
+
+func hasDigit(s string) bool { return strings.IndexAny(s, "0123456789") >= 0 }
+
+func mayHoldNumber(s string) bool { return hasDigit(s) || hasWordIn(s, numberWordSet) }
+
+func mayHoldDate(s string) bool { return hasDigit(s) || hasWordIn(s, dateWordSet) }
+
+// hasWordIn reports whether any word of s, lower-cased, is in set.
+func hasWordIn(s string, set map[string]bool) bool {
+	start := -1
+	for i, r := range s {
+		letter := unicode.IsLetter(r)
+		switch {
+		case letter && start < 0:
+			start = i
+		case !letter && start >= 0:
+			if set[strings.ToLower(s[start:i])] {
+				return true
+			}
+			start = -1
+		}
+	}
+	return start >= 0 && set[strings.ToLower(s[start:])]
+}
+
 // isTitleCase reports whether most words of four letters or more are
 // capitalised, as in headlines.
 func isTitleCase(s string) bool {
@@ -179,6 +222,9 @@ func candidates(text string, sent Span, t AnswerType, plural bool) []candidate {
 	}
 	switch t {
 	case TypeNumber:
+		if !mayHoldNumber(seg) {
+			break
+		}
 		for _, m := range numberRe.FindAllStringIndex(seg, -1) {
 			s := strings.TrimSpace(seg[m[0]:m[1]])
 			if s == "" || strings.EqualFold(s, "a") || strings.EqualFold(s, "many") || strings.EqualFold(s, "both") {
@@ -194,6 +240,9 @@ func candidates(text string, sent Span, t AnswerType, plural bool) []candidate {
 			add(m[0], m[1], prior)
 		}
 	case TypeDate:
+		if !mayHoldDate(seg) {
+			break
+		}
 		for _, m := range dateRe.FindAllStringIndex(seg, -1) {
 			add(m[0], m[1], 1)
 		}

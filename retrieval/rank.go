@@ -213,6 +213,40 @@ func isVariant(a, b string) bool {
 	return cp >= 6 && cp >= len(a)-1
 }
 
+// typedCandidates is how many of the best sentences (by their other
+// features) are searched for answer candidates of the expected type. The
+// search is the costliest feature; sentences below the cut cannot win, so
+// they are marked as holding none.
+const typedCandidates = 20
+
+// typeFeatures sets fType, fAnswerNear and the untyped flag: whether a
+// sentence holds a candidate answer of the expected type, and how close it
+// sits to the question's words.
+func (r *ranker) typeFeatures(all []scored) {
+	if r.q.Type == TypeNone {
+		return
+	}
+	order := make([]int, len(all))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return all[order[a]].score > all[order[b]].score })
+	for rank, i := range order {
+		s := &all[i]
+		var fresh []candidate
+		if r.q.Type != TypeYesNo && rank < typedCandidates && s.covS > 0 {
+			fresh = r.freshCandidatesIn(s.doc.Text, s.span, s.toks)
+		}
+		if len(fresh) > 0 {
+			s.feat[fType] = 1
+			s.feat[fAnswerNear] = r.answerNearness(s.doc.Text, fresh, s.toks)
+		} else {
+			s.feat[fUntyped+int(r.q.Type)] = 1
+		}
+		s.score = combine(s.feat)
+	}
+}
+
 // localCoverage sets each candidate's fLocal feature: coverage where a
 // term's weight is its rarity among the candidate sentences rather than the
 // corpus. The article's topic word is rare in the corpus but in every
@@ -306,8 +340,8 @@ func startsWithPronoun(s string) bool {
 // answerNearness scores the best candidate answer by how close the
 // question's words sit to it, weighted by rarity, over the question's total
 // weight.
-func (r *ranker) answerNearness(text string, sent Span, cands []candidate) float64 {
-	_, sc := r.bestCandidate(text, sent, cands)
+func (r *ranker) answerNearness(text string, cands []candidate, toks []token) float64 {
+	_, sc := r.bestCandidateIn(text, cands, toks)
 	if r.total == 0 {
 		return 0
 	}
@@ -412,6 +446,7 @@ type scored struct {
 	matched  []bool  // question terms in the sentence
 	inPass   []bool  // question terms in the passage
 	question bool    // the sentence is a question (an FAQ entry)
+	toks     []token // the sentence's analysed tokens, offsets into the document
 	faq      bool    // this is the answer after a matching FAQ question
 	bm25     float64
 }
@@ -444,14 +479,19 @@ func (r *ranker) scorePassage(d *storedDoc, ord int, bm25n float64) []scored {
 	nt := len(r.q.Terms)
 	hits := make([][]hit, len(p.Sentences))
 	sentTokens := make([]int, len(p.Sentences))
+	// byS[k] are sentence k's tokens, with offsets into the document.
+	byS := make([][]token, len(p.Sentences))
 	inPass := make([]bool, nt)
 	si := 0
-	for _, t := range toks {
-		abs := p.Start + t.Start
-		for si < len(p.Sentences)-1 && abs >= p.Sentences[si].End {
+	for ti := range toks {
+		t := &toks[ti]
+		t.Start += p.Start
+		t.End += p.Start
+		for si < len(p.Sentences)-1 && t.Start >= p.Sentences[si].End {
 			si++
 		}
 		sentTokens[si]++
+		byS[si] = append(byS[si], *t)
 		if i := r.match(t.Term); i >= 0 {
 			hits[si] = append(hits[si], hit{term: i, pos: t.Position})
 			inPass[i] = true
@@ -501,21 +541,12 @@ func (r *ranker) scorePassage(d *storedDoc, ord int, bm25n float64) []scored {
 		covS := r.coverage(m)
 		covN := r.coverage(ctx)
 		text := d.Text[sp.Start:sp.End]
-		typ := 0.0
-		var fresh []candidate
-		if r.q.Type != TypeNone && r.q.Type != TypeYesNo {
-			fresh = r.freshCandidates(d.Text, sp)
-			if len(fresh) > 0 {
-				typ = 1
-			}
-		}
 		var f [numFeatures]float64
 		f[fCoverage] = covS
 		f[fContext] = covN - covS
 		f[fProximity] = proximity(hits[k]) * covS
 		f[fBigram] = r.bigramShare(hits[k])
-		f[fPhrase] = r.phraseShare(text)
-		f[fType] = typ
+		f[fPhrase] = r.phraseShare(byS[k])
 		f[fPassage] = bm25n
 		f[fPassCov] = covP
 		f[fLength] = float64(min(wordCount(text), 60)) / 60
@@ -544,18 +575,12 @@ func (r *ranker) scorePassage(d *storedDoc, ord int, bm25n float64) []scored {
 			}
 			f[fCoref] = r.coverage(prev)
 		}
-		if len(fresh) > 0 {
-			f[fAnswerNear] = r.answerNearness(d.Text, sp, fresh)
-		}
 		isQ := isQuestionSentence(text)
 		f[fQuestion] = b2f(isQ)
 		f[fHeading] = b2f(!isQ && isHeading(text))
 		f[fShort] = b2f(wordCount(text) <= 3)
-		if typ == 0 && r.q.Type != TypeNone {
-			f[fUntyped+int(r.q.Type)] = 1
-		}
 		out = append(out, scored{doc: d, ord: ord, sent: k, span: sp, feat: f, score: combine(f), covS: covS, covP: covP,
-			matched: m, inPass: inPass, question: isQ, bm25: bm25n})
+			matched: m, inPass: inPass, question: isQ, bm25: bm25n, toks: byS[k]})
 	}
 	return out
 }
@@ -652,12 +677,12 @@ func (r *ranker) bigramShare(hs []hit) float64 {
 // phraseShare is the share of the question's quoted phrases that the
 // sentence contains (compared as analysed terms, so case, punctuation and
 // inflection do not matter).
-func (r *ranker) phraseShare(text string) float64 {
+func (r *ranker) phraseShare(toks []token) float64 {
 	if len(r.q.Phrases) == 0 {
 		return 0
 	}
-	terms := make([]string, 0, 32)
-	for _, t := range analyze(text) {
+	terms := make([]string, 0, len(toks))
+	for _, t := range toks {
 		terms = append(terms, t.Term)
 	}
 	joined := " " + strings.Join(terms, " ") + " "
@@ -673,15 +698,22 @@ func (r *ranker) phraseShare(text string) float64 {
 // freshCandidates are the answer-type candidates of a sentence that are not
 // simply words of the question.
 func (r *ranker) freshCandidates(text string, sent Span) []candidate {
+	return r.freshCandidatesIn(text, sent, tokensIn(text, sent))
+}
+
+// freshCandidatesIn is freshCandidates given the sentence's tokens (with
+// offsets into text), so the sentence is not analysed again.
+func (r *ranker) freshCandidatesIn(text string, sent Span, toks []token) []candidate {
 	cands := candidates(text, sent, r.q.Type, r.q.Plural)
 	out := cands[:0]
 	names := r.q.Type == TypePerson || r.q.Type == TypeOrg || r.q.Type == TypePlace
 	for _, c := range cands {
-		span := text[c.Start:c.End]
+		in, shares := r.questionTermsIn(toks, c.Span)
 		// A name that shares a word with the question ("Kublai Khan" for
 		// "Who was Kublai Khan's brother?", "Diplomats Directed" in a
-		// title-case headline) is the question's subject, not its answer.
-		if r.inQuestion(span) || names && r.sharesTerm(span) {
+		// title-case headline) is the question's subject, not its answer;
+		// a span made only of question words restates the question.
+		if in || names && shares {
 			continue
 		}
 		out = append(out, c)
@@ -689,27 +721,31 @@ func (r *ranker) freshCandidates(text string, sent Span) []candidate {
 	return out
 }
 
-// sharesTerm reports whether s holds any question term.
-func (r *ranker) sharesTerm(s string) bool {
-	for _, t := range analyze(s) {
-		if _, ok := r.termIdx[t.Term]; ok {
-			return true
-		}
+// tokensIn analyses text[sp] and returns its tokens with offsets into text.
+func tokensIn(text string, sp Span) []token {
+	toks := analyze(text[sp.Start:sp.End])
+	for i := range toks {
+		toks[i].Start += sp.Start
+		toks[i].End += sp.Start
 	}
-	return false
+	return toks
 }
 
-// inQuestion reports whether every analysed term of s is a question term
-// (or s has no terms): such a span restates the question, it cannot answer
-// it.
-func (r *ranker) inQuestion(s string) bool {
-	toks := analyze(s)
+// questionTermsIn looks at the tokens inside sp: all reports whether every
+// one is a question term (or there are none), any whether one is.
+func (r *ranker) questionTermsIn(toks []token, sp Span) (all, any bool) {
+	all = true
 	for _, t := range toks {
-		if _, ok := r.termIdx[t.Term]; !ok {
-			return false
+		if t.Start < sp.Start || t.End > sp.End {
+			continue
+		}
+		if _, ok := r.termIdx[t.Term]; ok {
+			any = true
+		} else {
+			all = false
 		}
 	}
-	return true
+	return all, any
 }
 
 func isQuestionSentence(s string) bool {
@@ -802,6 +838,7 @@ func (ix *Index) rankSentences(ctx context.Context, q *Question, f Filter) ([]sc
 		}
 	}
 	r.localCoverage(all)
+	r.typeFeatures(all)
 	sort.SliceStable(all, func(a, b int) bool { return all[a].score > all[b].score })
 	return all, r, nil
 }

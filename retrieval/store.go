@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -17,6 +18,16 @@ type storedDoc struct {
 	Document
 	Hash     string
 	Passages []Passage
+
+	lowerOnce sync.Once
+	lower     string // Text in lower case, made on first use
+}
+
+// mentions reports whether the document's text holds s as whole words,
+// ignoring case.
+func (d *storedDoc) mentions(s string) bool {
+	d.lowerOnce.Do(func() { d.lower = strings.ToLower(d.Text) })
+	return containsLower(d.lower, strings.ToLower(s))
 }
 
 // pageAt returns the 1-based page of the source that holds the byte at
