@@ -111,13 +111,14 @@ type SlackConfig struct {
 	DefaultMentionOnly bool `mapstructure:"default_mention_only"`
 }
 
-// ChannelConfig is one chat channel's settings (slack.channels; other
-// chat platforms reuse it). In a file it is a mapping; in the
+// ChannelConfig is one chat channel's settings (slack.channels,
+// discord.channels). In a file it is a mapping; in the
 // environment a list is comma-separated entries of the form ID or
 // ID:mention_only (CITEBOT_SLACK_CHANNELS=C0123ABCD,C0456EFGH:mention_only).
 type ChannelConfig struct {
 	// ID is the platform's channel ID (Slack: C…, G… for older private
-	// channels), not its name.
+	// channels; Discord: a snowflake such as 1234567890123456789), not
+	// its name.
 	ID string `mapstructure:"id" yaml:"id"`
 	// MentionOnly overrides the platform's default_mention_only when
 	// set.
@@ -158,9 +159,21 @@ type DiscordConfig struct {
 	// GuildID, when set, registers commands in that guild only (instant,
 	// for testing) instead of globally.
 	GuildID string `mapstructure:"guild_id"`
-	// APIURL points the Discord SDK at another base URL (tests,
-	// proxies); empty means Discord's own.
+	// APIURL replaces https://discord.com/api/ (tests, proxies); empty
+	// means Discord's own.
 	APIURL string `mapstructure:"api_url"`
+	// MessageContent requests the privileged MESSAGE_CONTENT intent
+	// (gateway mode; it must also be switched on in the Developer
+	// Portal), so the bot can read messages that do not mention it:
+	// un-mentioned follow-ups to its answers. Mentions, replies that
+	// ping the bot and direct messages work without it.
+	MessageContent bool `mapstructure:"message_content"`
+	// Channels, OnlyListedChannels and DefaultMentionOnly work as
+	// slack's do; IDs are snowflakes. A thread follows its parent
+	// channel's settings.
+	Channels           []ChannelConfig `mapstructure:"channels"`
+	OnlyListedChannels bool            `mapstructure:"only_listed_channels"`
+	DefaultMentionOnly bool            `mapstructure:"default_mention_only"`
 }
 
 // Default returns the built-in defaults, the lowest layer of Load.
@@ -174,6 +187,6 @@ func Default() Config {
 		API:     APIConfig{MaxQuestionBytes: 1000},
 		Log:     LogConfig{Level: "info", Format: "auto"},
 		Slack:   SlackConfig{Mode: "socket", Channels: []ChannelConfig{}},
-		Discord: DiscordConfig{Mode: "gateway"},
+		Discord: DiscordConfig{Mode: "gateway", Channels: []ChannelConfig{}},
 	}
 }

@@ -125,6 +125,10 @@ func (c *Config) Validate() error {
 	}
 	v.snowflake("discord.guild_id", c.Discord.GuildID, false)
 	v.url("discord.api_url", c.Discord.APIURL)
+	v.channels("discord", c.Discord.Channels, c.Discord.OnlyListedChannels, discordChannelID)
+	if c.Discord.Enabled && c.Discord.Mode == "http" && c.Discord.MessageContent {
+		v.add("discord.message_content", "is true but discord.mode http receives no messages, only interactions; use discord.mode gateway or set it to false")
+	}
 
 	if len(v.problems) == 0 {
 		return nil
@@ -193,9 +197,14 @@ type channelID struct {
 }
 
 // slackChannelID matches Slack channel IDs (public C…, private G…, DM
-// D…). Discord's would be a snowflake: ^[0-9]{17,20}$.
+// D…).
 var slackChannelID = channelID{regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`),
 	"a channel ID such as C0123456789, not a channel name (in Slack: open the channel's details, its ID is at the bottom of About)"}
+
+// discordChannelID matches Discord channel IDs: snowflakes, 17 to 20
+// digits.
+var discordChannelID = channelID{regexp.MustCompile(`^[0-9]{17,20}$`),
+	"a channel ID (a number such as 1234567890123456789), not a channel name (in Discord: turn on Developer Mode under Settings → Advanced, then right-click the channel → Copy Channel ID)"}
 
 // channels checks a platform's channel list (PLATFORM.channels).
 func (v *validator) channels(platform string, list []ChannelConfig, onlyListed bool, id channelID) {
