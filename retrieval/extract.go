@@ -21,7 +21,7 @@ var (
 
 	// numberRe matches amounts: "7,500", "100,000+", "$4.2 billion",
 	// "3.5%", "more than a dozen", "over a dozen", "two million".
-	numberRe = regexp.MustCompile(`(?i)(?:\b` + numModifier + `\s+)?(?:(?:[$£€¥]\s?)?\d[\d,]*(?:\.\d+)?(?:\s*(?:%|percent\b|per cent\b|` + scaleWords + `s?\b))?\+?|\b` + numberWords + `(?:[\s-]+` + numberWords + `)*(?:\s+` + scaleWords + `s?)?\b)`)
+	numberRe = regexp.MustCompile(`(?i)(?:\b` + numModifier + `\s+)?(?:(?:[$£€¥]\s?)?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*(?:%|percent\b|per cent\b|` + scaleWords + `s?\b))?\+?|\b` + numberWords + `(?:[\s-]+` + numberWords + `)*(?:\s+` + scaleWords + `s?)?\b)`)
 
 	months   = `(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`
 	weekdays = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
