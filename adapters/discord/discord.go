@@ -1,0 +1,494 @@
+// Package discord is citebot's Discord surface, built on discordgo (the
+// only package that imports it). Users ask with the slash command /ask
+// (public by default, private:true for an answer only they see), check
+// a quote with /quote, list the documents with /sources and read usage
+// with /help; or they mention the bot in a channel or thread, reply to
+// one of its answers, or write to it directly. Answers are embeds: the
+// short answer as the title, each quote a field with its answer span in
+// bold and "headline — publisher, author, date" under it (linked when
+// the document has a URL), and 👍/👎 buttons whose clicks are recorded
+// in the shared feedback store.
+//
+// Two transports deliver interactions:
+//
+//   - Gateway (Options.Mode "gateway"): an outbound websocket with the
+//     bot token, which also brings mentions and direct messages. The
+//     intents are GUILDS, GUILD_MESSAGES and DIRECT_MESSAGES; the
+//     privileged MESSAGE_CONTENT only when Options.MessageContent says so
+//     (Discord delivers the content of mentions and DMs without it).
+//     Dropped connections are reopened (resumed) by the adapter, and a
+//     message or interaction Discord replays is answered once (bot.Dedup
+//     on its ID).
+//   - HTTP (Mode "http"): POST /discord/interactions on serve's HTTP
+//     server. Each request's Ed25519 signature (X-Signature-Ed25519 over
+//     X-Signature-Timestamp + body, with the application's public key) is
+//     checked, with a 5-minute freshness window, before the body is
+//     parsed: anything else gets 401. PING is answered PONG. The endpoint
+//     works even when Discord's REST API is unreachable at start. Only
+//     interactions arrive this way; mentions and DMs need the gateway.
+//
+// Either way an interaction gets its initial response at once (within
+// Discord's 3 seconds): the deferred type 5 ("citebot is thinking…"),
+// ephemeral for private answers; the answer then replaces it through the
+// interaction's webhook. Every message, interaction response and edit
+// carries allowed_mentions {"parse": []} and document text is Markdown-
+// escaped with mentions defused, so a document saying "@everyone" never
+// pings anyone. Rate limits (429) are waited out, bounded and
+// cancellable, and the answer delivered once.
+//
+// Everything chat-neutral (channel rules, follow-ups, feedback records,
+// the layout of an answer) is bot.Chat and bot.Plan, shared with the
+// other chat adapters; this package keeps what is Discord's own.
+package discord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/citebot/citebot/bot"
+)
+
+// Name is the adapter's name in logs, metrics and /readyz.
+const Name = "discord"
+
+// Transport modes.
+const (
+	ModeGateway = "gateway"
+	ModeHTTP    = "http"
+)
+
+// Options configure the adapter. cmd/citebot fills them from the discord
+// section of the configuration.
+type Options struct {
+	// Mode is ModeGateway or ModeHTTP.
+	Mode string
+	// BotToken authenticates the gateway and the REST API (command
+	// registration, replies); with or without the "Bot " prefix.
+	BotToken string
+	// AppID is the application's ID: commands are registered under it,
+	// and interaction webhooks use it when a payload lacks
+	// application_id.
+	AppID string
+	// PublicKey is the application's Ed25519 public key, hex; HTTP mode
+	// verifies every request with it.
+	PublicKey string
+	// GuildID registers the commands in that guild only (instant, for
+	// testing); empty registers them globally.
+	GuildID string
+	// APIURL replaces https://discord.com/api/ (tests, proxies).
+	APIURL string
+	// MessageContent requests the privileged MESSAGE_CONTENT intent, to
+	// read follow-ups that do not mention the bot.
+	MessageContent bool
+	// Chat is the conversation layer (rules, follow-ups, feedback).
+	Chat *bot.Chat
+	// Logger receives the adapter's logs; nil discards them. Secrets and
+	// (below debug) question text are never logged.
+	Logger *slog.Logger
+	// HTTPClient calls the REST API; nil uses one with a 30-second
+	// timeout. Its Transport is wrapped to honour APIURL.
+	HTTPClient *http.Client
+	// Now is the clock request signatures are checked against; nil is
+	// time.Now.
+	Now func() time.Time
+}
+
+// Timing and sizes.
+const (
+	// JobTimeout bounds answering one event after its acknowledgement:
+	// searching, and posting through rate limits. An interaction's token
+	// lasts 15 minutes.
+	JobTimeout = 5 * time.Minute
+	// MaxSendAttempts bounds the calls of one request through 429s.
+	MaxSendAttempts = 5
+	// MaxRetryAfter caps one wait for Discord's retry_after.
+	MaxRetryAfter = time.Minute
+	// InitialResponseTimeout bounds the initial response to an
+	// interaction over the gateway: Discord discards the interaction
+	// after 3 seconds.
+	InitialResponseTimeout = 3 * time.Second
+	// maxJobs answers this many events at once; more wait their turn.
+	maxJobs = 16
+)
+
+// discordAPI is the base URL APIURL replaces.
+const discordAPI = "https://discord.com/api/"
+
+// Adapter is the Discord surface. It implements adapters.Adapter,
+// adapters.Mounter (HTTP mode) and adapters.Readier.
+type Adapter struct {
+	mode    string
+	appID   string
+	guildID string
+	key     ed25519.PublicKey
+	chat    *bot.Chat
+	s       *discordgo.Session
+	log     *slog.Logger
+	now     func() time.Time
+	dedup   *bot.Dedup
+	answers *conversations
+	dialer  *gatewayDialer
+	dropped chan struct{} // a gateway Disconnect: reopen
+	jobs    jobs
+	intents discordgo.Intent
+
+	mu      sync.Mutex
+	botUser string // the bot's user ID, from READY
+	cmdErr  error  // why the commands are not registered, nil once they are
+	connErr error  // gateway: why not connected, nil when connected
+}
+
+// New checks opts and returns the adapter; it contacts Discord only in
+// Run.
+func New(opts Options) (*Adapter, error) {
+	token := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(opts.BotToken), "Bot "))
+	switch {
+	case opts.Mode != ModeGateway && opts.Mode != ModeHTTP:
+		return nil, fmt.Errorf("discord: mode %q; expected %s or %s", opts.Mode, ModeGateway, ModeHTTP)
+	case token == "":
+		return nil, errors.New("discord: the bot token (discord.bot_token) is empty")
+	case opts.AppID == "":
+		return nil, errors.New("discord: the application ID (discord.app_id) is empty")
+	case opts.Chat == nil:
+		return nil, errors.New("discord: no bot.Chat")
+	}
+	if _, err := strconv.ParseUint(opts.AppID, 10, 64); err != nil {
+		return nil, fmt.Errorf("discord: the application ID (discord.app_id) %q is not a Discord ID", opts.AppID)
+	}
+	a := &Adapter{
+		mode: opts.Mode, appID: opts.AppID, guildID: opts.GuildID, chat: opts.Chat, log: opts.Logger, now: opts.Now,
+		dedup: bot.NewDedup(100000, 2*time.Hour), answers: newConversations(20000),
+		dropped: make(chan struct{}, 1),
+		cmdErr:  errors.New("the slash commands have not been registered yet"),
+	}
+	if opts.Mode == ModeHTTP || opts.PublicKey != "" {
+		key, err := hex.DecodeString(strings.TrimSpace(opts.PublicKey))
+		if err != nil || len(key) != ed25519.PublicKeySize {
+			return nil, errors.New("discord: the public key (discord.public_key) is not 64 hexadecimal characters")
+		}
+		a.key = key
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.mode == ModeGateway {
+		a.connErr = errors.New("connecting to the Discord gateway")
+	}
+
+	client := &http.Client{Timeout: 30 * time.Second}
+	if opts.HTTPClient != nil {
+		c := *opts.HTTPClient
+		client = &c
+	}
+	if opts.APIURL != "" {
+		to, err := url.Parse(strings.TrimSuffix(opts.APIURL, "/") + "/")
+		if err != nil || (to.Scheme != "http" && to.Scheme != "https") || to.Host == "" {
+			return nil, fmt.Errorf("discord: the API URL (discord.api_url) %q is not an absolute http(s) URL", opts.APIURL)
+		}
+		base := client.Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		client.Transport = rewrite{base: base, to: to.String()}
+	}
+
+	s, err := discordgo.New("Bot " + token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	s.Client = client
+	// discordgo sleeps through a 429 and retries forever, deaf to any
+	// context; call handles rate limits instead (bounded, cancellable).
+	s.ShouldRetryOnRateLimit = false
+	// discordgo's own reconnect loop ignores shutdown; runGateway
+	// reopens instead.
+	s.ShouldReconnectOnError = false
+	// discordgo logs through the standard logger in its own format; the
+	// adapter logs what matters through slog.
+	s.LogLevel = -1
+	a.dialer = newGatewayDialer()
+	s.Dialer = a.dialer.websocket()
+	a.intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	if opts.MessageContent {
+		a.intents |= discordgo.IntentMessageContent
+	}
+	s.Identify.Intents = a.intents
+	// Only channels and threads are needed from the state (to tell a
+	// thread and its parent channel).
+	s.State.TrackEmojis, s.State.TrackStickers, s.State.TrackMembers = false, false, false
+	s.State.TrackRoles, s.State.TrackVoice, s.State.TrackPresences = false, false, false
+	s.State.TrackThreadMembers = false
+	s.State.MaxMessageCount = 0
+	s.AddHandler(a.onReady)
+	s.AddHandler(a.onResumed)
+	s.AddHandler(a.onDisconnect)
+	s.AddHandler(a.onMessageCreate)
+	s.AddHandler(a.onEvent)
+	a.s = s
+	return a, nil
+}
+
+// Name implements adapters.Adapter.
+func (a *Adapter) Name() string { return Name }
+
+// Ready implements adapters.Readier: the slash commands are registered
+// and, in gateway mode, the gateway is connected.
+func (a *Adapter) Ready() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.cmdErr != nil {
+		return fmt.Errorf("discord commands: %w", a.cmdErr)
+	}
+	return a.connErr
+}
+
+// Run implements adapters.Adapter. It registers the slash commands
+// (retrying while Discord is unreachable) and, in gateway mode, holds the
+// gateway connection, until ctx ends; then it lets answers in flight
+// finish. It returns an error only when Discord rejects the bot token or
+// the intents for good.
+func (a *Adapter) Run(ctx context.Context) error {
+	defer a.jobs.close()
+	ctx, cancel := context.WithCancel(ctx)
+	regDone := make(chan struct{})
+	go func() { defer close(regDone); a.registerCommands(ctx) }()
+	defer func() { cancel(); <-regDone }()
+	if a.mode == ModeHTTP {
+		<-ctx.Done()
+		return nil
+	}
+	return a.runGateway(ctx)
+}
+
+// botUserID is the bot's own user ID, "" before the gateway's READY.
+func (a *Adapter) botUserID() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.botUser
+}
+
+func (a *Adapter) setConn(err error) {
+	a.mu.Lock()
+	a.connErr = err
+	a.mu.Unlock()
+}
+
+// call makes one REST call through discordgo, with ctx. On a 429 it
+// waits for retry_after (at most MaxRetryAfter, and never past ctx) and
+// calls again, up to MaxSendAttempts: a rate-limited request was not
+// carried out, so retrying never posts twice. Other failures are not
+// retried, since the request may have landed (discordgo itself retries
+// 502s).
+func (a *Adapter) call(ctx context.Context, what string, fn func(opts ...discordgo.RequestOption) error) error {
+	for attempt := 1; ; attempt++ {
+		err := redact(fn(discordgo.WithContext(ctx)))
+		var rl *discordgo.RateLimitError
+		if !errors.As(err, &rl) || attempt == MaxSendAttempts {
+			if err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
+			return nil
+		}
+		wait := MaxRetryAfter
+		if rl.RateLimit != nil && rl.TooManyRequests != nil {
+			wait = min(max(rl.RetryAfter, 50*time.Millisecond), MaxRetryAfter)
+		}
+		a.log.Warn("discord rate limit; calling again after retry_after", "call", what, "retry_after", wait.String(), "attempt", attempt)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: waiting out a rate limit: %w", what, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// tokenPath matches the interaction token in a webhook or callback URL.
+var tokenPath = regexp.MustCompile(`(/(?:webhooks|interactions)/\d+/)[^/?#\s"]+`)
+
+// redact keeps an interaction's token (a credential for 15 minutes) out
+// of an error that quotes the request URL (net/http's *url.Error), so it
+// is never logged.
+func redact(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	return fmt.Errorf("%s %q: %w", ue.Op, tokenPath.ReplaceAllString(ue.URL, "${1}[token]"), ue.Err)
+}
+
+// registerCommands overwrites the application's commands (in the guild,
+// or globally) with citebot's, retrying with back-off while Discord is
+// unreachable or refuses: a failure is logged as an error once, and
+// /readyz reports it, while HTTP interactions keep being verified and
+// answered.
+func (a *Adapter) registerCommands(ctx context.Context) {
+	wait, lastErr := 2*time.Second, ""
+	scope := "global"
+	if a.guildID != "" {
+		scope = "guild " + a.guildID
+	}
+	for {
+		callCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := a.call(callCtx, "register commands", func(opts ...discordgo.RequestOption) error {
+			_, err := a.s.ApplicationCommandBulkOverwrite(a.appID, a.guildID, Commands(a.guildID == ""), opts...)
+			return err
+		})
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		a.mu.Lock()
+		a.cmdErr = err
+		a.mu.Unlock()
+		if err == nil {
+			a.log.Info("discord slash commands registered", "scope", scope, "commands", len(Commands(a.guildID == "")))
+			return
+		}
+		if msg := err.Error(); msg != lastErr {
+			a.log.Error("discord refused the slash commands or is unreachable (check discord.bot_token and discord.app_id); retrying",
+				"error", err, "retry_in", wait.String())
+			lastErr = msg
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Minute)
+	}
+}
+
+// rewrite sends requests for https://discord.com/api/ to another base
+// URL. discordgo's endpoint variables are computed once at init, so a
+// transport is the one way to redirect a session (discordgo issue 1457).
+type rewrite struct {
+	base http.RoundTripper
+	to   string // with a trailing slash
+}
+
+func (t rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
+	if rest, ok := strings.CutPrefix(r.URL.String(), discordAPI); ok {
+		u, err := url.Parse(t.to + rest)
+		if err != nil {
+			return nil, fmt.Errorf("discord api url: %w", err)
+		}
+		r = r.Clone(r.Context())
+		r.URL, r.Host = u, ""
+	}
+	return t.base.RoundTrip(r)
+}
+
+// jobs runs the work that follows an acknowledgement, at most maxJobs at
+// a time, and lets Run wait for it on shutdown.
+type jobs struct {
+	mu     sync.Mutex
+	wg     sync.WaitGroup
+	closed bool
+	sem    chan struct{}
+}
+
+func (j *jobs) start(run func()) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return false
+	}
+	if j.sem == nil {
+		j.sem = make(chan struct{}, maxJobs)
+	}
+	j.wg.Add(1)
+	go func() {
+		defer j.wg.Done()
+		j.sem <- struct{}{}
+		defer func() { <-j.sem }()
+		run()
+	}()
+	return true
+}
+
+func (j *jobs) close() {
+	j.mu.Lock()
+	j.closed = true
+	j.mu.Unlock()
+	j.wg.Wait()
+}
+
+// job is the work that follows an acknowledgement.
+type job func(ctx context.Context)
+
+// dispatch runs work after the acknowledgement, with its own deadline:
+// a shutdown lets it finish rather than drop the answer.
+func (a *Adapter) dispatch(what string, work job) {
+	if work == nil {
+		return
+	}
+	ok := a.jobs.start(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), JobTimeout)
+		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				a.log.Error("discord handler panicked", "handling", what, "panic", p)
+			}
+		}()
+		work(ctx)
+	})
+	if !ok {
+		a.log.Warn("shutting down; not answering", "handling", what)
+	}
+}
+
+// conversations maps the bot's answer messages to the conversation they
+// belong to, so a reply to an answer, or a thread started from one
+// (whose ID is the message's), continues that conversation. It is
+// bounded: two generations of at most n entries, the older dropped when
+// the newer fills.
+type conversations struct {
+	mu       sync.Mutex
+	n        int
+	cur, old map[string]string
+}
+
+func newConversations(n int) *conversations {
+	return &conversations{n: n, cur: map[string]string{}, old: map[string]string{}}
+}
+
+func (c *conversations) put(messageID, key string) {
+	if messageID == "" || key == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.cur) >= c.n {
+		c.old, c.cur = c.cur, make(map[string]string, c.n)
+	}
+	c.cur[messageID] = key
+}
+
+func (c *conversations) get(messageID string) (string, bool) {
+	if messageID == "" {
+		return "", false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if k, ok := c.cur[messageID]; ok {
+		return k, true
+	}
+	k, ok := c.old[messageID]
+	return k, ok
+}

@@ -1,0 +1,300 @@
+package discord_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citebot/citebot/adapters/discord"
+	"github.com/citebot/citebot/bot"
+)
+
+// deadAPI is a Discord API URL where nothing listens.
+func deadAPI(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String() + "/api/"
+	ln.Close() // connection refused from now on
+	return url
+}
+
+// TestHTTPPing: the vector's exact request (Discord's PING, signed with
+// the RFC 8032 test key) is answered with PONG, as is a freshly signed
+// one, while Discord's REST API is unreachable.
+func TestHTTPPing(t *testing.T) {
+	v, _, h, now := loadVector(t)
+	e := start(t, envOptions{mode: discord.ModeHTTP, apiURL: deadAPI(t), now: func() time.Time { return now }})
+	req, _ := http.NewRequest("POST", e.base+discord.InteractionsPath, strings.NewReader(v.Body))
+	req.Header = h.Clone()
+	req.Header.Set("Content-Type", "application/json")
+	if code, body := do(t, req); code != 200 || strings.TrimSpace(body) != `{"type":1}` {
+		t.Errorf("vector PING = %d %s; want 200 {\"type\":1}", code, body)
+	}
+
+	e = start(t, envOptions{mode: discord.ModeHTTP, apiURL: deadAPI(t)})
+	code, body := e.signed(t, fixture(t, "discord-ping.json"), time.Now())
+	var pong, want map[string]any
+	json.Unmarshal([]byte(body), &pong)
+	json.Unmarshal(fixture(t, "discord-pong-response.json"), &want)
+	if code != 200 || fmt.Sprint(pong) != fmt.Sprint(want) {
+		t.Errorf("PING = %d %s; want 200 and discord-pong-response.json", code, body)
+	}
+	eventually(t, "Ready reporting the unreachable REST API", func() bool {
+		err := e.adapter.Ready()
+		return err != nil && strings.Contains(err.Error(), "discord commands")
+	})
+}
+
+// TestHTTPRejectsUnverifiedRequests sends requests that are unsigned,
+// stale, tampered, signed with another key or malformed: each gets 401
+// and nothing reaches the bot or Discord.
+func TestHTTPRejectsUnverifiedRequests(t *testing.T) {
+	e := start(t, envOptions{mode: discord.ModeHTTP})
+	e.fake.next(t, "PUT", "/applications/") // registration, before counting
+	body := command(t, "2000000000000000001", "ask", map[string]any{"question": question}, guildID, channel)
+	now := time.Now()
+	ts := fmt.Sprint(now.Unix())
+	_, otherPriv := otherKey(t)
+	cases := map[string]func(*http.Request){
+		"unsigned": func(r *http.Request) {},
+		"no timestamp": func(r *http.Request) {
+			r.Header.Set("X-Signature-Ed25519", discord.Sign(e.priv, ts, body).Get("X-Signature-Ed25519"))
+		},
+		"no signature": func(r *http.Request) { r.Header.Set("X-Signature-Timestamp", ts) },
+		"stale": func(r *http.Request) {
+			r.Header = discord.Sign(e.priv, fmt.Sprint(now.Add(-6*time.Minute).Unix()), body)
+		},
+		"tampered":    func(r *http.Request) { r.Header = discord.Sign(e.priv, ts, append([]byte(" "), body...)) },
+		"another key": func(r *http.Request) { r.Header = discord.Sign(otherPriv, ts, body) },
+		"garbage": func(r *http.Request) {
+			r.Header.Set("X-Signature-Timestamp", ts)
+			r.Header.Set("X-Signature-Ed25519", "not-hex")
+		},
+	}
+	for name, sign := range cases {
+		req, _ := http.NewRequest("POST", e.base+discord.InteractionsPath, strings.NewReader(string(body)))
+		sign(req)
+		req.Header.Set("Content-Type", "application/json")
+		if code, text := do(t, req); code != http.StatusUnauthorized {
+			t.Errorf("%s = %d %q; want 401", name, code, text)
+		}
+	}
+	discord.WaitJobs(e.adapter)
+	if n := e.obs.questions.Load(); n != 0 {
+		t.Errorf("the bot was asked %d questions by unverified requests; want none", n)
+	}
+	if n := e.fake.count("POST", "/") + e.fake.count("PATCH", "/"); n != 0 {
+		t.Errorf("%d calls to Discord for unverified requests; want none", n)
+	}
+	if !strings.Contains(e.logs.String(), "not verifiably from Discord") {
+		t.Errorf("rejections are not logged:\n%s", e.logs)
+	}
+
+	big := make([]byte, discord.MaxBodyBytes+1)
+	if code, _ := e.signed(t, big, time.Now()); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("an oversized body = %d; want 413", code)
+	}
+	if code, _ := e.signed(t, []byte(`{"type":`), time.Now()); code != http.StatusBadRequest {
+		t.Errorf("signed junk = %d; want 400", code)
+	}
+	if code, _ := e.signed(t, []byte(`{"id":"1","type":4,"token":"t","data":{}}`), time.Now()); code != http.StatusBadRequest {
+		t.Errorf("an autocomplete interaction = %d; want 400 (unsupported)", code)
+	}
+}
+
+// otherKey is a key pair that is not the application's.
+func otherKey(t *testing.T) (ed25519.PublicKey, ed25519.PrivateKey) {
+	t.Helper()
+	seed := make([]byte, ed25519.SeedSize)
+	copy(seed, "not the application's key")
+	priv := ed25519.NewKeyFromSeed(seed)
+	return priv.Public().(ed25519.PublicKey), priv
+}
+
+// TestHTTPAskIsDeferredThenEdited: /ask answers at once with the
+// deferred response (public by default, ephemeral with private:true),
+// then the answer replaces it through the interaction's webhook:
+// embed, buttons, allowed_mentions parse [].
+func TestHTTPAskIsDeferredThenEdited(t *testing.T) {
+	e := start(t, envOptions{mode: discord.ModeHTTP})
+	for _, private := range []bool{false, true} {
+		id := "2000000000000000011"
+		opts := map[string]any{"question": question}
+		if private {
+			id = "2000000000000000012"
+			opts["private"] = true
+		}
+		code, body := e.signed(t, command(t, id, "ask", opts, guildID, channel), time.Now())
+		var resp map[string]any
+		if code != 200 || json.Unmarshal([]byte(body), &resp) != nil {
+			t.Fatalf("/ask = %d %s", code, body)
+		}
+		data, _ := resp["data"].(map[string]any)
+		flags, _ := data["flags"].(float64)
+		if resp["type"] != 5.0 || (flags == 64) != private {
+			t.Errorf("initial response (private %v) = %s; want type 5, flags 64 only when private", private, body)
+		}
+		noPings(t, "deferred response", data)
+		edit := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-"+id+"/messages/@original")
+		b := edit.body(t)
+		noPings(t, "answer edit", b)
+		em := embed(t, b)
+		fields, _ := em["fields"].([]any)
+		if em["title"] != "7,500" || len(fields) == 0 || !strings.Contains(fields[0].(map[string]any)["value"].(string), "**7,500**") {
+			t.Errorf("answer embed = %v; want title 7,500 and the span bold in the quotes", em)
+		}
+		if customID(t, b, discord.VoteUpID) == "" {
+			t.Errorf("no vote buttons: %v", b["components"])
+		}
+		if b["content"] != "" {
+			t.Errorf("the edit leaves content %q; want it cleared", b["content"])
+		}
+	}
+	// The official interaction has no application_id: the webhook uses
+	// the configured one.
+	raw := jsonFixture(t, "discord-interaction-command.json")
+	raw["data"] = map[string]any{"id": "1", "name": "ask", "type": 1, "options": []any{map[string]any{"type": 3, "name": "question", "value": question}}}
+	b, _ := json.Marshal(raw)
+	if code, _ := e.signed(t, b, time.Now()); code != 200 {
+		t.Fatalf("official interaction = %d", code)
+	}
+	e.fake.next(t, "PATCH", "/webhooks/"+appID+"/A_UNIQUE_TOKEN/messages/@original")
+}
+
+// TestHTTPRESTDownStillAcks: with Discord's REST API unreachable, a
+// signed /ask still gets its deferred response within the request.
+func TestHTTPRESTDownStillAcks(t *testing.T) {
+	e := start(t, envOptions{mode: discord.ModeHTTP, apiURL: deadAPI(t)})
+	code, body := e.signed(t, command(t, "2000000000000000021", "ask", map[string]any{"question": question}, guildID, channel), time.Now())
+	if code != 200 || !strings.Contains(body, `"type":5`) {
+		t.Errorf("/ask with REST down = %d %s; want the deferred response", code, body)
+	}
+	discord.WaitJobs(e.adapter)
+	if !strings.Contains(e.logs.String(), "could not deliver the answer") {
+		t.Errorf("the failed delivery is not logged:\n%s", e.logs)
+	}
+	if strings.Contains(e.logs.String(), botToken) || strings.Contains(e.logs.String(), "token-2000000000000000021") {
+		t.Errorf("a token was logged:\n%s", e.logs)
+	}
+	if !strings.Contains(e.logs.String(), "/webhooks/"+appID+"/[token]/") {
+		t.Errorf("the failed call is not logged with its (redacted) URL:\n%s", e.logs)
+	}
+}
+
+// TestHTTPHelpSourcesAndVotes: /help is answered at once, privately;
+// /sources privately after a deferral; 👍, 👍 again and 👎 are recorded
+// as one vote, changed, and acknowledged to the voter alone.
+func TestHTTPHelpSourcesAndVotes(t *testing.T) {
+	e := start(t, envOptions{mode: discord.ModeHTTP})
+	code, body := e.signed(t, command(t, "2000000000000000031", "help", nil, guildID, channel), time.Now())
+	var help map[string]any
+	json.Unmarshal([]byte(body), &help)
+	data, _ := help["data"].(map[string]any)
+	if code != 200 || help["type"] != 4.0 || data["flags"] != 64.0 || !strings.Contains(body, "/ask question:") {
+		t.Errorf("/help = %d %s; want an immediate ephemeral help embed", code, body)
+	}
+	noPings(t, "help", data)
+
+	_, body = e.signed(t, command(t, "2000000000000000032", "sources", nil, guildID, channel), time.Now())
+	if !strings.Contains(body, `"flags":64`) {
+		t.Errorf("/sources initial response %s; want ephemeral", body)
+	}
+	src := embed(t, e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000032/").body(t))
+	if !strings.Contains(src["title"].(string), "documents I answer from") || !strings.Contains(src["description"].(string), "CRBC News") {
+		t.Errorf("/sources = %v", src)
+	}
+
+	e.signed(t, command(t, "2000000000000000033", "ask", map[string]any{"question": question}, guildID, channel), time.Now())
+	answer := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000033/").body(t)
+	up, down := customID(t, answer, discord.VoteUpID), customID(t, answer, discord.VoteDownID)
+	for i, c := range []struct{ id, want string }{
+		{up, "Thanks — your 👍 is recorded."},
+		{up, "Your vote was already recorded."},
+		{down, "Thanks — your 👎 is recorded."},
+	} {
+		id := fmt.Sprintf("20000000000000001%02d", i)
+		code, body := e.signed(t, click(id, c.id, user, channel), time.Now())
+		if code != 200 || !strings.Contains(body, `"type":5`) || !strings.Contains(body, `"flags":64`) {
+			t.Errorf("click %d = %d %s; want deferred and ephemeral", i, code, body)
+		}
+		if note := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-"+id+"/").body(t); note["content"] != c.want {
+			t.Errorf("click %d acknowledged %v; want %q", i, note["content"], c.want)
+		}
+	}
+	votes, err := e.store.Votes(context.Background())
+	if err != nil || len(votes) != 1 || votes[0].Vote != bot.VoteDown || votes[0].User != user || votes[0].Answer != "7,500" || votes[0].Question != question {
+		t.Errorf("votes = %+v, %v; want the member's vote, now 👎, on the 7,500 answer", votes, err)
+	}
+	e.obs.mu.Lock()
+	if e.obs.votes[bot.VoteUp] != 1 || e.obs.votes[bot.VoteDown] != 1 {
+		t.Errorf("metrics counted %v; want one up and one down", e.obs.votes)
+	}
+	e.obs.mu.Unlock()
+
+	e.signed(t, click("2000000000000000199", discord.VoteUpID+"000000000000deadbeef", user, channel), time.Now())
+	if note := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000199/").body(t); !strings.Contains(note["content"].(string), "no longer on record") {
+		t.Errorf("a vote on an unknown answer: %v", note)
+	}
+}
+
+// TestHTTPDirectMessageCommand runs /ask in a DM with the bot (user, no
+// member, no guild).
+func TestHTTPDirectMessageCommand(t *testing.T) {
+	e := start(t, envOptions{mode: discord.ModeHTTP, rules: bot.Rules{OnlyListed: true, Channels: map[string]bot.ChannelRule{"1": {}}}})
+	e.signed(t, command(t, "2000000000000000041", "ask", map[string]any{"question": question}, "", "1800000000000000009"), time.Now())
+	if em := embed(t, e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000041/").body(t)); em["title"] != "7,500" {
+		t.Errorf("DM /ask = %v", em)
+	}
+	// In a thread of a listed channel (as the interaction describes its
+	// channel), the channel's rules apply.
+	var inThread map[string]any
+	json.Unmarshal(command(t, "2000000000000000043", "ask", map[string]any{"question": question}, guildID, "1"), &inThread)
+	inThread["channel_id"] = "1200000000000000009"
+	inThread["channel"] = map[string]any{"id": "1200000000000000009", "type": 11, "parent_id": "1", "guild_id": guildID}
+	b, _ := json.Marshal(inThread)
+	e.signed(t, b, time.Now())
+	if em := embed(t, e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000043/").body(t)); em["title"] != "7,500" {
+		t.Errorf("/ask in a thread of a listed channel = %v", em)
+	}
+	// In a guild channel the rules leave out, the bot says so.
+	e.signed(t, command(t, "2000000000000000042", "ask", map[string]any{"question": question}, guildID, channel), time.Now())
+	if b := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000042/").body(t); !strings.Contains(b["content"].(string), "not set up to answer in this channel") {
+		t.Errorf("/ask in an unlisted channel = %v", b)
+	}
+}
+
+// TestHTTPQuote runs /quote (and who: True) against the seeds over
+// signed HTTP: deferred, then the verdict with the differing words
+// marked, or the speaker; with no text, the usage at once.
+func TestHTTPQuote(t *testing.T) {
+	e := start(t, envOptions{mode: discord.ModeHTTP})
+	e.signed(t, command(t, "2000000000000000051", "quote", map[string]any{"text": "“protect your voters from the negative social impacts”"}, guildID, channel), time.Now())
+	b := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000051/").body(t)
+	noPings(t, "quote check", b)
+	em := embed(t, b)
+	raw, _ := json.Marshal(em)
+	if !strings.HasPrefix(em["title"].(string), "Near: not word for word.") || !strings.Contains(string(raw), "__citizens__") || !strings.Contains(string(raw), "“voters” → “citizens”") {
+		t.Errorf("/quote = %s; want the near verdict with citizens marked", raw)
+	}
+
+	e.signed(t, command(t, "2000000000000000052", "quote", map[string]any{"text": "a nation without borders is not a nation", "who": true}, guildID, channel), time.Now())
+	em = embed(t, e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000052/").body(t))
+	raw, _ = json.Marshal(em)
+	if em["title"] != "Attributed to Trump." || !strings.Contains(string(raw), "said by the president") {
+		t.Errorf("/quote who: True = %s; want Trump, with each place's speaker", raw)
+	}
+
+	code, body := e.signed(t, command(t, "2000000000000000053", "quote", map[string]any{"text": "help"}, guildID, channel), time.Now())
+	if code != 200 || !strings.Contains(body, `"type":4`) || !strings.Contains(body, "/quote text:") {
+		t.Errorf("/quote help = %d %s; want the usage at once", code, body)
+	}
+}
