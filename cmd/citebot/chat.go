@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/citebot/citebot/adapters"
+	"github.com/citebot/citebot/adapters/discord"
 	"github.com/citebot/citebot/adapters/slack"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/config"
@@ -40,8 +41,27 @@ func slackAdapter(cfg *config.Config, env chatEnv) (adapters.Adapter, error) {
 	return a, nil
 }
 
-// chatRules turns a platform's channel settings into bot.Rules (the
-// Discord adapter reuses it with discord's section).
+// discordAdapter turns the discord section into the Discord adapter.
+func discordAdapter(cfg *config.Config, env chatEnv) (adapters.Adapter, error) {
+	c := cfg.Discord
+	chat := bot.NewChat(env.Bot, bot.ChatOptions{
+		Platform: discord.Name,
+		Rules:    chatRules(c.Channels, c.OnlyListedChannels, c.DefaultMentionOnly),
+		Store:    env.Store,
+		Logger:   env.Log,
+	})
+	a, err := discord.New(discord.Options{
+		Mode: c.Mode, BotToken: c.BotToken, AppID: c.AppID, PublicKey: c.PublicKey, GuildID: c.GuildID,
+		APIURL: c.APIURL, MessageContent: c.MessageContent, Chat: chat, Logger: env.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// chatRules turns a platform's channel settings into bot.Rules (Slack's
+// and Discord's sections).
 func chatRules(channels []config.ChannelConfig, onlyListed, defaultMentionOnly bool) bot.Rules {
 	r := bot.Rules{
 		Channels:   make(map[string]bot.ChannelRule, len(channels)),

@@ -33,7 +33,7 @@ type chatAdapter struct {
 // enabled. Adding one (Slack, Discord, Matrix …) is one line here.
 var chatAdapters = []chatAdapter{
 	{"slack", func(c *config.Config) bool { return c.Slack.Enabled }, slackAdapter},
-	{"discord", func(c *config.Config) bool { return c.Discord.Enabled }, nil},
+	{"discord", func(c *config.Config) bool { return c.Discord.Enabled }, discordAdapter},
 }
 
 // configFlags are the flags that set configuration keys; they take
