@@ -154,17 +154,43 @@ func isWordByte(b byte) bool {
 // cite turns a scored sentence into a citation.
 func cite(s scored) Citation {
 	d := s.doc
+	sp := quoteSpan(d, s.ord, s.sent, s.span)
 	return Citation{
 		Doc:        d.ID,
 		Metadata:   d.Metadata,
 		Collection: d.Collection,
 		Paragraph:  d.Passages[s.ord].Paragraph,
-		Page:       d.pageAt(s.span.Start),
-		Start:      s.span.Start,
-		End:        s.span.End,
-		Quote:      d.Text[s.span.Start:s.span.End],
+		Page:       d.pageAt(sp.Start),
+		Start:      sp.Start,
+		End:        sp.End,
+		Quote:      d.Text[sp.Start:sp.End],
 		Score:      round3(sigmoid(s.score)),
 	}
+}
+
+// minQuoteBytes is the length below which a quote is extended with the
+// next sentence of its paragraph: a reader needs some context to use it.
+const minQuoteBytes = 80
+
+// quoteSpan is the stretch of text quoted for sentence sent of passage ord:
+// the sentence, with the sentence before it when it opens by referring back
+// ("He said …", "It was …") — a quote must stand on its own — and with the
+// sentence after it while it is shorter than minQuoteBytes.
+func quoteSpan(d *storedDoc, ord, sent int, sp Span) Span {
+	if ord < 0 || ord >= len(d.Passages) {
+		return sp
+	}
+	ss := d.Passages[ord].Sentences
+	if sent < 0 || sent >= len(ss) || ss[sent] != sp {
+		return sp
+	}
+	if sent > 0 && startsWithPronoun(d.Text[sp.Start:sp.End]) {
+		sp.Start = ss[sent-1].Start
+	}
+	if sp.End-sp.Start < minQuoteBytes && sent+1 < len(ss) {
+		sp.End = ss[sent+1].End
+	}
+	return sp
 }
 
 // closest offers the best sentence of each of the nearest passages.
@@ -195,6 +221,15 @@ func (r *ranker) supporting(all []scored, bestIdx int, answer string, typed bool
 	best := all[bestIdx]
 	used := map[int]bool{bestIdx: true}
 	var out []Citation
+	quoted := []Citation{cite(best)}
+	overlaps := func(c Citation) bool {
+		for _, q := range quoted {
+			if q.Doc == c.Doc && c.Start < q.End && q.Start < c.End {
+				return true
+			}
+		}
+		return false
+	}
 	eligible := func(i int) bool {
 		s := &all[i]
 		if used[i] || s.question || s.covS == 0 {
@@ -218,11 +253,15 @@ func (r *ranker) supporting(all []scored, bestIdx int, answer string, typed bool
 			text := s.doc.Text[s.span.Start:s.span.End]
 			if at := indexValue(text, want); at >= 0 {
 				c := cite(*s)
+				if overlaps(c) {
+					continue
+				}
 				hl := Span{s.span.Start + at, s.span.Start + at + len(valueAt(text, at, len(answer)))}
 				if hl.End > hl.Start {
 					c.Highlight = &hl
 				}
 				out = append(out, c)
+				quoted = append(quoted, c)
 				used[i] = true
 			}
 		}
@@ -235,6 +274,9 @@ func (r *ranker) supporting(all []scored, bestIdx int, answer string, typed bool
 			continue
 		}
 		c := cite(all[i])
+		if overlaps(c) {
+			continue
+		}
 		if typed {
 			text := c.Quote
 			if at := indexValue(text, normalizeValue(answer)); at >= 0 {
@@ -243,6 +285,7 @@ func (r *ranker) supporting(all []scored, bestIdx int, answer string, typed bool
 			}
 		}
 		out = append(out, c)
+		quoted = append(quoted, c)
 		used[i] = true
 	}
 	return out
