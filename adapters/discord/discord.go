@@ -277,10 +277,22 @@ func (a *Adapter) Run(ctx context.Context) error {
 }
 
 // botUserID is the bot's own user ID, "" before the gateway's READY.
+// discordgo runs handlers in goroutines of their own, so a message may
+// be handled before onReady: the state, which discordgo updates before
+// reading the next event, has it then.
 func (a *Adapter) botUserID() string {
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.botUser
+	id := a.botUser
+	a.mu.Unlock()
+	if id != "" {
+		return id
+	}
+	a.s.State.RLock()
+	defer a.s.State.RUnlock()
+	if a.s.State.User != nil {
+		return a.s.State.User.ID
+	}
+	return ""
 }
 
 func (a *Adapter) setConn(err error) {

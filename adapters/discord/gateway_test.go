@@ -146,6 +146,7 @@ func TestGatewayThreadsAndRules(t *testing.T) {
 	e.fake.next(t, "GET", "/channels/1700000000000000001")
 	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000015", channel, "sources"))
 	e.fake.next(t, "POST", "/channels/"+channel+"/messages")
+	discord.WaitJobs(e.adapter)
 	if n := e.fake.count("POST", "/channels/"); n != 3 {
 		t.Errorf("%d posts; want 3 (no answer to the un-mentioned message, none in the unlisted channel's thread)", n)
 	}
