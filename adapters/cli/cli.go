@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // Asker answers questions; *bot.Bot is one.
@@ -141,7 +140,7 @@ func Text(r bot.Reply, bold bool) string {
 }
 
 // emphasise wraps the citation's highlight in ANSI bold.
-func emphasise(c retrieval.Citation, bold bool) string {
+func emphasise(c bot.Citation, bold bool) string {
 	h := c.Highlight
 	if !bold || h == nil || h.Start < c.Start || h.End > c.End || h.Start >= h.End {
 		return c.Quote
@@ -152,7 +151,7 @@ func emphasise(c retrieval.Citation, bold bool) string {
 
 // CitationLine is "headline — publisher, author, date · paragraph N", with
 // the parts a document lacks left out.
-func CitationLine(c retrieval.Citation) string {
+func CitationLine(c bot.Citation) string {
 	title := c.Title
 	if title == "" {
 		title = c.Doc

@@ -10,7 +10,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // Custom IDs of the buttons on an answer; the answer's ID
@@ -95,7 +94,7 @@ func answerMessage(r bot.Reply, v view) message {
 // (or closest passage) as a field, its answer span in bold and its
 // citation line under it; the note on quotes left out in the footer.
 // cites are the citations the plan's quotes came from, in order.
-func answerEmbed(p bot.Plan, cites []retrieval.Citation, v view) *discordgo.MessageEmbed {
+func answerEmbed(p bot.Plan, cites []bot.Citation, v view) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{Color: colorAnswered}
 	var desc []string
 	name := "Quote %d"
@@ -119,7 +118,7 @@ func answerEmbed(p bot.Plan, cites []retrieval.Citation, v view) *discordgo.Mess
 	}
 	e.Description = cutRunes(strings.Join(desc, "\n"), MaxEmbedDescription)
 	for i, q := range p.Quotes {
-		var c retrieval.Citation
+		var c bot.Citation
 		if i < len(cites) {
 			c = cites[i]
 		}
@@ -135,12 +134,12 @@ func answerEmbed(p bot.Plan, cites []retrieval.Citation, v view) *discordgo.Mess
 // answer span in bold, then its citation line. A quote whose escaped
 // form is too long for a field is laid out again from its citation,
 // shorter, around its answer span.
-func quoteValue(q bot.Quote, c retrieval.Citation) string {
+func quoteValue(q bot.Quote, c bot.Citation) string {
 	v := quoteText(q) + "\n" + citationLine(q.Source)
 	if units(v) <= MaxFieldValue || c.Quote == "" {
 		return cutRunes(v, MaxFieldValue)
 	}
-	one := bot.Reply{Answer: retrieval.Answer{Answered: true, Citations: []retrieval.Citation{c}}}
+	one := bot.Reply{Answer: bot.Answer{Answered: true, Citations: []bot.Citation{c}}}
 	for _, limit := range []int{450, 300, 200, 120, 60} {
 		p := bot.NewPlan(one, bot.PlanLimits{MaxQuoteRunes: limit, MaxFieldRunes: planLimits.MaxFieldRunes})
 		if len(p.Quotes) == 0 {

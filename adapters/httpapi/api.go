@@ -28,7 +28,6 @@ import (
 
 	"github.com/citebot/citebot/adapters"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // Name is the adapter's name in logs, metrics and /readyz.
@@ -40,7 +39,7 @@ const MaxBodyBytes = 64 << 10
 // Bot is what the API needs from the conversation layer; *bot.Bot is one.
 type Bot interface {
 	Ask(ctx context.Context, req bot.Request) (bot.Reply, error)
-	Sources() ([]retrieval.Source, error)
+	Sources() ([]bot.DocumentInfo, error)
 }
 
 // Options configure an API.
@@ -207,8 +206,8 @@ func decodeAsk(w http.ResponseWriter, r *http.Request) (bot.Request, int, string
 	switch {
 	case in.Question == nil:
 		return bot.Request{}, http.StatusBadRequest, `the question is missing; send {"question": "…"}`
-	case in.Top != nil && (*in.Top < 1 || *in.Top > retrieval.MaxTop):
-		return bot.Request{}, http.StatusBadRequest, fmt.Sprintf("top must be between 1 and %d", retrieval.MaxTop)
+	case in.Top != nil && (*in.Top < 1 || *in.Top > bot.MaxTop):
+		return bot.Request{}, http.StatusBadRequest, fmt.Sprintf("top must be between 1 and %d", bot.MaxTop)
 	}
 	req := bot.Request{Question: *in.Question, Collections: in.Collections, Adapter: Name}
 	if in.Top != nil {
@@ -251,7 +250,7 @@ func (a *API) sources(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if src == nil {
-		src = []retrieval.Source{}
+		src = []bot.DocumentInfo{}
 	}
 	writeJSON(w, http.StatusOK, src)
 }

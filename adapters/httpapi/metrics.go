@@ -9,12 +9,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 )
 
-// IndexStats reports the size of the index; *retrieval.Index is one.
+// IndexStats reports the size of the index; the retrieval core's Index is one.
 type IndexStats interface {
-	Stats() (retrieval.Stats, error)
+	Stats() (bot.Stats, error)
 }
 
 // Metrics is citebot's Prometheus registry. It implements bot.Observer

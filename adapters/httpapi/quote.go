@@ -8,7 +8,6 @@ import (
 
 	"github.com/citebot/citebot/adapters"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // Quoter checks quotes; *bot.Bot is one. A Bot that is not a Quoter
@@ -43,8 +42,8 @@ func (a *API) quote(w http.ResponseWriter, r *http.Request) {
 	case msg != "":
 	case in.Text == nil:
 		status, msg = http.StatusBadRequest, `the text is missing; send {"text": "…"}`
-	case in.Top != nil && (*in.Top < 1 || *in.Top > retrieval.MaxTop):
-		status, msg = http.StatusBadRequest, fmt.Sprintf("top must be between 1 and %d", retrieval.MaxTop)
+	case in.Top != nil && (*in.Top < 1 || *in.Top > bot.MaxTop):
+		status, msg = http.StatusBadRequest, fmt.Sprintf("top must be between 1 and %d", bot.MaxTop)
 	}
 	if msg != "" {
 		adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)))

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The project's layout rules as tests (see README and RANKING.md):
+//
+//   - data flows one way: cmd → adapters → bot → retrieval;
+//   - each third-party SDK lives in exactly one package;
+//   - every package has a doc comment;
+//   - no top-level code folders beyond cmd, bot, retrieval, adapters,
+//     config and seeds.
+
+const module = "github.com/citebot/citebot"
+
+type pkgInfo struct {
+	ImportPath string
+	Doc        string
+	Imports    []string
+}
+
+// listPackages runs go list over the module (without tests, so test-only
+// imports such as real indexes in adapter tests are allowed).
+func listPackages(t *testing.T) []pkgInfo {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-json", "./...")
+	cmd.Dir = filepath.Join("..", "..")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("go list: %v\n%s", err, errb.String())
+	}
+	var pkgs []pkgInfo
+	dec := json.NewDecoder(&out)
+	for {
+		var p pkgInfo
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	if len(pkgs) < 8 {
+		t.Fatalf("go list found only %d packages", len(pkgs))
+	}
+	return pkgs
+}
+
+func rel(path string) string { return strings.TrimPrefix(strings.TrimPrefix(path, module), "/") }
+
+func under(p, dir string) bool { return p == dir || strings.HasPrefix(p, dir+"/") }
+
+// TestDependencyRule fails on an import that breaks the layering or lets an
+// SDK out of its package.
+func TestDependencyRule(t *testing.T) {
+	sdks := map[string]string{ // import path prefix → the one package allowed to import it
+		"github.com/blevesearch/":   "retrieval",
+		"github.com/slack-go/slack": "adapters/slack",
+		"github.com/bwmarrin/":      "adapters/discord",
+		"github.com/spf13/viper":    "config",
+	}
+	for _, p := range listPackages(t) {
+		me := rel(p.ImportPath)
+		for _, imp := range p.Imports {
+			for prefix, owner := range sdks {
+				if strings.HasPrefix(imp, prefix) && !under(me, owner) {
+					t.Errorf("%s imports %s; only %s may", me, imp, owner)
+				}
+			}
+			if !strings.HasPrefix(imp, module) {
+				continue
+			}
+			dep := rel(imp)
+			switch {
+			case under(me, "retrieval"):
+				if !under(dep, "retrieval") {
+					t.Errorf("%s imports %s; retrieval imports nothing of citebot's above it", me, dep)
+				}
+			case me == "bot":
+				if !under(dep, "retrieval") {
+					t.Errorf("bot imports %s; bot may import only retrieval", dep)
+				}
+			case me == "config" || me == "seeds":
+				t.Errorf("%s imports %s; it must stand alone", me, dep)
+			case me == "adapters":
+				t.Errorf("the adapter contract imports %s", dep)
+			case under(me, "adapters"):
+				mine := strings.SplitN(me, "/", 3)[:2]
+				switch {
+				case dep == "adapters" || dep == "bot":
+				case under(dep, strings.Join(mine, "/")):
+				case me == "adapters/adaptertest" && (under(dep, "retrieval") || dep == "seeds"):
+					// The conformance kit builds a real in-memory index
+					// of the seeds for every adapter's tests.
+				default:
+					t.Errorf("%s imports %s; an adapter imports only bot and the adapter contract", me, dep)
+				}
+			}
+		}
+	}
+}
+
+// TestEveryPackageDocumented: every package says what it is for.
+func TestEveryPackageDocumented(t *testing.T) {
+	for _, p := range listPackages(t) {
+		if strings.TrimSpace(p.Doc) == "" {
+			t.Errorf("package %s has no doc comment", rel(p.ImportPath))
+		}
+	}
+}
+
+// TestTopLevelLayout: no code folders beyond the agreed ones.
+func TestTopLevelLayout(t *testing.T) {
+	allowed := map[string]bool{"cmd": true, "bot": true, "retrieval": true, "adapters": true, "config": true, "seeds": true}
+	entries, err := os.ReadDir(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() || strings.HasPrefix(name, ".") {
+			continue
+		}
+		if !allowed[name] && hasGoFiles(t, filepath.Join("..", "..", name)) {
+			t.Errorf("top-level folder %s holds Go code; code belongs under cmd, bot, retrieval, adapters, config or seeds", name)
+		}
+	}
+}
+
+func hasGoFiles(t *testing.T, dir string) bool {
+	t.Helper()
+	found := false
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".go") {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
+}
