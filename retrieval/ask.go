@@ -117,16 +117,8 @@ func stripPossessive(s string) string {
 	return s
 }
 
-// containsFold reports whether sub occurs in s, ignoring case, at word
-// boundaries.
-func containsFold(s, sub string) bool {
-	if sub == "" {
-		return true
-	}
-	return containsLower(strings.ToLower(s), strings.ToLower(sub))
-}
-
-// containsLower is containsFold for text already in lower case.
+// containsLower reports whether lsub occurs in ls at word boundaries;
+// both are already in lower case.
 func containsLower(ls, lsub string) bool {
 	if lsub == "" {
 		return true

@@ -158,7 +158,7 @@ func wordSet(re string) map[string]bool {
 	return out
 }
 
-func hasDigit(s string) bool { return strings.IndexAny(s, "0123456789") >= 0 }
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
 func mayHoldNumber(s string) bool { return hasDigit(s) || hasWordIn(s, numberWordSet) }
 
