@@ -224,7 +224,7 @@ func (r *ranker) supporting(all []scored, bestIdx int, answer string, typed bool
 	}
 	eligible := func(i int) bool {
 		s := &all[i]
-		if used[i] || s.question || s.covS == 0 {
+		if used[i] || s.question || s.covS == 0 || s.feat[fHeading] > 0 {
 			return false
 		}
 		if s.doc.ID == best.doc.ID && s.span == best.span {
