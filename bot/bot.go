@@ -32,6 +32,10 @@ const (
 	CodeInvalid     Code = "invalid"     // the user's input cannot be used
 	CodeUnavailable Code = "unavailable" // the index cannot answer right now
 	CodeInternal    Code = "internal"    // a bug or an unexpected failure
+	// CodeRateLimited: the asker (a chat user or channel, an HTTP
+	// client) is over its rate limit; its Message is the friendly notice
+	// to show as it stands (see ErrorText).
+	CodeRateLimited Code = "rate_limited"
 )
 
 // Error is a failure with a code and a message safe to show a user. The

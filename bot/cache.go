@@ -89,6 +89,25 @@ func (c *ttlCache[K, V]) add(key K, value V) bool {
 	return true
 }
 
+// touch returns the live value under key, or a new one from mk when
+// there is none, and restarts its time to live either way: the entry
+// then lives as long as it keeps being used.
+func (c *ttlCache[K, V]) touch(key K, mk func() V) V {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	value := mk
+	if el, ok := c.items[key]; ok {
+		e := el.Value.(*ttlEntry[K, V])
+		if c.now().Before(e.expires) {
+			v := e.value
+			value = func() V { return v }
+		}
+	}
+	v := value()
+	c.putLocked(key, v)
+	return v
+}
+
 // evict drops expired entries from the old end, then the oldest while
 // over size.
 func (c *ttlCache[K, V]) evict() {

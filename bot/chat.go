@@ -28,6 +28,7 @@ type Chat struct {
 	threads  *Threads
 	store    Store
 	top      int
+	limits   chatLimits
 	log      *slog.Logger
 	now      func() time.Time
 }
@@ -47,6 +48,10 @@ type ChatOptions struct {
 	// Top is how many quotes an answer carries when the message does not
 	// say; 0 is the retrieval default.
 	Top int
+	// Limits cap how often one user, and one channel, may ask; over
+	// them, Handle returns an *Error with CodeRateLimited whose message
+	// is RateLimitedMessage. Zero limits nothing.
+	Limits Limits
 	// Logger receives failures to record an answer (the answer is still
 	// given, without buttons); nil discards them.
 	Logger *slog.Logger
@@ -64,6 +69,7 @@ func NewChat(b *Bot, opts ChatOptions) *Chat {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
+	c.limits = newChatLimits(opts.Limits, func() time.Time { return c.now() })
 	return c
 }
 
@@ -138,7 +144,8 @@ type Turn struct {
 // messages (no mention, not direct) are answered only in a thread the
 // bot started, in a channel that is not mention-only, and when they read
 // as a question (LooksLikeQuestion). Errors are *Error, with the Turn
-// telling what was attempted.
+// telling what was attempted; a user or channel over its Limits gets
+// CodeRateLimited (help stays free).
 func (c *Chat) Handle(ctx context.Context, m Message) (Turn, error) {
 	rule, ok := c.rules.For(m.Channel, m.Direct)
 	if !ok {
@@ -158,9 +165,15 @@ func (c *Chat) Handle(ctx context.Context, m Message) (Turn, error) {
 		}
 	}
 	cmd := ParseCommand(m.Text)
-	switch cmd.Kind {
-	case CommandHelp:
+	if cmd.Kind == CommandHelp {
 		return Turn{Action: ActionHelp}, nil
+	}
+	// Everything else searches the documents, so it counts against the
+	// user's and the channel's limits.
+	if err := c.limits.allow(m.User, m.Channel); err != nil {
+		return Turn{Why: "rate limited", Question: cmd.Question}, err
+	}
+	switch cmd.Kind {
 	case CommandSources:
 		src, err := c.sources(rule)
 		return Turn{Action: ActionSources, Sources: src}, err

@@ -33,6 +33,7 @@ type Config struct {
 	Data    DataConfig    `mapstructure:"data"`
 	HTTP    HTTPConfig    `mapstructure:"http"`
 	API     APIConfig     `mapstructure:"api"`
+	Limits  LimitsConfig  `mapstructure:"limits"`
 	Log     LogConfig     `mapstructure:"log"`
 	Slack   SlackConfig   `mapstructure:"slack"`
 	Discord DiscordConfig `mapstructure:"discord"`
@@ -66,6 +67,10 @@ type HTTPConfig struct {
 	// ShutdownTimeout bounds how long serve waits for in-flight requests
 	// and adapters when asked to stop.
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+	// RequestTimeout bounds answering one API request (searching and
+	// writing the answer); past it the request fails with 503
+	// unavailable.
+	RequestTimeout time.Duration `mapstructure:"request_timeout"`
 }
 
 // APIConfig configures the HTTP JSON API and the web page.
@@ -75,6 +80,25 @@ type APIConfig struct {
 	Token string `mapstructure:"token" secret:"true"`
 	// MaxQuestionBytes rejects longer questions as invalid input.
 	MaxQuestionBytes int `mapstructure:"max_question_bytes"`
+}
+
+// LimitsConfig caps how often one asker may ask, as token buckets: a
+// burst at once, then rate requests a second.
+type LimitsConfig struct {
+	// PerUser and PerChannel apply to chat adapters (Slack, Discord):
+	// one user, one channel (a DM is a channel).
+	PerUser    RateConfig `mapstructure:"per_user"`
+	PerChannel RateConfig `mapstructure:"per_channel"`
+	// PerClient applies to the HTTP API (/api/*), per client address.
+	PerClient RateConfig `mapstructure:"per_client"`
+}
+
+// RateConfig is one token bucket: Burst requests at once, refilled at
+// Rate requests a second (0.2 is one every five seconds). Rate 0 means
+// no limit.
+type RateConfig struct {
+	Rate  float64 `mapstructure:"rate"`
+	Burst int     `mapstructure:"burst"`
 }
 
 // LogConfig configures log/slog output on standard error.
@@ -183,8 +207,14 @@ func Default() Config {
 		HTTP: HTTPConfig{
 			Addr:            "127.0.0.1:8080",
 			ShutdownTimeout: 15 * time.Second,
+			RequestTimeout:  30 * time.Second,
 		},
-		API:     APIConfig{MaxQuestionBytes: 1000},
+		API: APIConfig{MaxQuestionBytes: 1000},
+		Limits: LimitsConfig{
+			PerUser:    RateConfig{Rate: 0.2, Burst: 5},
+			PerChannel: RateConfig{Rate: 1, Burst: 20},
+			PerClient:  RateConfig{Rate: 5, Burst: 20},
+		},
 		Log:     LogConfig{Level: "info", Format: "auto"},
 		Slack:   SlackConfig{Mode: "socket", Channels: []ChannelConfig{}},
 		Discord: DiscordConfig{Mode: "gateway", Channels: []ChannelConfig{}},

@@ -82,6 +82,12 @@ func (c *Config) Validate() error {
 	if c.HTTP.ShutdownTimeout <= 0 {
 		v.add("http.shutdown_timeout", "is %s; expected a positive duration such as 15s", c.HTTP.ShutdownTimeout)
 	}
+	if c.HTTP.RequestTimeout <= 0 {
+		v.add("http.request_timeout", "is %s; expected a positive duration such as 30s", c.HTTP.RequestTimeout)
+	}
+	v.rate("limits.per_user", c.Limits.PerUser)
+	v.rate("limits.per_channel", c.Limits.PerChannel)
+	v.rate("limits.per_client", c.Limits.PerClient)
 
 	if t := c.API.Token; t != "" {
 		switch {
@@ -141,6 +147,20 @@ type validator struct{ problems []Problem }
 
 func (v *validator) add(key, format string, args ...any) {
 	v.problems = append(v.problems, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
+}
+
+// MaxBurst bounds a limit's burst: a bucket that large limits nothing.
+const MaxBurst = 100000
+
+// rate checks a token bucket: rate 0 (no limit), or a positive rate with
+// a burst of at least 1.
+func (v *validator) rate(key string, r RateConfig) {
+	switch {
+	case r.Rate < 0 || r.Rate != r.Rate || r.Rate > 1e6:
+		v.add(key+".rate", "is %g; expected requests per second, from 0 (no limit) to 1000000, such as 0.2 (one every 5 seconds)", r.Rate)
+	case r.Rate > 0 && (r.Burst < 1 || r.Burst > MaxBurst):
+		v.add(key+".burst", "is %d; expected how many requests may come at once, from 1 to %d", r.Burst, MaxBurst)
+	}
 }
 
 func (v *validator) oneOf(key, got string, allowed ...string) {

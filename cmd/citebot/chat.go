@@ -29,6 +29,7 @@ func slackAdapter(cfg *config.Config, env chatEnv) (adapters.Adapter, error) {
 		Platform: slack.Name,
 		Rules:    chatRules(c.Channels, c.OnlyListedChannels, c.DefaultMentionOnly),
 		Store:    env.Store,
+		Limits:   chatLimits(cfg.Limits),
 		Logger:   env.Log,
 	})
 	a, err := slack.New(slack.Options{
@@ -48,6 +49,7 @@ func discordAdapter(cfg *config.Config, env chatEnv) (adapters.Adapter, error) {
 		Platform: discord.Name,
 		Rules:    chatRules(c.Channels, c.OnlyListedChannels, c.DefaultMentionOnly),
 		Store:    env.Store,
+		Limits:   chatLimits(cfg.Limits),
 		Logger:   env.Log,
 	})
 	a, err := discord.New(discord.Options{
@@ -58,6 +60,18 @@ func discordAdapter(cfg *config.Config, env chatEnv) (adapters.Adapter, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// chatLimits turns the limits section into the chat adapters' per-user
+// and per-channel limits (each adapter keeps its own buckets: a Slack
+// user and a Discord user are different askers).
+func chatLimits(l config.LimitsConfig) bot.Limits {
+	return bot.Limits{PerUser: botRate(l.PerUser), PerChannel: botRate(l.PerChannel)}
+}
+
+// botRate is one configured token bucket as a bot.Rate.
+func botRate(r config.RateConfig) bot.Rate {
+	return bot.Rate{PerSecond: r.Rate, Burst: r.Burst}
 }
 
 // chatRules turns a platform's channel settings into bot.Rules (Slack's
