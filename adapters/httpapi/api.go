@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/citebot/citebot/adapters"
 	"github.com/citebot/citebot/bot"
@@ -48,6 +49,13 @@ type Options struct {
 	Token string
 	// Metrics, when set, is served at /metrics.
 	Metrics *Metrics
+	// PerClient limits how often one client (by address) may call
+	// /api/*; over it a request gets 429 with Retry-After. Zero limits
+	// nothing.
+	PerClient bot.Rate
+	// RequestTimeout bounds answering one request; past it the request
+	// fails with 503. Zero means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
 
 // API is the HTTP adapter. It implements adapters.Adapter and
@@ -56,11 +64,16 @@ type API struct {
 	bot       Bot
 	metrics   *Metrics
 	tokenHash []byte // sha256 of the token, nil when none
+	clients   *bot.Limiter
+	timeout   time.Duration
 }
 
 // New returns the HTTP adapter answering from b.
 func New(b Bot, opts Options) *API {
-	a := &API{bot: b, metrics: opts.Metrics}
+	a := &API{bot: b, metrics: opts.Metrics, clients: bot.NewLimiter(opts.PerClient, 0), timeout: opts.RequestTimeout}
+	if a.timeout <= 0 {
+		a.timeout = DefaultRequestTimeout
+	}
 	if opts.Token != "" {
 		h := sha256.Sum256([]byte(opts.Token))
 		a.tokenHash = h[:]
@@ -80,13 +93,13 @@ func (a *API) Run(ctx context.Context) error {
 
 // Mount implements adapters.Mounter.
 func (a *API) Mount(mux *http.ServeMux) {
-	mux.Handle("POST /api/ask", a.auth(http.HandlerFunc(a.ask)))
-	mux.Handle("GET /api/sources", a.auth(http.HandlerFunc(a.sources)))
-	mux.Handle("POST /api/quote", a.auth(http.HandlerFunc(a.quote)))
-	mux.Handle("/api/ask", a.auth(methodNotAllowed(http.MethodPost)))
-	mux.Handle("/api/quote", a.auth(methodNotAllowed(http.MethodPost)))
-	mux.Handle("/api/sources", a.auth(methodNotAllowed(http.MethodGet, http.MethodHead)))
-	mux.Handle("/api/", a.auth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("POST /api/ask", a.guard(http.HandlerFunc(a.ask)))
+	mux.Handle("GET /api/sources", a.guard(http.HandlerFunc(a.sources)))
+	mux.Handle("POST /api/quote", a.guard(http.HandlerFunc(a.quote)))
+	mux.Handle("/api/ask", a.guard(methodNotAllowed(http.MethodPost)))
+	mux.Handle("/api/quote", a.guard(methodNotAllowed(http.MethodPost)))
+	mux.Handle("/api/sources", a.guard(methodNotAllowed(http.MethodGet, http.MethodHead)))
+	mux.Handle("/api/", a.guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, "not_found", "no such endpoint; the API has POST /api/ask, POST /api/quote and GET /api/sources")
 	})))
 	if a.metrics != nil {
@@ -259,6 +272,8 @@ func statusOf(c bot.Code) int {
 	switch c {
 	case bot.CodeInvalid:
 		return http.StatusBadRequest
+	case bot.CodeRateLimited:
+		return http.StatusTooManyRequests
 	case bot.CodeUnavailable:
 		return http.StatusServiceUnavailable
 	}

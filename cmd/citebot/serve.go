@@ -112,7 +112,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 
 	metrics := httpapi.NewMetrics(version, ix)
 	b := bot.New(ix, bot.WithObserver(metrics), bot.WithMaxQuestionBytes(cfg.API.MaxQuestionBytes))
-	list := []adapters.Adapter{httpapi.New(b, httpapi.Options{Token: cfg.API.Token, Metrics: metrics})}
+	list := []adapters.Adapter{httpapi.New(b, httpapi.Options{
+		Token: cfg.API.Token, Metrics: metrics, PerClient: botRate(cfg.Limits.PerClient), RequestTimeout: cfg.HTTP.RequestTimeout,
+	})}
 	var store bot.Store
 	for _, ca := range chatAdapters {
 		if !ca.enabled(cfg) {
