@@ -66,7 +66,10 @@ type fakeSlack struct {
 	attempts  []time.Time // every chat.postMessage call, 429s included
 	authMode  string      // "ok", "invalid", "hang"
 	rateLimit int         // 429s to answer before accepting a post
-	hold      chan struct{}
+	failures  int         // 503s to answer (posts and response URLs) before accepting one
+	// responseCalls counts calls to response URLs, 503s included.
+	responseCalls int
+	hold          chan struct{}
 
 	postc   chan post
 	release chan struct{} // closed at cleanup: hanging handlers return
@@ -129,7 +132,15 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 	if limited {
 		f.rateLimit--
 	}
+	failed := !limited && f.failures > 0
+	if failed {
+		f.failures--
+	}
 	f.mu.Unlock()
+	if failed {
+		http.Error(w, "<html>503 Service Unavailable</html>", http.StatusServiceUnavailable)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if limited {
 		w.Header().Set("Retry-After", "1")
@@ -152,7 +163,16 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 func (f *fakeSlack) response(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	hold := f.hold
+	failed := f.failures > 0
+	if failed {
+		f.failures--
+	}
+	f.responseCalls++
 	f.mu.Unlock()
+	if failed {
+		http.Error(w, "<html>503 Service Unavailable</html>", http.StatusServiceUnavailable)
+		return
+	}
 	if hold != nil {
 		select {
 		case <-hold:
@@ -377,6 +397,8 @@ type envOptions struct {
 	top   int
 	chat  *bot.Chat // instead of one over the seeds
 	fake  *fakeSlack
+	// client calls Slack instead of the adapter's default.
+	client *http.Client
 }
 
 // start runs an adapter until the test ends.
@@ -398,6 +420,7 @@ func start(t *testing.T, o envOptions) *env {
 	a, err := slack.New(slack.Options{
 		Mode: mode, BotToken: "xoxb-test", AppToken: "xapp-1-test", SigningSecret: secret,
 		APIURL: e.fake.url, Chat: e.chat, Logger: newLogger(e.logs), PingInterval: 5 * time.Second,
+		HTTPClient: o.client,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -49,7 +49,7 @@ func (a *Adapter) slash(cmd slack.SlashCommand) (*ackMessage, job) {
 		turn, err := a.chat.Handle(ctx, m)
 		a.logTurn("slash command", turn, err)
 		blocks, fallback := a.turnMessage(turn, err, view{answerID: turn.AnswerID, private: true})
-		if err := a.send(ctx, "", slack.MsgOptionResponseURL(url, slack.ResponseTypeEphemeral), slack.MsgOptionReplaceOriginal(url),
+		if err := a.resend(ctx, slack.MsgOptionResponseURL(url, slack.ResponseTypeEphemeral), slack.MsgOptionReplaceOriginal(url),
 			slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(fallback, false)); err != nil {
 			a.log.Error("could not deliver the answer to a slash command", "error", err)
 		}
@@ -70,7 +70,7 @@ type ackMessage struct {
 func (a *Adapter) turnMessage(t bot.Turn, err error, v view) ([]slack.Block, string) {
 	switch {
 	case err != nil:
-		msg := escape("Sorry — " + bot.ErrorMessage(err) + ".")
+		msg := escape(bot.ErrorText(err))
 		return textMessage(msg), msg
 	case t.Action == bot.ActionHelp:
 		return helpMessage("/ask")
@@ -91,6 +91,9 @@ func (a *Adapter) turnMessage(t bot.Turn, err error, v view) ([]slack.Block, str
 func (a *Adapter) logTurn(what string, t bot.Turn, err error) {
 	outcome := "answered"
 	switch {
+	case bot.ErrorCode(err) == bot.CodeRateLimited:
+		a.log.Info("rate limited", "handling", what, "error", err)
+		return
 	case err != nil:
 		a.log.Warn("could not answer", "handling", what, "code", string(bot.ErrorCode(err)), "error", err)
 		return
@@ -281,7 +284,7 @@ func (a *Adapter) share(ctx context.Context, id, user, channel, url string) {
 	}
 	a.log.Info("answer shared in channel", "answer", id)
 	if url != "" {
-		if err := a.send(ctx, "", slack.MsgOptionDeleteOriginal(url)); err != nil {
+		if err := a.resend(ctx, slack.MsgOptionDeleteOriginal(url)); err != nil {
 			a.log.Warn("could not remove the private copy of a shared answer", "error", err)
 		}
 	}

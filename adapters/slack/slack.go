@@ -34,7 +34,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -109,6 +112,9 @@ type Adapter struct {
 	ping   time.Duration
 	dedup  *bot.Dedup
 	jobs   jobs
+	// apiBase is the Web API's base URL (errors quoting it are logged
+	// as they are; other URLs are response URLs, and redacted).
+	apiBase string
 
 	mu      sync.Mutex
 	botUser string // the bot's user ID, from auth.test or an event
@@ -158,8 +164,10 @@ func New(opts Options) (*Adapter, error) {
 	if opts.AppToken != "" {
 		apiOpts = append(apiOpts, slack.OptionAppLevelToken(opts.AppToken))
 	}
+	a.apiBase = slack.APIURL
 	if opts.APIURL != "" {
-		apiOpts = append(apiOpts, slack.OptionAPIURL(strings.TrimSuffix(opts.APIURL, "/")+"/"))
+		a.apiBase = strings.TrimSuffix(opts.APIURL, "/") + "/"
+		apiOpts = append(apiOpts, slack.OptionAPIURL(a.apiBase))
 	}
 	a.api = slack.New(opts.BotToken, apiOpts...)
 	return a, nil
@@ -299,25 +307,87 @@ func (a *Adapter) dispatch(what string, work job) {
 }
 
 // send posts a message (chat.postMessage, or a response URL when opts
-// include one). On a 429 it waits for Retry-After and posts again, up to
-// MaxSendAttempts: a rate-limited post was not delivered, so retrying it
-// never posts twice. Other failures are not retried, since the post may
-// have landed.
+// include one) and retries what surely did not land, up to
+// MaxSendAttempts: a 429 after its Retry-After, a 5xx (Slack failed the
+// request) or a connection that could not be opened after a back-off
+// (retryBackoff, doubling). Anything else is not retried, since the post
+// may have landed and a retry would post it twice.
 func (a *Adapter) send(ctx context.Context, channel string, opts ...slack.MsgOption) error {
+	return a.post(ctx, channel, false, opts...)
+}
+
+// resend is send for posts that can be repeated without a second
+// message (a response URL's replace_original or delete_original): it
+// also retries a timeout or a dropped connection.
+func (a *Adapter) resend(ctx context.Context, opts ...slack.MsgOption) error {
+	return a.post(ctx, "", true, opts...)
+}
+
+// retryBackoff is the first wait before posting again after a 5xx or a
+// connection failure; it doubles with each attempt (tests shorten it).
+var retryBackoff = time.Second
+
+func (a *Adapter) post(ctx context.Context, channel string, idempotent bool, opts ...slack.MsgOption) error {
+	backoff := retryBackoff
 	for attempt := 1; ; attempt++ {
 		_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
+		if err == nil {
+			return nil
+		}
+		err = a.redact(err)
+		var wait time.Duration
 		var rl *slack.RateLimitedError
-		if !errors.As(err, &rl) || attempt == MaxSendAttempts {
+		var status slack.StatusCodeError
+		switch {
+		case attempt == MaxSendAttempts || ctx.Err() != nil:
+			return err
+		case errors.As(err, &rl):
+			wait = min(max(rl.RetryAfter, time.Second), MaxRetryAfter)
+			a.log.Warn("slack rate limit; posting again after Retry-After", "retry_after", wait.String(), "attempt", attempt)
+		case errors.As(err, &status) && status.Code >= 500, notSent(err), idempotent && transient(err):
+			wait = min(backoff+rand.N(backoff/2+1), MaxRetryAfter)
+			backoff *= 2
+			a.log.Warn("slack did not take the post; posting again", "error", err, "retry_in", wait.String(), "attempt", attempt)
+		default:
 			return err
 		}
-		wait := min(max(rl.RetryAfter, time.Second), MaxRetryAfter)
-		a.log.Warn("slack rate limit; posting again after Retry-After", "retry_after", wait.String(), "attempt", attempt)
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("waiting out a rate limit: %w", ctx.Err())
+			return fmt.Errorf("waiting to post again: %w", ctx.Err())
 		case <-time.After(wait):
 		}
 	}
+}
+
+// notSent reports an error from before the request left: the connection
+// was never opened (refused, unreachable, no such host).
+func notSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// transient reports a failure of the connection or its deadline, after
+// which the request may or may not have been carried out.
+func transient(err error) bool {
+	var ue *url.Error
+	return errors.As(err, &ue)
+}
+
+// redact keeps a response URL (a credential for half an hour: anyone
+// holding it can post as the app) out of an error that quotes the
+// request URL (net/http's *url.Error), so it is never logged. Web API
+// URLs (under the API base) are kept.
+func (a *Adapter) redact(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) || strings.HasPrefix(ue.URL, a.apiBase) {
+		return err
+	}
+	shown := "[response url]"
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		shown = u.Scheme + "://" + u.Host + "/[redacted]"
+	}
+	// Still a *url.Error, so that transient and notSent see through it.
+	return &url.Error{Op: ue.Op, URL: shown, Err: ue.Err}
 }
 
 // messageRef matches Slack's control sequences in user text: <@U123>,
