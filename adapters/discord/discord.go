@@ -45,9 +45,11 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -301,33 +303,80 @@ func (a *Adapter) setConn(err error) {
 	a.mu.Unlock()
 }
 
-// call makes one REST call through discordgo, with ctx. On a 429 it
-// waits for retry_after (at most MaxRetryAfter, and never past ctx) and
-// calls again, up to MaxSendAttempts: a rate-limited request was not
-// carried out, so retrying never posts twice. Other failures are not
-// retried, since the request may have landed (discordgo itself retries
-// 502s).
+// call makes one REST call through discordgo, with ctx, and calls again
+// when the call surely did no harm, up to MaxSendAttempts: on a 429
+// after retry_after (at most MaxRetryAfter, and never past ctx); on a
+// 5xx or a failed connection after a back-off (retryBackoff, doubling).
+// Every call citebot makes is safe to repeat: edits, the command
+// overwrite and lookups are idempotent, an interaction can be answered
+// only once, and new messages carry an enforced nonce (sendMessage), so
+// a repeat never posts twice. discordgo itself also retries 502s.
 func (a *Adapter) call(ctx context.Context, what string, fn func(opts ...discordgo.RequestOption) error) error {
+	backoff := retryBackoff
 	for attempt := 1; ; attempt++ {
 		err := redact(fn(discordgo.WithContext(ctx)))
-		var rl *discordgo.RateLimitError
-		if !errors.As(err, &rl) || attempt == MaxSendAttempts {
-			if err != nil {
-				return fmt.Errorf("%s: %w", what, err)
-			}
+		if err == nil {
 			return nil
 		}
-		wait := MaxRetryAfter
-		if rl.RateLimit != nil && rl.TooManyRequests != nil {
-			wait = min(max(rl.RetryAfter, 50*time.Millisecond), MaxRetryAfter)
+		var wait time.Duration
+		var rl *discordgo.RateLimitError
+		var rest *discordgo.RESTError
+		var ue *url.Error
+		switch {
+		case attempt == MaxSendAttempts || ctx.Err() != nil:
+			return fmt.Errorf("%s: %w", what, err)
+		case errors.As(err, &rl):
+			wait = MaxRetryAfter
+			if rl.RateLimit != nil && rl.TooManyRequests != nil {
+				wait = min(max(rl.RetryAfter, 50*time.Millisecond), MaxRetryAfter)
+			}
+			a.log.Warn("discord rate limit; calling again after retry_after", "call", what, "retry_after", wait.String(), "attempt", attempt)
+		case errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode >= 500, errors.As(err, &ue):
+			wait = min(backoff+rand.N(backoff/2+1), MaxRetryAfter)
+			backoff *= 2
+			a.log.Warn("discord did not carry out a call; calling again", "call", what, "error", err, "retry_in", wait.String(), "attempt", attempt)
+		default:
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		a.log.Warn("discord rate limit; calling again after retry_after", "call", what, "retry_after", wait.String(), "attempt", attempt)
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%s: waiting out a rate limit: %w", what, ctx.Err())
+			return fmt.Errorf("%s: waiting to call again: %w", what, ctx.Err())
 		case <-time.After(wait):
 		}
 	}
+}
+
+// retryBackoff is the first wait before calling again after a 5xx or a
+// connection failure; it doubles with each attempt (tests shorten it).
+var retryBackoff = time.Second
+
+// sendMessage creates a message in channel (ChannelMessageSendComplex's
+// request, without files) with nonce enforced: Discord answers a second
+// create with the same nonce, within a few minutes, with the message the
+// first one made instead of posting another, which makes the create safe
+// to retry. The nonce is the ID of the message being answered, so even
+// two deliveries of one question post one answer.
+func (a *Adapter) sendMessage(channelID string, m *discordgo.MessageSend, nonce string, opts ...discordgo.RequestOption) (*discordgo.Message, error) {
+	for _, e := range m.Embeds {
+		if e.Type == "" {
+			e.Type = discordgo.EmbedTypeRich
+		}
+	}
+	body := struct {
+		*discordgo.MessageSend
+		Nonce        string `json:"nonce,omitempty"`
+		EnforceNonce bool   `json:"enforce_nonce,omitempty"`
+	}{m, nonce, nonce != ""}
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	resp, err := a.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint, opts...)
+	if err != nil {
+		return nil, err
+	}
+	var sent discordgo.Message
+	if err := json.Unmarshal(resp, &sent); err != nil {
+		return nil, fmt.Errorf("read the created message: %w", err)
+	}
+	return &sent, nil
 }
 
 // tokenPath matches the interaction token in a webhook or callback URL.
@@ -341,7 +390,9 @@ func redact(err error) error {
 	if !errors.As(err, &ue) {
 		return err
 	}
-	return fmt.Errorf("%s %q: %w", ue.Op, tokenPath.ReplaceAllString(ue.URL, "${1}[token]"), ue.Err)
+	// Still a *url.Error, so that call sees a failed connection or a
+	// timeout through it and calls again.
+	return &url.Error{Op: ue.Op, URL: tokenPath.ReplaceAllString(ue.URL, "${1}[token]"), Err: ue.Err}
 }
 
 // registerCommands overwrites the application's commands (in the guild,

@@ -82,11 +82,24 @@ type fakeDiscord struct {
 	channels map[string]map[string]any
 	refuse   bool // every REST call answers 401
 	msgID    atomic.Int64
+	// failures maps "METHOD /path-prefix" to 5xx answers still to give
+	// before carrying calls out; landThenFail does the same to message
+	// creates after carrying them out (the message exists, the client
+	// sees a 500); hang holds calls matching "METHOD /path-prefix" until
+	// the client gives up, then reports them on hung.
+	failures     map[string]int
+	landThenFail int
+	hang         string
+	hung         chan string
+	// nonces maps an enforced nonce to the message it created, as
+	// Discord does with enforce_nonce.
+	nonces map[string]map[string]any
 }
 
 func newFake(t testing.TB) *fakeDiscord {
 	t.Helper()
-	f := &fakeDiscord{limits: map[string]int{}, channels: map[string]map[string]any{}}
+	f := &fakeDiscord{limits: map[string]int{}, channels: map[string]map[string]any{},
+		failures: map[string]int{}, nonces: map[string]map[string]any{}, hung: make(chan string, 100)}
 	f.cond = sync.NewCond(&f.mu)
 	f.gw = newGateway(f)
 	mux := http.NewServeMux()
@@ -133,10 +146,30 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 			limited = true
 		}
 	}
+	failed := false
+	for key, n := range f.failures {
+		method, prefix, _ := strings.Cut(key, " ")
+		if !limited && n > 0 && method == r.Method && strings.HasPrefix(path, prefix) {
+			f.failures[key] = n - 1
+			failed = true
+		}
+	}
+	hangMethod, hangPrefix, _ := strings.Cut(f.hang, " ")
+	hang := f.hang != "" && hangMethod == r.Method && strings.HasPrefix(path, hangPrefix)
 	retryAfter, global := f.limitFor, f.global
 	f.requests = append(f.requests, req)
 	f.cond.Broadcast()
 	f.mu.Unlock()
+
+	if hang {
+		<-r.Context().Done() // the client's timeout, not ours
+		f.hung <- r.Method + " " + path
+		return
+	}
+	if failed {
+		writeJSON(w, 503, map[string]any{"message": "upstream connect error", "code": 0})
+		return
+	}
 
 	if !strings.HasPrefix(path, "/webhooks/") && !strings.HasPrefix(path, "/interactions/") && r.Header.Get("Authorization") != "Bot "+botToken {
 		writeJSON(w, 401, map[string]any{"message": "401: Unauthorized", "code": 0})
@@ -179,9 +212,28 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 400, map[string]any{"message": "Cannot send an empty message", "code": 50006})
 			return
 		}
+		f.mu.Lock()
+		nonce, _ := m["nonce"].(string)
+		if prev, ok := f.nonces[nonce]; ok && m["enforce_nonce"] == true {
+			f.mu.Unlock()
+			writeJSON(w, 200, prev) // Discord's answer to a repeated nonce
+			return
+		}
 		m["id"], m["channel_id"] = req.ID, parts[1]
 		m["author"] = map[string]any{"id": botUser, "username": "citebot", "bot": true}
 		delete(m, "message_reference")
+		if nonce != "" && m["enforce_nonce"] == true {
+			f.nonces[nonce] = m
+		}
+		fail := f.landThenFail > 0
+		if fail {
+			f.landThenFail--
+		}
+		f.mu.Unlock()
+		if fail {
+			writeJSON(w, 500, map[string]any{"message": "500: Internal Server Error", "code": 0})
+			return
+		}
 		writeJSON(w, 200, m)
 	case r.Method == "GET" && len(parts) == 2 && parts[0] == "channels":
 		f.mu.Lock()
@@ -484,6 +536,7 @@ type envOptions struct {
 	apiURL         string // instead of the fake's
 	noCleanup      bool   // the test waits for Run itself
 	now            func() time.Time
+	client         *http.Client // instead of the adapter's default
 }
 
 // start runs an adapter until the test ends; in gateway mode it waits
@@ -512,6 +565,7 @@ func start(t *testing.T, o envOptions) *env {
 	a, err := discord.New(discord.Options{
 		Mode: mode, BotToken: botToken, AppID: appID, PublicKey: hex.EncodeToString(pub), GuildID: o.guild,
 		APIURL: api, MessageContent: o.messageContent, Chat: e.chat, Logger: newLogger(e.logs), Now: o.now,
+		HTTPClient: o.client,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -250,10 +250,10 @@ func (a *Adapter) message(m *discordgo.Message) job {
 		var sent *discordgo.Message
 		err = a.call(ctx, "post an answer", func(opts ...discordgo.RequestOption) error {
 			var err error
-			sent, err = a.s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
+			sent, err = a.sendMessage(m.ChannelID, &discordgo.MessageSend{
 				Content: out.Content, Embeds: out.Embeds, Components: out.Components,
 				AllowedMentions: noPings(), Reference: m.SoftReference(),
-			}, opts...)
+			}, m.ID, opts...)
 			return err
 		})
 		if err != nil {
@@ -415,7 +415,7 @@ func plainText(m *discordgo.Message, botUser string) string {
 func (a *Adapter) turnMessage(t bot.Turn, err error, v view) message {
 	switch {
 	case err != nil:
-		return textMessage("Sorry — " + escape(bot.ErrorMessage(err)) + ".")
+		return textMessage(escape(bot.ErrorText(err)))
 	case t.Action == bot.ActionHelp:
 		return helpMessage()
 	case t.Action == bot.ActionSources:
@@ -434,6 +434,9 @@ func (a *Adapter) turnMessage(t bot.Turn, err error, v view) message {
 func (a *Adapter) logTurn(what string, t bot.Turn, err error) {
 	outcome := "answered"
 	switch {
+	case bot.ErrorCode(err) == bot.CodeRateLimited:
+		a.log.Info("rate limited", "handling", what, "error", err)
+		return
 	case err != nil:
 		a.log.Warn("could not answer", "handling", what, "code", string(bot.ErrorCode(err)), "error", err)
 		return

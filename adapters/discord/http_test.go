@@ -173,6 +173,7 @@ func TestHTTPAskIsDeferredThenEdited(t *testing.T) {
 // TestHTTPRESTDownStillAcks: with Discord's REST API unreachable, a
 // signed /ask still gets its deferred response within the request.
 func TestHTTPRESTDownStillAcks(t *testing.T) {
+	discord.SetRetryBackoff(t, time.Millisecond) // the dead API is called MaxSendAttempts times
 	e := start(t, envOptions{mode: discord.ModeHTTP, apiURL: deadAPI(t)})
 	code, body := e.signed(t, command(t, "2000000000000000021", "ask", map[string]any{"question": question}, guildID, channel), time.Now())
 	if code != 200 || !strings.Contains(body, `"type":5`) {
