@@ -216,6 +216,18 @@ func SecretKeys() []string {
 	return keys
 }
 
+// SecretValues returns the values of the secrets that are set (for a
+// log handler to scrub them from anything logged).
+func (c Config) SecretValues() []string {
+	var out []string
+	for _, f := range fields(reflect.ValueOf(c)) {
+		if f.secret && f.value.String() != "" {
+			out = append(out, f.value.String())
+		}
+	}
+	return out
+}
+
 // Redacted is what replaces a secret that is set.
 const Redacted = "[redacted]"
 

@@ -388,12 +388,27 @@ var tokenPath = regexp.MustCompile(`(/(?:webhooks|interactions)/\d+/)[^/?#\s"]+`
 func redact(err error) error {
 	var ue *url.Error
 	if !errors.As(err, &ue) {
+		// A REST error quotes the response body, which may quote the
+		// request's URL back: scrub the text, keep the error.
+		if err != nil && tokenPath.MatchString(err.Error()) {
+			return &scrubbed{msg: tokenPath.ReplaceAllString(err.Error(), "${1}[token]"), err: err}
+		}
 		return err
 	}
 	// Still a *url.Error, so that call sees a failed connection or a
 	// timeout through it and calls again.
 	return &url.Error{Op: ue.Op, URL: tokenPath.ReplaceAllString(ue.URL, "${1}[token]"), Err: ue.Err}
 }
+
+// scrubbed is an error whose text had a token removed; errors.As and
+// errors.Is still see the original.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }
 
 // registerCommands overwrites the application's commands (in the guild,
 // or globally) with citebot's, retrying with back-off while Discord is

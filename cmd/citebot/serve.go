@@ -85,7 +85,7 @@ func newServeCmd(stderr io.Writer) *cobra.Command {
 			if err := cfg.Validate(); err != nil {
 				return usageError{err}
 			}
-			return serve(cmd.Context(), cfg, newLogger(stderr, cfg.Log))
+			return serve(cmd.Context(), cfg, newLogger(stderr, cfg.Log, cfg.SecretValues()...))
 		},
 	}
 	f.register(cmd)
@@ -177,16 +177,57 @@ func isLoopback(a net.Addr) bool {
 // newLogger logs to w as JSON, or as text when format is "text", or
 // "auto" and w is a terminal. The configuration is validated, so level
 // and format are known words.
-func newLogger(w io.Writer, c config.LogConfig) *slog.Logger {
+//
+// Every secret given is scrubbed from whatever is logged (messages,
+// strings, errors and other values as they print): the adapters keep
+// credentials out of what they log, and this catches what they cannot
+// foresee, such as an upstream error body quoting a token back.
+func newLogger(w io.Writer, c config.LogConfig, secrets ...string) *slog.Logger {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
 		level = slog.LevelInfo
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: scrubSecrets(secrets)}
 	if c.Format == "text" || (c.Format == "auto" && isTerminal(w)) {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// scrubSecrets is a slog ReplaceAttr that replaces each secret in an
+// attribute's text with config.Redacted; nil when there are none.
+func scrubSecrets(secrets []string) func([]string, slog.Attr) slog.Attr {
+	var pairs []string
+	for _, s := range secrets {
+		if s != "" {
+			pairs = append(pairs, s, config.Redacted)
+		}
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	r := strings.NewReplacer(pairs...)
+	return func(_ []string, a slog.Attr) slog.Attr {
+		switch a.Value.Kind() {
+		case slog.KindString:
+			if s := a.Value.String(); r.Replace(s) != s {
+				a.Value = slog.StringValue(r.Replace(s))
+			}
+		case slog.KindAny:
+			// Errors and other values print as text: scrub that text,
+			// keeping the value itself when there is nothing to scrub.
+			var s string
+			if err, ok := a.Value.Any().(error); ok {
+				s = err.Error()
+			} else {
+				s = fmt.Sprint(a.Value.Any())
+			}
+			if r.Replace(s) != s {
+				a.Value = slog.StringValue(r.Replace(s))
+			}
+		}
+		return a
+	}
 }
 
 func newConfigCmd(stdout io.Writer) *cobra.Command {
