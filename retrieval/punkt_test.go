@@ -14,9 +14,9 @@ import (
 	"github.com/neurosnap/sentences/english"
 )
 
-// TestGatedMultiPunctSplitsLikeOriginal: the gated multi-period pass
-// splits every text exactly as the English model's own does — on the
-// seeds, on generated text dense with abbreviations, initials, list
+// TestGatedMultiPunctSplitsLikeOriginal: with the gated passes
+// (gatedMultiPunct, gatedTypeBased) the tokenizer splits every text
+// exactly as the English model's own does — on the seeds, on generated text dense with abbreviations, initials, list
 // numbers, coordinates and quotes after punctuation, and on SQuAD dev's
 // paragraphs when ../shared has them.
 func TestGatedMultiPunctSplitsLikeOriginal(t *testing.T) {
@@ -24,14 +24,15 @@ func TestGatedMultiPunctSplitsLikeOriginal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gated := false
+	gated := 0
 	for _, a := range fast.Annotations {
-		if _, ok := a.(*gatedMultiPunct); ok {
-			gated = true
+		switch a.(type) {
+		case *gatedMultiPunct, *gatedTypeBased:
+			gated++
 		}
 	}
-	if !gated {
-		t.Fatal("the shared tokenizer does not use gatedMultiPunct")
+	if gated != 2 {
+		t.Fatalf("the shared tokenizer has %d gated passes; want gatedMultiPunct and gatedTypeBased", gated)
 	}
 	stock, err := english.NewSentenceTokenizer(nil)
 	if err != nil {
@@ -62,6 +63,7 @@ func TestGatedMultiPunctSplitsLikeOriginal(t *testing.T) {
 		"why?", "why?\"", "stop!", "stop!)", "...", ".", "?", "!", "Washington", "Paris", "He", "It",
 		"fiscal", "cap", "7,500", "(see", "Fig.", "2).", "St.", "Louis", "Inc.", "Co.", "vs.", "and",
 		"A.B.", "x.y.z", "U.S", "1.)", "10)", "9.9.", "“Yes.”", "(Reuters)", "—", "-", "Jan.", "Sept.",
+		"end。", "etc..", "well-known.", "co-op.", "Calif.-based", "?!", "(U.S.)", "“No.", "i.e.,", "Ph.D.",
 	}
 	r := rand.New(rand.NewPCG(8, 1))
 	for range 3000 {
