@@ -33,6 +33,7 @@ type benchOptions struct {
 	qpsTime   time.Duration
 	citebot   string // the citebot binary; built when empty
 	startups  int    // start-up runs per size (0: skip)
+	runs      int    // runs of each phase; the median of each figure is kept
 	load      bool
 	loadC     int
 	loadN     int
@@ -56,6 +57,7 @@ func parseBench(args []string, stderr io.Writer) (*benchOptions, error) {
 	fl.IntVar(&o.warmup, "warmup", 100, "questions asked before measuring, per phase")
 	fl.DurationVar(&o.qpsTime, "qps-time", 5*time.Second, "how long answers/s is measured, on one core and on two")
 	fl.StringVar(&o.citebot, "citebot", "", "the citebot `BINARY` for start-up and HTTP load (default: go build it)")
+	fl.IntVar(&o.runs, "runs", 1, "run every phase this many times and keep the median of each figure (the machine is shared: 3 for reported numbers)")
 	fl.IntVar(&o.startups, "startups", 5, "start-up runs per corpus, median reported (0: skip)")
 	fl.BoolVar(&o.load, "load", true, "also load-test POST /api/ask of citebot serve on the seeds")
 	fl.IntVar(&o.loadC, "load-c", 64, "concurrent clients of the load test")
@@ -89,7 +91,7 @@ func parseBench(args []string, stderr io.Writer) (*benchOptions, error) {
 			o.phases[p] = true
 		}
 	}
-	if o.questions < 0 || o.warmup < 0 || o.qpsTime <= 0 || o.startups < 0 || o.loadC < 1 || o.loadN < 1 {
+	if o.questions < 0 || o.warmup < 0 || o.qpsTime <= 0 || o.startups < 0 || o.runs < 1 || o.loadC < 1 || o.loadN < 1 {
 		return nil, usageError{errors.New("counts must not be negative")}
 	}
 	return o, nil
@@ -283,11 +285,18 @@ func benchSize(ctx context.Context, o *benchOptions, sz size, work string, logf 
 		if o.phases != nil && !o.phases[s.phase] {
 			continue
 		}
-		res, err := run(s.phase, s.path)
-		if err != nil {
-			return nil, err
+		var runs []*phaseResult
+		for range o.runs {
+			if s.phase == phaseIndexCitebot || s.phase == phaseIndexBleve || s.phase == phaseIndexFTS {
+				os.RemoveAll(s.path) // each build starts from nothing
+			}
+			res, err := run(s.phase, s.path)
+			if err != nil {
+				return nil, err
+			}
+			runs = append(runs, res)
 		}
-		*s.dst = res
+		*s.dst = medianPhase(runs)
 	}
 	for _, p := range []*phaseResult{r.Citebot.Index, r.Bleve.Index, r.FTS.Index} {
 		if p != nil && r.Passages == 0 {
@@ -373,6 +382,38 @@ func startup(ctx context.Context, citebot, index, q string) (time.Duration, erro
 		return 0, fmt.Errorf("citebot ask printed %q: %w", line, err)
 	}
 	return elapsed, nil
+}
+
+// medianPhase is the median of each measured figure over runs of one
+// phase (counts that do not vary, such as quote@k, from the first run).
+func medianPhase(runs []*phaseResult) *phaseResult {
+	if len(runs) == 1 {
+		return runs[0]
+	}
+	m := *runs[0]
+	fl := func(get func(*phaseResult) float64) float64 {
+		xs := make([]float64, len(runs))
+		for i, r := range runs {
+			xs[i] = get(r)
+		}
+		slices.Sort(xs)
+		return xs[len(xs)/2]
+	}
+	d := func(get func(*phaseResult) time.Duration) time.Duration {
+		return time.Duration(fl(func(r *phaseResult) float64 { return float64(get(r)) }))
+	}
+	m.IndexSeconds = fl(func(r *phaseResult) float64 { return r.IndexSeconds })
+	m.IndexCPUSeconds = fl(func(r *phaseResult) float64 { return r.IndexCPUSeconds })
+	m.DiskBytes = int64(fl(func(r *phaseResult) float64 { return float64(r.DiskBytes) }))
+	m.PeakRSS = int64(fl(func(r *phaseResult) float64 { return float64(r.PeakRSS) }))
+	m.P50 = d(func(r *phaseResult) time.Duration { return r.P50 })
+	m.P90 = d(func(r *phaseResult) time.Duration { return r.P90 })
+	m.P99 = d(func(r *phaseResult) time.Duration { return r.P99 })
+	m.Mean = d(func(r *phaseResult) time.Duration { return r.Mean })
+	m.PerSec1 = fl(func(r *phaseResult) float64 { return r.PerSec1 })
+	m.PerSec2 = fl(func(r *phaseResult) float64 { return r.PerSec2 })
+	m.Runs = len(runs)
+	return &m
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -47,7 +47,10 @@ type phaseResult struct {
 	Documents    int     `json:"documents,omitempty"`
 	Passages     int     `json:"passages,omitempty"`
 	IndexSeconds float64 `json:"index_seconds,omitempty"`
-	DiskBytes    int64   `json:"disk_bytes,omitempty"`
+	// IndexCPUSeconds is the process's user+system CPU time while
+	// indexing: on a shared machine it moves less than wall time.
+	IndexCPUSeconds float64 `json:"index_cpu_seconds,omitempty"`
+	DiskBytes       int64   `json:"disk_bytes,omitempty"`
 
 	// Asking phases: latency of one question at a time, throughput with
 	// the Go scheduler on one and on two cores, and quality.
@@ -64,6 +67,17 @@ type phaseResult struct {
 
 	// PeakRSS is the phase's peak resident set (VmHWM), in bytes.
 	PeakRSS int64 `json:"peak_rss_bytes,omitempty"`
+
+	// Runs is how many runs the figures are the median of (-runs).
+	Runs int `json:"runs,omitempty"`
+}
+
+// PassagesPerCPUSec is the indexing throughput per CPU-second.
+func (r *phaseResult) PassagesPerCPUSec() float64 {
+	if r == nil || r.IndexCPUSeconds <= 0 {
+		return 0
+	}
+	return float64(r.Passages) / r.IndexCPUSeconds
 }
 
 // PassagesPerSec is the indexing throughput.
@@ -192,11 +206,13 @@ func indexPhase(ctx context.Context, o phaseOptions) (*phaseResult, error) {
 		}
 	}
 	runtime.GC()
+	cpu0 := cpuSeconds()
 	start := time.Now()
 	if err := profiled(o.profile, measure); err != nil {
 		return nil, err
 	}
 	res.IndexSeconds = time.Since(start).Seconds()
+	res.IndexCPUSeconds = cpuSeconds() - cpu0
 	size, err := diskSize(o.dir)
 	if err != nil {
 		return nil, err

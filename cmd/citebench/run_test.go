@@ -310,3 +310,19 @@ func TestBenchEndToEnd(t *testing.T) {
 		t.Errorf("latency.png is %v", b)
 	}
 }
+
+// medianPhase keeps each figure's median, not one run's figures.
+func TestMedianPhase(t *testing.T) {
+	runs := []*phaseResult{
+		{IndexSeconds: 3, P50: 9 * time.Millisecond, PerSec1: 100, At1: 7},
+		{IndexSeconds: 1, P50: 1 * time.Millisecond, PerSec1: 300, At1: 7},
+		{IndexSeconds: 2, P50: 5 * time.Millisecond, PerSec1: 200, At1: 7},
+	}
+	m := medianPhase(runs)
+	if m.IndexSeconds != 2 || m.P50 != 5*time.Millisecond || m.PerSec1 != 200 || m.At1 != 7 || m.Runs != 3 {
+		t.Errorf("median of %+v, %+v, %+v = %+v", *runs[0], *runs[1], *runs[2], *m)
+	}
+	if runs[0].IndexSeconds != 3 {
+		t.Error("medianPhase changed its input")
+	}
+}

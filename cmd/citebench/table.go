@@ -22,6 +22,12 @@ func writeSizeTable(w io.Writer, r *sizeResult) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "\n### %s — %s documents, %s passages, %s questions\n\n%s.\n\n",
 		r.Name, thousands(r.Documents), thousands(r.Passages), thousands(r.Questions), r.How)
+	for _, p := range []*phaseResult{r.Citebot.Index, r.Citebot.Ask} {
+		if p != nil && p.Runs > 1 {
+			fmt.Fprintf(&b, "Each figure is the median of %d runs of its phase.\n\n", p.Runs)
+			break
+		}
+	}
 	b.WriteString("| | citebot | raw Bleve | SQLite FTS5 | citebot / Bleve | citebot / FTS5 |\n")
 	b.WriteString("|---|--:|--:|--:|--:|--:|\n")
 	type get func(s systemResult) float64
@@ -47,6 +53,7 @@ func writeSizeTable(w io.Writer, r *sizeResult) error {
 	}
 	dur := func(d time.Duration) float64 { return float64(d) }
 	row("index: passages/s", idx(func(p *phaseResult) float64 { return p.PassagesPerSec() }), count, times)
+	row("index: passages per CPU-second", idx(func(p *phaseResult) float64 { return p.PassagesPerCPUSec() }), count, times)
 	row("index: time", idx(func(p *phaseResult) float64 { return p.IndexSeconds * 1e9 }), duration, times)
 	row("index: size on disk", idx(func(p *phaseResult) float64 { return float64(p.DiskBytes) }), bytesize, times)
 	row("index: peak RSS", idx(func(p *phaseResult) float64 { return float64(p.PeakRSS) }), bytesize, times)
@@ -107,7 +114,11 @@ func writeSummary(w io.Writer, rep *report) error {
 		}
 		if r.Citebot.Index != nil && r.Bleve.Index != nil && r.Bleve.Index.PassagesPerSec() > 0 {
 			x := r.Citebot.Index.PassagesPerSec() / r.Bleve.Index.PassagesPerSec()
-			idxs = append(idxs, fmt.Sprintf("%s %.2f×", r.Name, x))
+			m := fmt.Sprintf("%s %.2f×", r.Name, x)
+			if c, b := r.Citebot.Index.PassagesPerCPUSec(), r.Bleve.Index.PassagesPerCPUSec(); c > 0 && b > 0 {
+				m += fmt.Sprintf(" (per CPU-second %.2f×)", c/b)
+			}
+			idxs = append(idxs, m)
 			idxok = idxok && x >= 0.8
 		}
 	}
