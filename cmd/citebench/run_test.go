@@ -326,3 +326,66 @@ func TestMedianPhase(t *testing.T) {
 		t.Error("medianPhase changed its input")
 	}
 }
+
+// merge joins separate runs: every corpus once, the later file's figures
+// for a corpus measured twice, the load test kept.
+func TestMerge(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, rep report) string {
+		b, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	ask := func(p50 time.Duration) systemResult {
+		return systemResult{Ask: &phaseResult{P50: p50, P99: 2 * p50}}
+	}
+	a := write("a.json", report{Command: "citebench -sizes squad,100k", Load: &loadResult{Clients: 64, PerSec: 1500}, Sizes: []*sizeResult{
+		{Name: "squad", Passages: 2000, Citebot: ask(time.Millisecond), Bleve: ask(time.Millisecond / 10)},
+		{Name: "100k", Passages: 100000, Citebot: ask(9 * time.Millisecond), Bleve: ask(time.Millisecond)},
+	}})
+	b := write("b.json", report{Command: "citebench -sizes 100k,1m", Sizes: []*sizeResult{
+		{Name: "100k", Passages: 100000, Citebot: ask(3 * time.Millisecond), Bleve: ask(time.Millisecond)},
+		{Name: "1m", Passages: 1000000, Citebot: ask(6 * time.Millisecond), Bleve: ask(4 * time.Millisecond)},
+	}})
+	out := filepath.Join(dir, "out")
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"merge", "-out", out, a, b}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	js, err := os.ReadFile(filepath.Join(out, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got report
+	if err := json.Unmarshal(js, &got); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range got.Sizes {
+		names = append(names, s.Name)
+		if s.Name == "100k" && s.Citebot.Ask.P50 != 3*time.Millisecond {
+			t.Errorf("100k p50 %v; want the later run's 3ms", s.Citebot.Ask.P50)
+		}
+	}
+	if strings.Join(names, ",") != "squad,100k,1m" {
+		t.Errorf("sizes %v; want squad,100k,1m", names)
+	}
+	if got.Load == nil || got.Load.PerSec != 1500 {
+		t.Errorf("load %+v; want the first run's", got.Load)
+	}
+	if _, err := os.Stat(filepath.Join(out, "latency.png")); err != nil {
+		t.Errorf("no plot: %v", err)
+	}
+	if !strings.Contains(stdout.String(), "### 1m") {
+		t.Errorf("merged table lacks 1m:\n%s", stdout.String())
+	}
+	if err := run(context.Background(), []string{"merge"}, &stdout, &stderr); err == nil {
+		t.Error("merge with no files succeeded")
+	}
+}
