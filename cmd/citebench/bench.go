@@ -412,6 +412,7 @@ func medianPhase(runs []*phaseResult) *phaseResult {
 	m.Mean = d(func(r *phaseResult) time.Duration { return r.Mean })
 	m.PerSec1 = fl(func(r *phaseResult) float64 { return r.PerSec1 })
 	m.PerSec2 = fl(func(r *phaseResult) float64 { return r.PerSec2 })
+	m.Load = fl(func(r *phaseResult) float64 { return r.Load })
 	m.Runs = len(runs)
 	return &m
 }

@@ -68,6 +68,10 @@ type phaseResult struct {
 	// PeakRSS is the phase's peak resident set (VmHWM), in bytes.
 	PeakRSS int64 `json:"peak_rss_bytes,omitempty"`
 
+	// Load is the machine's 1-minute load average when the phase ended:
+	// above the core count, other work was competing for the CPU.
+	Load float64 `json:"load_average,omitempty"`
+
 	// Runs is how many runs the figures are the median of (-runs).
 	Runs int `json:"runs,omitempty"`
 }
@@ -132,6 +136,7 @@ func runPhase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if res.PeakRSS == 0 {
 		res.PeakRSS = peakRSS()
 	}
+	res.Load = loadAverage()
 	return json.NewEncoder(stdout).Encode(res)
 }
 
@@ -468,6 +473,21 @@ func diskSize(path string) (int64, error) {
 		return 0, fmt.Errorf("size of %s: %w", path, err)
 	}
 	return n, nil
+}
+
+// loadAverage is the 1-minute load average (/proc/loadavg); 0 where
+// there is none.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	x, _ := strconv.ParseFloat(f[0], 64)
+	return x
 }
 
 // peakRSS reads this process's peak resident set size (VmHWM) from

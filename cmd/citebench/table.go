@@ -68,6 +68,15 @@ func writeSizeTable(w io.Writer, r *sizeResult) error {
 		startup = duration(float64(r.StartupMedian))
 	}
 	fmt.Fprintf(&b, "| start-up to first answer, persisted index (median of %d) | %s | | | | |\n", len(r.StartupRuns), startup)
+	load := func(x float64) string {
+		if x <= 0 {
+			return "–"
+		}
+		return fmt.Sprintf("%.1f", x)
+	}
+	none := func(a, b float64) string { return "" }
+	row("machine load average at the end of indexing", idx(func(p *phaseResult) float64 { return p.Load }), load, none)
+	row("machine load average at the end of asking", ask(func(p *phaseResult) float64 { return p.Load }), load, none)
 	q := float64(max(1, r.Questions))
 	// Quality 0% is a result, so a system not measured is NaN ("–").
 	quality := func(f func(*phaseResult) float64) get {
