@@ -474,8 +474,7 @@ func (r *ranker) coverage(m []bool) float64 {
 // scorePassage scores every sentence of one passage.
 func (r *ranker) scorePassage(d *storedDoc, ord int, bm25n float64) []scored {
 	p := d.Passages[ord]
-	ptext := d.Text[p.Start:p.End]
-	toks := analyze(ptext)
+	toks := d.passageTokens(ord)
 	nt := len(r.q.Terms)
 	hits := make([][]hit, len(p.Sentences))
 	sentTokens := make([]int, len(p.Sentences))
@@ -483,15 +482,14 @@ func (r *ranker) scorePassage(d *storedDoc, ord int, bm25n float64) []scored {
 	byS := make([][]token, len(p.Sentences))
 	inPass := make([]bool, nt)
 	si := 0
-	for ti := range toks {
-		t := &toks[ti]
-		t.Start += p.Start
+	for _, t := range toks {
+		t.Start += p.Start // a copy: the cached tokens stay relative
 		t.End += p.Start
 		for si < len(p.Sentences)-1 && t.Start >= p.Sentences[si].End {
 			si++
 		}
 		sentTokens[si]++
-		byS[si] = append(byS[si], *t)
+		byS[si] = append(byS[si], t)
 		if i := r.match(t.Term); i >= 0 {
 			hits[si] = append(hits[si], hit{term: i, pos: t.Position})
 			inPass[i] = true

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -21,6 +22,61 @@ type storedDoc struct {
 
 	lowerOnce sync.Once
 	lower     string // Text in lower case, made on first use
+
+	// Passages analysed as the index analyses them, made on first use:
+	// ranking needs every candidate passage's tokens, and analysing was a
+	// quarter of answering's CPU when redone for every question. All
+	// documents' caches together stay under tokenCacheLimit tokens.
+	tokensMu   sync.Mutex
+	tokens     map[int][]token
+	tokensDone bool // released: the document left its store
+}
+
+// tokenCacheLimit bounds the tokens all documents keep cached (a token is
+// about 60 bytes with its term): beyond it passages are analysed afresh,
+// as they were before the cache, rather than memory growing with the
+// corpus.
+const tokenCacheLimit = 4 << 20
+
+// tokensCached counts the tokens all documents keep cached.
+var tokensCached atomic.Int64
+
+// passageTokens returns passage ord's tokens, with offsets into the
+// passage's text. The slice is shared: callers must not modify it.
+func (d *storedDoc) passageTokens(ord int) []token {
+	d.tokensMu.Lock()
+	toks, ok := d.tokens[ord]
+	d.tokensMu.Unlock()
+	if ok {
+		return toks
+	}
+	p := d.Passages[ord]
+	toks = analyze(d.Text[p.Start:p.End])
+	d.tokensMu.Lock()
+	defer d.tokensMu.Unlock()
+	if _, ok := d.tokens[ord]; ok || d.tokensDone || tokensCached.Load()+int64(len(toks)) > tokenCacheLimit {
+		return toks
+	}
+	if d.tokens == nil {
+		d.tokens = map[int][]token{}
+	}
+	d.tokens[ord] = toks
+	tokensCached.Add(int64(len(toks)))
+	return toks
+}
+
+// releaseTokens drops d's cached tokens from the shared budget when d
+// leaves its store (evicted, replaced or deleted); a query still holding
+// d analyses afresh.
+func (d *storedDoc) releaseTokens() {
+	d.tokensMu.Lock()
+	defer d.tokensMu.Unlock()
+	n := 0
+	for _, t := range d.tokens {
+		n += len(t)
+	}
+	tokensCached.Add(-int64(n))
+	d.tokens, d.tokensDone = nil, true
 }
 
 // mentions reports whether the document's text holds s as whole words,
@@ -80,6 +136,9 @@ func (m *memStore) put(docs ...*storedDoc) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, d := range docs {
+		if old, ok := m.docs[d.ID]; ok && old != d {
+			old.releaseTokens()
+		}
 		m.docs[d.ID] = d
 	}
 	return nil
@@ -89,6 +148,9 @@ func (m *memStore) delete(ids ...string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, id := range ids {
+		if d, ok := m.docs[id]; ok {
+			d.releaseTokens()
+		}
 		delete(m.docs, id)
 	}
 	return nil
@@ -114,7 +176,14 @@ func (m *memStore) each(fn func(string, string, Source) error) error {
 	return nil
 }
 
-func (m *memStore) close() error { return nil }
+func (m *memStore) close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, d := range m.docs {
+		d.releaseTokens()
+	}
+	return nil
+}
 
 // boltStore is a docStore in a bbolt file. Documents are in one bucket,
 // their metadata (for listings and incremental re-indexing) in another so
@@ -140,10 +209,14 @@ func (b *boltStore) remember(d *storedDoc) {
 	b.cacheMu.Lock()
 	defer b.cacheMu.Unlock()
 	if len(b.cache) >= docCacheSize {
-		for k := range b.cache { // evict an arbitrary entry
+		for k, old := range b.cache { // evict an arbitrary entry
+			old.releaseTokens()
 			delete(b.cache, k)
 			break
 		}
+	}
+	if old, ok := b.cache[d.ID]; ok && old != d {
+		old.releaseTokens()
 	}
 	b.cache[d.ID] = d
 }
@@ -151,6 +224,9 @@ func (b *boltStore) remember(d *storedDoc) {
 func (b *boltStore) forget(id string) {
 	b.cacheMu.Lock()
 	defer b.cacheMu.Unlock()
+	if d, ok := b.cache[id]; ok {
+		d.releaseTokens()
+	}
 	delete(b.cache, id)
 }
 
@@ -253,7 +329,14 @@ func (b *boltStore) each(fn func(string, string, Source) error) error {
 	})
 }
 
-func (b *boltStore) close() error { return b.db.Close() }
+func (b *boltStore) close() error {
+	b.cacheMu.Lock()
+	for _, d := range b.cache {
+		d.releaseTokens()
+	}
+	b.cacheMu.Unlock()
+	return b.db.Close()
+}
 
 // The encodings are length-prefixed strings and varints: compact, and an
 // order of magnitude faster to decode than gob or JSON for long texts.
