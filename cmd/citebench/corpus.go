@@ -14,6 +14,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/citebot/citebot/retrieval/ingest"
+	rtext "github.com/citebot/citebot/retrieval/text"
+
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/qaeval"
 	"github.com/citebot/citebot/seeds"
@@ -159,7 +162,7 @@ func (s source) squad() ([]retrieval.Document, []question, error) {
 // seeds returns the embedded seed articles and the answerable questions of
 // the seeds' dev set.
 func (s source) seeds(ctx context.Context) ([]retrieval.Document, []question, error) {
-	docs, errs := retrieval.LoadFS(ctx, seeds.FS, "seeds")
+	docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
 	if len(errs) > 0 {
 		return nil, nil, fmt.Errorf("seeds: %w", errors.Join(errs...))
 	}
@@ -330,7 +333,7 @@ func segmentAll(docs []retrieval.Document) [][]retrieval.Passage {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				out[i] = retrieval.Segment(docs[i].Text)
+				out[i] = rtext.Segment(docs[i].Text)
 			}
 		})
 	}

@@ -19,6 +19,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/citebot/citebot/retrieval/answer"
+	"github.com/citebot/citebot/retrieval/bleveindex"
+
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/qaeval"
 )
@@ -168,7 +172,7 @@ func indexPhase(ctx context.Context, o phaseOptions) (*phaseResult, error) {
 	switch o.phase {
 	case phaseIndexCitebot:
 		measure = func() error {
-			st, err := retrieval.Build(ctx, o.dir, docs, nil)
+			st, err := bleveindex.Build(ctx, o.dir, docs, nil)
 			res.Passages = st.Passages
 			return err
 		}
@@ -177,18 +181,18 @@ func indexPhase(ctx context.Context, o phaseOptions) (*phaseResult, error) {
 		// the clock starts, and passages are batched as citebot batches
 		// them (256 documents a batch).
 		segs := segmentAll(docs)
-		var batches [][]retrieval.BaselinePassage
+		var batches [][]BaselinePassage
 		for start := 0; start < len(docs); start += 256 {
-			var b []retrieval.BaselinePassage
+			var b []BaselinePassage
 			for i := start; i < min(start+256, len(docs)); i++ {
 				for k, p := range segs[i] {
-					b = append(b, retrieval.BaselinePassage{Doc: docs[i].ID, Passage: k, Text: docs[i].Text[p.Start:p.End]})
+					b = append(b, BaselinePassage{Doc: docs[i].ID, Passage: k, Text: docs[i].Text[p.Start:p.End]})
 				}
 			}
 			batches = append(batches, b)
 		}
 		measure = func() error {
-			n, err := retrieval.BuildBleveBaseline(ctx, o.dir, batches)
+			n, err := BuildBleveBaseline(ctx, o.dir, batches)
 			res.Passages = n
 			return err
 		}
@@ -353,13 +357,14 @@ func throughput(ctx context.Context, procs int, d time.Duration, qs []question, 
 // full answer (retrieve, rank sentences, cut quotes, cite), five
 // citations.
 func citebotSystem(dir string) (system, error) {
-	ix, err := retrieval.Open(dir)
+	ix, err := bleveindex.Open(dir)
 	if err != nil {
 		return system{}, err
 	}
+	eng := answer.New(retrieval.NewLive(ix))
 	return system{
 		ask: func(ctx context.Context, q string) (any, error) {
-			return ix.Ask(ctx, q, retrieval.AskOptions{Top: 5})
+			return eng.Ask(ctx, q, retrieval.AskOptions{Top: 5})
 		},
 		units: func(_ *question, res any) ([]unit, error) {
 			a := res.(retrieval.Answer)
@@ -369,35 +374,40 @@ func citebotSystem(dir string) (system, error) {
 			}
 			return us, nil
 		},
-		close: ix.Close,
+		close: eng.Close,
 	}, nil
 }
 
 // bleveSystem is raw Bleve: a plain match query on citebot's persisted
 // index, the five best passages. Quotes are cut afterwards, untimed.
 func bleveSystem(dir string) (system, error) {
-	ix, err := retrieval.Open(dir)
+	ix, err := bleveindex.Open(dir)
 	if err != nil {
 		return system{}, err
 	}
-	segs := map[string][]retrieval.Passage{}
+	gen, err := bleveindex.CurrentGeneration(dir)
+	if err != nil {
+		ix.Close()
+		return system{}, err
+	}
+	bi, err := bleve.OpenUsing(filepath.Join(dir, "gens", gen, "bleve"), map[string]interface{}{"read_only": true})
+	if err != nil {
+		ix.Close()
+		return system{}, fmt.Errorf("open bleve index: %w", err)
+	}
 	return system{
 		ask: func(ctx context.Context, q string) (any, error) {
-			return ix.MatchPassages(ctx, q, 5)
+			return matchPassages(ctx, bi, q, 5)
 		},
 		units: func(q *question, res any) ([]unit, error) {
 			qw := contentWords(q.Question)
 			var us []unit
-			for _, m := range res.([]retrieval.PassageMatch) {
-				text, err := ix.DocumentText(m.Doc)
+			for _, m := range res.([]PassageMatch) {
+				d, err := ix.Document(context.Background(), m.Doc)
 				if err != nil {
 					return nil, err
 				}
-				ps, ok := segs[m.Doc]
-				if !ok {
-					ps = retrieval.Segment(text)
-					segs[m.Doc] = ps
-				}
+				text, ps := d.Text, d.Passages
 				if m.Passage >= len(ps) {
 					return nil, fmt.Errorf("%s has no passage %d", m.Doc, m.Passage)
 				}
@@ -407,7 +417,7 @@ func bleveSystem(dir string) (system, error) {
 			}
 			return us, nil
 		},
-		close: ix.Close,
+		close: func() error { return errors.Join(bi.Close(), ix.Close()) },
 	}, nil
 }
 

@@ -14,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	rtext "github.com/citebot/citebot/retrieval/text"
+
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/ingest"
 	"github.com/citebot/citebot/seeds"
 )
 
@@ -51,7 +54,7 @@ func testShared(t *testing.T) string {
 
 func seedDocs(t *testing.T) []retrieval.Document {
 	t.Helper()
-	docs, errs := retrieval.LoadFS(context.Background(), seeds.FS, "seeds")
+	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -81,7 +84,7 @@ func TestAssemble(t *testing.T) {
 	}
 	var pool []string
 	for _, d := range docs {
-		for _, p := range retrieval.Segment(d.Text) {
+		for _, p := range rtext.Segment(d.Text) {
 			for _, s := range p.Sentences {
 				pool = append(pool, d.Text[s.Start:s.End])
 			}

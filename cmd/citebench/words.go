@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 
+	rtext "github.com/citebot/citebot/retrieval/text"
+
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -46,7 +48,7 @@ func contentWords(s string) []string {
 // Sentences are retrieval.SplitSentences's, the same citebot quotes.
 func bestSentence(text string, within retrieval.Span, sents []retrieval.Span, qwords []string) retrieval.Span {
 	if len(sents) == 0 {
-		sents = retrieval.SplitSentences(text, within)
+		sents = rtext.SplitSentences(text, within)
 	}
 	if len(sents) == 0 {
 		return within

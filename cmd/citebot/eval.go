@@ -124,7 +124,7 @@ func evalSQuAD(ctx context.Context, path string, split string, neverDecline bool
 	}
 	docs, qs := qaeval.SQuADCorpus(s, keep)
 	start := time.Now()
-	ix, err := retrieval.NewMemoryIndex(ctx, docs)
+	ix, err := qaeval.NewEngine(ctx, docs)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func evalCOVID(ctx context.Context, path string, neverDecline bool, w io.Writer)
 	}
 	docs, qs := qaeval.COVIDCorpus(s)
 	start := time.Now()
-	ix, err := retrieval.NewMemoryIndex(ctx, docs)
+	ix, err := qaeval.NewEngine(ctx, docs)
 	if err != nil {
 		return err
 	}
