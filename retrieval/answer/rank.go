@@ -725,16 +725,6 @@ func (r *ranker) freshCandidatesIn(d *retrieval.IndexedDoc, ord int, sent retrie
 	return out
 }
 
-// tokensIn analyses text[sp] and returns its tokens with offsets into text.
-func tokensIn(text string, sp retrieval.Span) []retrieval.Token {
-	toks := rtext.Analyze(text[sp.Start:sp.End])
-	for i := range toks {
-		toks[i].Start += sp.Start
-		toks[i].End += sp.Start
-	}
-	return toks
-}
-
 // questionTermsIn looks at the tokens inside sp: all reports whether every
 // one is a question term (or there are none), any whether one is.
 func (r *ranker) questionTermsIn(toks []retrieval.Token, sp retrieval.Span) (all, any bool) {

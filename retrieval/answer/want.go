@@ -90,7 +90,7 @@ var unitNouns = map[string]want{
 	"revenue": wantMoney, "profit": wantMoney, "loss": wantMoney, "debt": wantMoney, "deficit": wantMoney, "loan": wantMoney,
 	"bill": wantMoney, "ransom": wantMoney, "prize": wantMoney, "damages": wantMoney, "settlement": wantMoney, "bid": wantMoney,
 	"percentage": wantPercent, "percent": wantPercent, "share": wantPercent, "proportion": wantPercent, "rate": wantPercent,
-	"turnout": withKinds(wantPercent, retrieval.EntityNumber, 0.9),
+	"turnout":    withKinds(wantPercent, retrieval.EntityNumber, 0.9),
 	"population": wantCount, "number": wantCount, "total": wantCount, "count": wantCount, "toll": wantCount, "score": wantCount,
 	"tally": wantCount, "majority": wantCount, "attendance": wantCount, "crowd": wantCount,
 	"age": wantAge, "duration": wantDuration, "sentence": wantDuration, "term": wantDuration,
