@@ -146,8 +146,11 @@ type Adapter struct {
 	jobs    *chat.Jobs
 	// ready: the slash commands are registered and, in gateway mode,
 	// the gateway is connected.
-	ready   *chat.Readiness
-	signed  *chat.Signed
+	ready  *chat.Readiness
+	signed *chat.Signed // reads and verifies interactions (HTTP mode)
+	// serve holds the gateway connection; nil in HTTP mode, where serve's
+	// HTTP server brings the interactions.
+	serve   func(ctx context.Context) error
 	intents discordgo.Intent
 
 	mu      sync.Mutex
@@ -186,19 +189,16 @@ func New(opts Options) (*Adapter, error) {
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
+	a.jobs = chat.NewJobs(Name, a.log)
 	if a.now == nil {
 		a.now = time.Now
 	}
 	var conn error
 	if a.mode == ModeGateway {
 		conn = errors.New("connecting to the Discord gateway")
+		a.serve = a.runGateway
 	}
 	a.ready = chat.NewReadiness("discord commands", errors.New("the slash commands have not been registered yet"), conn)
-	a.jobs = chat.NewJobs(Name, a.log)
-	a.signed = &chat.Signed{
-		Adapter: Name, Platform: "Discord", MaxBytes: MaxBodyBytes, Log: a.log,
-		Verify: func(h http.Header, body []byte) error { return Verify(a.key, h, body, a.now()) },
-	}
 
 	client := &http.Client{Timeout: 30 * time.Second}
 	if opts.HTTPClient != nil {
@@ -250,6 +250,10 @@ func New(opts Options) (*Adapter, error) {
 	s.AddHandler(a.onMessageCreate)
 	s.AddHandler(a.onEvent)
 	a.s = s
+	a.signed = &chat.Signed{
+		Adapter: Name, Platform: "Discord", MaxBytes: MaxBodyBytes, Log: a.log,
+		Verify: func(h http.Header, body []byte) error { return Verify(a.key, h, body, a.now()) },
+	}
 	return a, nil
 }
 
@@ -266,11 +270,7 @@ func (a *Adapter) Ready() error { return a.ready.Err() }
 // finish. It returns an error only when Discord rejects the bot token or
 // the intents for good.
 func (a *Adapter) Run(ctx context.Context) error {
-	var serve func(ctx context.Context) error // HTTP mode: serve's server brings the interactions
-	if a.mode == ModeGateway {
-		serve = a.runGateway
-	}
-	return chat.Run(ctx, a.jobs, a.registerCommands, serve)
+	return chat.Run(ctx, a.jobs, a.registerCommands, a.serve)
 }
 
 // botUserID is the bot's own user ID, "" before the gateway's READY.

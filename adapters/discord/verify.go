@@ -11,6 +11,11 @@ import (
 	"github.com/citebot/citebot/adapters/internal/chat"
 )
 
+// ReplayWindow is how far a request's timestamp may be from the local
+// clock. Discord documents no window; without one, a captured request
+// could be replayed for ever.
+const ReplayWindow = chat.ReplayWindow
+
 // Why a request to the interactions endpoint is rejected. Each is
 // answered 401 before the body is parsed; Discord itself sends requests
 // with bad signatures now and then, and an endpoint that accepts them
@@ -20,11 +25,6 @@ var (
 	ErrStaleTimestamp   = chat.ErrStaleTimestamp
 	ErrBadSignature     = errors.New("signature does not match the timestamp, the body and the application's public key")
 )
-
-// ReplayWindow is how far a request's timestamp may be from the local
-// clock. Discord documents no window; without one, a captured request
-// could be replayed for ever.
-const ReplayWindow = chat.ReplayWindow
 
 // Verify checks a request to the interactions endpoint as Discord
 // documents it (https://discord.com/developers/docs/interactions/overview,
@@ -39,11 +39,8 @@ const ReplayWindow = chat.ReplayWindow
 // injectable, the signing vector is a unit test. The tests check that
 // both agree.
 func Verify(key ed25519.PublicKey, h http.Header, body []byte, now time.Time) error {
-	sigHex, ts := h.Get("X-Signature-Ed25519"), h.Get("X-Signature-Timestamp")
-	if sigHex == "" || ts == "" {
-		return ErrMissingSignature
-	}
-	if err := chat.CheckTimestamp(ts, now); err != nil {
+	sigHex, ts, err := chat.SignedAt(h, "X-Signature-Ed25519", "X-Signature-Timestamp", now, ErrMissingSignature)
+	if err != nil {
 		return err
 	}
 	sig, err := hex.DecodeString(sigHex)

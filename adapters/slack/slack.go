@@ -113,7 +113,10 @@ type Adapter struct {
 	// ready: the bot token works (auth.test) and, in Socket Mode, the
 	// websocket is connected.
 	ready  *chat.Readiness
-	signed *chat.Signed
+	signed *chat.Signed // reads and verifies requests (HTTP mode)
+	// serve holds the Socket Mode connection; nil in HTTP mode, where
+	// serve's HTTP server brings the requests.
+	serve func(ctx context.Context) error
 	// apiBase is the Web API's base URL (errors quoting it are logged
 	// as they are; other URLs are response URLs, and redacted).
 	apiBase string
@@ -152,15 +155,10 @@ func New(opts Options) (*Adapter, error) {
 	var conn error
 	if a.mode == ModeSocket {
 		conn = errors.New("connecting to Socket Mode")
+		a.serve = a.runSocket
 	}
 	a.ready = chat.NewReadiness("slack web api", errors.New("the bot token has not been checked yet (auth.test)"), conn)
 	a.jobs = chat.NewJobs(Name, a.log)
-	a.signed = &chat.Signed{
-		Adapter: Name, Platform: "Slack", MaxBytes: MaxBodyBytes, Log: a.log,
-		Verify: func(h http.Header, body []byte) error { return Verify(a.secret, h, body, a.now()) },
-		// Slack resends a request that failed; a bad signature stays bad.
-		Rejected: func(h http.Header) { h.Set("X-Slack-No-Retry", "1") },
-	}
 	client := opts.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
@@ -178,6 +176,12 @@ func New(opts Options) (*Adapter, error) {
 		apiOpts = append(apiOpts, slack.OptionAPIURL(a.apiBase))
 	}
 	a.api = slack.New(opts.BotToken, apiOpts...)
+	a.signed = &chat.Signed{
+		Adapter: Name, Platform: "Slack", MaxBytes: MaxBodyBytes, Log: a.log,
+		Verify: func(h http.Header, body []byte) error { return Verify(a.secret, h, body, a.now()) },
+		// Slack resends a request that failed; a bad signature stays bad.
+		Rejected: func(h http.Header) { h.Set("X-Slack-No-Retry", "1") },
+	}
 	return a, nil
 }
 
@@ -191,13 +195,7 @@ func (a *Adapter) Ready() error { return a.ready.Err() }
 // Run implements adapters.Adapter. It checks the bot token (retrying
 // while Slack is unreachable) and, in Socket Mode, holds the websocket,
 // until ctx ends; then it lets answers in flight finish.
-func (a *Adapter) Run(ctx context.Context) error {
-	var serve func(ctx context.Context) error // HTTP mode: serve's server brings the requests
-	if a.mode == ModeSocket {
-		serve = a.runSocket
-	}
-	return chat.Run(ctx, a.jobs, a.checkAuth, serve)
-}
+func (a *Adapter) Run(ctx context.Context) error { return chat.Run(ctx, a.jobs, a.checkAuth, a.serve) }
 
 // checkAuth calls auth.test until it succeeds, backing off while it
 // fails: a token Slack rejects is logged as an error once, and /readyz

@@ -37,11 +37,8 @@ const ReplayWindow = chat.ReplayWindow
 // vector (from 2018) can never pass through it; with now injectable, the
 // vector is a unit test.
 func Verify(secret string, h http.Header, body []byte, now time.Time) error {
-	sig, ts := h.Get("X-Slack-Signature"), h.Get("X-Slack-Request-Timestamp")
-	if sig == "" || ts == "" {
-		return ErrMissingSignature
-	}
-	if err := chat.CheckTimestamp(ts, now); err != nil {
+	sig, ts, err := chat.SignedAt(h, "X-Slack-Signature", "X-Slack-Request-Timestamp", now, ErrMissingSignature)
+	if err != nil {
 		return err
 	}
 	got, ok := strings.CutPrefix(sig, "v0=")

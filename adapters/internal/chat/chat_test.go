@@ -233,14 +233,22 @@ func TestStartup(t *testing.T) {
 	}
 }
 
-func TestCheckTimestamp(t *testing.T) {
+func TestSignedAt(t *testing.T) {
 	now := time.Unix(1700000000, 0)
+	missing := errors.New("missing X-Sig or X-Ts")
 	for ts, ok := range map[string]bool{
 		"1700000000": true, "1699999701": true, "1700000299": true,
-		"1699999699": false, "1700000301": false, "soon": false, "": false, "+1700000000x": false,
+		"1699999699": false, "1700000301": false, "soon": false, "+1700000000x": false,
 	} {
-		if err := CheckTimestamp(ts, now); (err == nil) != ok || (!ok && !errors.Is(err, ErrStaleTimestamp)) {
-			t.Errorf("CheckTimestamp(%q) = %v; want ok %v", ts, err, ok)
+		h := http.Header{"X-Sig": {"abc"}, "X-Ts": {ts}}
+		sig, got, err := SignedAt(h, "X-Sig", "X-Ts", now, missing)
+		if (err == nil) != ok || (!ok && !errors.Is(err, ErrStaleTimestamp)) || (ok && (sig != "abc" || got != ts)) {
+			t.Errorf("SignedAt(timestamp %q) = %q, %q, %v; want ok %v", ts, sig, got, err, ok)
+		}
+	}
+	for _, h := range []http.Header{{}, {"X-Sig": {"abc"}}, {"X-Ts": {"1700000000"}}} {
+		if _, _, err := SignedAt(h, "X-Sig", "X-Ts", now, missing); err != missing {
+			t.Errorf("SignedAt(%v) = %v; want the platform's missing error", h, err)
 		}
 	}
 }
@@ -332,5 +340,37 @@ func TestLogTurn(t *testing.T) {
 	LogTurn(log, "message", answered, nil)
 	if strings.Contains(logs.String(), "the secret question") {
 		t.Errorf("the question is logged above debug:\n%s", logs)
+	}
+}
+
+// TestMarkup: citation and source lines in a platform's syntax (here a
+// toy one: escapes in {}, links in <>), with the parts a document lacks
+// left out.
+func TestMarkup(t *testing.T) {
+	m := Markup{
+		Escape: func(s string) string { return "{" + s + "}" },
+		Link: func(label, url string) string {
+			if url == "" {
+				return label
+			}
+			return "<" + url + "|" + label + ">"
+		},
+		Cut: func(s string, n int) string { return s[:min(len(s), n)] },
+	}
+	for _, c := range []struct {
+		src  bot.Source
+		want string
+	}{
+		{bot.Source{Title: "Cap cut", Byline: "CRBC News, 2025", URL: "https://x.example", Paragraph: 4}, "<https://x.example|{Cap cut}> — {CRBC News, 2025} · paragraph 4"},
+		{bot.Source{Title: "Cap cut"}, "{Cap cut}"},
+	} {
+		if got := m.CitationLine(c.src); got != c.want {
+			t.Errorf("CitationLine(%+v) = %q; want %q", c.src, got, c.want)
+		}
+	}
+	doc := bot.DocumentInfo{ID: "007_doc", Metadata: bot.Metadata{Publisher: "@everyone Daily", Date: "2025", URL: "javascript:alert(1)"}, Collection: "seeds"}
+	got := m.SourceLine(doc, 12)
+	if !strings.HasPrefix(got, "• {007_doc} — {@\u2060everyone Da}") || !strings.HasSuffix(got, " · {seeds}") || strings.Contains(got, "javascript") {
+		t.Errorf("SourceLine = %q; want the ID for the missing headline, cut, defused, unlinked, with its collection", got)
 	}
 }

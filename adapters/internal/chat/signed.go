@@ -20,9 +20,25 @@ const ReplayWindow = 5 * time.Minute
 // ReplayWindow, or not a timestamp at all.
 var ErrStaleTimestamp = errors.New("request timestamp outside the 5-minute window (a replay, or a clock off)")
 
-// CheckTimestamp checks a signature timestamp (Unix seconds, as Slack's
-// and Discord's headers carry it) is within ReplayWindow of now.
-func CheckTimestamp(ts string, now time.Time) error {
+// SignedAt reads a signed request's signature and timestamp headers
+// (named sigHeader and tsHeader) and checks the timestamp, Unix seconds
+// as Slack's and Discord's carry it, is within ReplayWindow of now. Its
+// errors are missing (the platform's own) when either header is absent,
+// and ErrStaleTimestamp. Checking the signature itself is the
+// platform's.
+func SignedAt(h http.Header, sigHeader, tsHeader string, now time.Time, missing error) (sig, ts string, err error) {
+	sig, ts = h.Get(sigHeader), h.Get(tsHeader)
+	if sig == "" || ts == "" {
+		return "", "", missing
+	}
+	if err := checkTimestamp(ts, now); err != nil {
+		return "", "", err
+	}
+	return sig, ts, nil
+}
+
+// checkTimestamp checks ts (Unix seconds) is within ReplayWindow of now.
+func checkTimestamp(ts string, now time.Time) error {
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
 		return fmt.Errorf("%w: timestamp %q is not Unix seconds", ErrStaleTimestamp, ts)
