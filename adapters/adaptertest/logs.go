@@ -57,6 +57,12 @@ func (l *Logs) Lines(t testing.TB) []map[string]any {
 // keeps only a line reporting a recovered panic.
 type PanicWatch struct{ panicked atomic.Pointer[string] }
 
+// NewPanicWatch returns a watch and a JSON logger writing to it.
+func NewPanicWatch() (*PanicWatch, *slog.Logger) {
+	w := &PanicWatch{}
+	return w, slog.New(slog.NewJSONHandler(w, nil))
+}
+
 func (w *PanicWatch) Write(p []byte) (int, error) {
 	if bytes.Contains(p, []byte("panicked")) {
 		line := string(p)

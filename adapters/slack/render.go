@@ -269,26 +269,30 @@ func measureJSON(b []byte) size {
 	}
 	list, _ := v.([]any)
 	s := size{blocks: len(list), bytes: len(b)}
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		case map[string]any:
-			for k, e := range v {
-				if t, ok := e.(string); ok && k == "text" {
-					n := utf8.RuneCountInString(t)
-					s.text += n
-					s.longest = max(s.longest, n)
-				}
-				walk(e)
-			}
+	walkObjects(v, func(obj map[string]any) {
+		if t, ok := obj["text"].(string); ok {
+			n := utf8.RuneCountInString(t)
+			s.text += n
+			s.longest = max(s.longest, n)
+		}
+	})
+	return s
+}
+
+// walkObjects calls visit with every object in v (decoded JSON), each
+// before the objects inside it.
+func walkObjects(v any, visit func(obj map[string]any)) {
+	switch v := v.(type) {
+	case []any:
+		for _, e := range v {
+			walkObjects(e, visit)
+		}
+	case map[string]any:
+		visit(v)
+		for _, e := range v {
+			walkObjects(e, visit)
 		}
 	}
-	walk(v)
-	return s
 }
 
 // userID matches a Slack user ID, the only mention citebot writes ("asked
