@@ -37,8 +37,11 @@
 // cancellable, and the answer delivered once.
 //
 // Everything chat-neutral (channel rules, follow-ups, feedback records,
-// the layout of an answer) is bot.Chat and bot.Plan, shared with the
-// other chat adapters; this package keeps what is Discord's own.
+// the layout of an answer) is bot.Chat and bot.Plan, and the lifecycle
+// (the job pool, retries through rate limits, command registration's
+// retries, reading signed requests) is adapters/internal/chat, shared
+// with the other chat adapters; this package keeps what is Discord's
+// own.
 package discord
 
 import (
@@ -147,7 +150,7 @@ type Adapter struct {
 	// ready: the slash commands are registered and, in gateway mode,
 	// the gateway is connected.
 	ready  *chat.Readiness
-	signed *chat.Signed // reads and verifies interactions (HTTP mode)
+	signed *chat.Signed // reads and verifies interactions in HTTP mode
 	// serve holds the gateway connection; nil in HTTP mode, where serve's
 	// HTTP server brings the interactions.
 	serve   func(ctx context.Context) error

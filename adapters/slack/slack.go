@@ -25,7 +25,9 @@
 // from Slack is waited out (Retry-After) and the answer posted, once.
 //
 // Everything chat-neutral (channel rules, follow-ups, feedback records,
-// the layout of an answer) is bot.Chat and bot.Plan, shared with the
+// the layout of an answer) is bot.Chat and bot.Plan, and the lifecycle
+// (the job pool, retries through rate limits, the start-up check,
+// reading signed requests) is adapters/internal/chat, shared with the
 // other chat adapters; this package keeps what is Slack's own.
 package slack
 
@@ -113,7 +115,7 @@ type Adapter struct {
 	// ready: the bot token works (auth.test) and, in Socket Mode, the
 	// websocket is connected.
 	ready  *chat.Readiness
-	signed *chat.Signed // reads and verifies requests (HTTP mode)
+	signed *chat.Signed // reads and verifies requests in HTTP mode
 	// serve holds the Socket Mode connection; nil in HTTP mode, where
 	// serve's HTTP server brings the requests.
 	serve func(ctx context.Context) error

@@ -5,9 +5,11 @@
 // acknowledgement; Retry, which repeats a platform call through rate
 // limits (Retry-After) and failures with back-off; Startup, which
 // repeats a start-up step (checking a token, registering commands)
-// until the platform answers; Signed, which reads a signed request body
-// once, bounded, and has the platform's verifier check it; LogTurn; and
-// Readiness.
+// until the platform answers; Signed and SignedAt, which read a signed
+// request body once, bounded, check its timestamp and have the
+// platform's verifier check its signature; LogTurn; Readiness; and
+// Markup, the chat-neutral citation and source lines in a platform's
+// syntax.
 //
 // It imports no chat SDK: an adapter plugs its platform in through
 // small functions (a verifier, a classifier of failed calls, a start-up
