@@ -29,7 +29,10 @@
 package mcp
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -152,22 +155,75 @@ func (s *Server) Handler() http.Handler {
 
 // ServeStdio serves one client over r and w (standard input and output
 // for `citebot mcp`), newline-delimited JSON-RPC, until the client
-// closes r or ctx ends. Nothing but protocol messages is written to w.
+// closes r or ctx ends. Nothing but protocol messages is written to w. A
+// line that is not JSON, or is longer than MaxMessageBytes, is dropped
+// and logged: the session goes on.
 func (s *Server) ServeStdio(ctx context.Context, r io.Reader, w io.Writer) error {
-	t := &sdk.IOTransport{Reader: io.NopCloser(r), Writer: nopWriteCloser{w}, MaxLineLength: MaxMessageBytes}
+	in := s.jsonLines(r)
+	defer in.Close()
+	t := &sdk.IOTransport{Reader: in, Writer: nopWriteCloser{w}, MaxLineLength: MaxMessageBytes}
 	err := s.newSDKServer().Run(ctx, t)
-	switch {
-	case err == nil, errors.Is(err, io.EOF), ctx.Err() != nil:
+	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
 		// The client hung up, or we were asked to stop.
 		return nil
 	}
 	return fmt.Errorf("serve mcp over stdio: %w", err)
 }
 
-// MaxMessageBytes bounds one JSON-RPC message over stdio (past it the
-// connection closes), far above any message a client needs: a question
-// is at most a few KB.
+// MaxMessageBytes bounds one JSON-RPC message over stdio, far above any
+// message a client needs: a question is at most a few KB.
 const MaxMessageBytes = 1 << 20
+
+// jsonLines passes on the lines of r that hold JSON, dropping any other
+// with a warning: the SDK's decoder cannot find its feet after a
+// malformed message and would end the session. The copying goroutine
+// ends when r does, or at its next line once the returned reader is
+// closed.
+func (s *Server) jsonLines(r io.Reader) io.ReadCloser {
+	pr, pw := io.Pipe()
+	go func() {
+		br := bufio.NewReaderSize(r, 64<<10)
+		for {
+			line, tooLong, err := readLine(br, MaxMessageBytes)
+			switch {
+			case tooLong:
+				s.log.Warn("dropped a message longer than the limit", "adapter", Name, "limit_bytes", MaxMessageBytes)
+			case len(bytes.TrimSpace(line)) == 0:
+			case !json.Valid(line):
+				s.log.Warn("dropped a line that is not JSON", "adapter", Name, "bytes", len(line))
+			default:
+				if _, werr := pw.Write(append(line, '\n')); werr != nil {
+					return
+				}
+			}
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+	}()
+	return pr
+}
+
+// readLine reads one line (without its newline) of at most limit bytes;
+// a longer line is read to its end and reported tooLong. err is the
+// reader's error (io.EOF at the end) once nothing more is left.
+func readLine(br *bufio.Reader, limit int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			if len(line)+len(chunk) > limit+1 {
+				tooLong, line = true, nil
+			} else {
+				line = append(line, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return bytes.TrimSuffix(line, []byte("\n")), tooLong, err
+	}
+}
 
 type nopWriteCloser struct{ io.Writer }
 

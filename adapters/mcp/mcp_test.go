@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
@@ -660,6 +661,56 @@ func TestHTTPGuard(t *testing.T) {
 	} {
 		if code, body := post(t, open, "", listTools, header); code != http.StatusForbidden {
 			t.Errorf("no token, %s: %d %s; want 403", name, code, body)
+		}
+	}
+}
+
+// TestStdioSurvivesBadLines: a line that is not JSON, or one past
+// MaxMessageBytes, is dropped with a warning and the session goes on
+// (the SDK's decoder alone would end it).
+func TestStdioSurvivesBadLines(t *testing.T) {
+	var sink logSink
+	s := mcp.New(seedBot(t), mcp.Options{Logger: slog.New(slog.NewJSONHandler(&sink, nil))})
+	in := strings.Join([]string{
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`,
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+		`this is not JSON`,
+		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"ask","arguments":{"question":"` + strings.Repeat("x", mcp.MaxMessageBytes) + `"}}}`,
+		``,
+		`{"jsonrpc":"2.0","id":3,"method":"tools/list"}`,
+	}, "\n") + "\n"
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- s.ServeStdio(context.Background(), inR, outW)
+		outW.Close()
+	}()
+	go io.WriteString(inW, in)
+	// A server that stops answering fails the test instead of hanging it.
+	timeout := time.AfterFunc(time.Minute, func() { outR.CloseWithError(errors.New("no answer within a minute")) })
+	defer timeout.Stop()
+	var ids []string
+	dec := json.NewDecoder(outR)
+	for len(ids) < 2 {
+		var msg struct {
+			ID json.RawMessage `json:"id"`
+		}
+		if err := dec.Decode(&msg); err != nil {
+			t.Fatalf("after %v: %v", ids, err)
+		}
+		ids = append(ids, string(msg.ID))
+	}
+	inW.Close()
+	if err := <-done; err != nil {
+		t.Errorf("ServeStdio = %v; want nil when the client hangs up", err)
+	}
+	if !slices.Equal(ids, []string{"1", "3"}) {
+		t.Errorf("answered ids %v; want 1 and 3 (2 was too long to read)", ids)
+	}
+	for _, want := range []string{"dropped a line that is not JSON", "dropped a message longer than the limit"} {
+		if !strings.Contains(sink.String(), want) {
+			t.Errorf("no warning %q:\n%s", want, sink.String())
 		}
 	}
 }
