@@ -3,6 +3,11 @@
 // Slack, Discord, and whatever comes next (adding Matrix or Teams touches
 // only adapters/ and one line of wiring). Each surface lives in its own
 // sub-package and never imports another.
+//
+// It also holds what the surfaces on serve's one HTTP server share: the
+// Supervisor that runs them, the request log (LogRequests, Annotate) and
+// the Guard in front of every route API clients call (the JSON API's
+// /api/* and the MCP endpoint /mcp), with the JSON error shape.
 package adapters
 
 import (

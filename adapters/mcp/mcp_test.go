@@ -41,7 +41,7 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // serveHTTP mounts s on a test server, as serve does, and returns the
 // URL of /mcp.
-func serveHTTP(t *testing.T, s *mcp.Server) string {
+func serveHTTP(t testing.TB, s *mcp.Server) string {
 	t.Helper()
 	mux := http.NewServeMux()
 	s.Mount(mux)
@@ -51,7 +51,7 @@ func serveHTTP(t *testing.T, s *mcp.Server) string {
 }
 
 // connectHTTP connects the SDK's client to the streamable HTTP endpoint.
-func connectHTTP(t *testing.T, endpoint, token string) (*sdk.ClientSession, error) {
+func connectHTTP(t testing.TB, endpoint, token string) (*sdk.ClientSession, error) {
 	t.Helper()
 	transport := &sdk.StreamableClientTransport{
 		Endpoint:   endpoint,
@@ -67,7 +67,7 @@ func connectHTTP(t *testing.T, endpoint, token string) (*sdk.ClientSession, erro
 
 // connectStdio runs s.ServeStdio over pipes and connects the SDK's
 // client to it; the server must return once the client hangs up.
-func connectStdio(t *testing.T, s *mcp.Server) *sdk.ClientSession {
+func connectStdio(t testing.TB, s *mcp.Server) *sdk.ClientSession {
 	t.Helper()
 	toServer, fromClient := io.Pipe()
 	toClient, fromServer := io.Pipe()
@@ -91,9 +91,9 @@ func connectStdio(t *testing.T, s *mcp.Server) *sdk.ClientSession {
 }
 
 // transports connects a client to s each way it is served.
-var transports = map[string]func(t *testing.T, s *mcp.Server) *sdk.ClientSession{
+var transports = map[string]func(t testing.TB, s *mcp.Server) *sdk.ClientSession{
 	"stdio": connectStdio,
-	"http": func(t *testing.T, s *mcp.Server) *sdk.ClientSession {
+	"http": func(t testing.TB, s *mcp.Server) *sdk.ClientSession {
 		cs, err := connectHTTP(t, serveHTTP(t, s), "")
 		if err != nil {
 			t.Fatal(err)
