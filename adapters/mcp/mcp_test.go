@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -125,6 +126,36 @@ func structured(t *testing.T, res *sdk.CallToolResult) []byte {
 	return b
 }
 
+// conforms checks a structured result against the output schema the
+// server advertises for the tool, as a validating client would.
+func conforms(t *testing.T, cs *sdk.ClientSession, tool string, result []byte) {
+	t.Helper()
+	tools, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tl := range tools.Tools {
+		if tl.Name != tool {
+			continue
+		}
+		var schema jsonschema.Schema
+		if err := json.Unmarshal(mustJSON(t, tl.OutputSchema), &schema); err != nil {
+			t.Fatalf("%s's output schema: %v", tool, err)
+		}
+		resolved, err := schema.Resolve(nil)
+		if err != nil {
+			t.Fatalf("%s's output schema: %v", tool, err)
+		}
+		var v any
+		json.Unmarshal(result, &v)
+		if err := resolved.Validate(v); err != nil {
+			t.Errorf("%s's result does not conform to its output schema: %v", tool, err)
+		}
+		return
+	}
+	t.Fatalf("no tool %s", tool)
+}
+
 // text is a result's text content.
 func text(res *sdk.CallToolResult) string {
 	var parts []string
@@ -204,10 +235,13 @@ func TestListTools(t *testing.T) {
 	var names []string
 	for _, tool := range res.Tools {
 		names = append(names, tool.Name)
+		// Clients of the 2025-06-18 protocol reject a tool whose input
+		// or output schema is not of type object.
 		in, _ := tool.InputSchema.(map[string]any)
-		if in["type"] != "object" || tool.OutputSchema == nil || tool.Annotations == nil || !tool.Annotations.ReadOnlyHint {
-			t.Errorf("%s: input schema %v, output schema %v, annotations %+v; want an object schema, an output schema, read-only",
-				tool.Name, in, tool.OutputSchema != nil, tool.Annotations)
+		out, _ := tool.OutputSchema.(map[string]any)
+		if in["type"] != "object" || out["type"] != "object" || tool.Annotations == nil || !tool.Annotations.ReadOnlyHint {
+			t.Errorf("%s: input schema of type %v, output schema of type %v, annotations %+v; want objects, read-only",
+				tool.Name, in["type"], out["type"], tool.Annotations)
 		}
 	}
 	sort.Strings(names)
@@ -282,6 +316,7 @@ func TestToolsMatchTheCLIContract(t *testing.T) {
 			if got := structured(t, res); !sameJSON(t, got, mustJSON(t, want)) {
 				t.Errorf("ask = %s\nwant %s", got, mustJSON(t, want))
 			}
+			conforms(t, cs, mcp.ToolAsk, structured(t, res))
 			for _, c := range want.Citations {
 				if !strings.Contains(text(res), "“"+c.Quote+"”") || !slices.Contains(links(res), mcp.DocumentURI(c.Doc)) {
 					t.Errorf("ask's text and links lack the quote %q from %s:\n%s\n%v", c.Quote, c.Doc, text(res), links(res))
@@ -300,6 +335,7 @@ func TestToolsMatchTheCLIContract(t *testing.T) {
 			if got := structured(t, res); !sameJSON(t, got, mustJSON(t, check)) || check.Verdict != "exact" {
 				t.Errorf("check_quote = %s\nwant %s (exact)", got, mustJSON(t, check))
 			}
+			conforms(t, cs, mcp.ToolCheckQuote, structured(t, res))
 			if !strings.Contains(text(res), "Exact: ") {
 				t.Errorf("check_quote's text lacks the verdict:\n%s", text(res))
 			}
@@ -312,6 +348,7 @@ func TestToolsMatchTheCLIContract(t *testing.T) {
 			if got := structured(t, res); !sameJSON(t, got, mustJSON(t, who)) || who.Speaker == "" {
 				t.Errorf("check_quote who = %s\nwant %s (with a speaker)", got, mustJSON(t, who))
 			}
+			conforms(t, cs, mcp.ToolCheckQuote, structured(t, res))
 			if !strings.Contains(text(res), "Attributed to "+who.Speaker) {
 				t.Errorf("check_quote who's text lacks the speaker %q:\n%s", who.Speaker, text(res))
 			}
@@ -325,6 +362,10 @@ func TestToolsMatchTheCLIContract(t *testing.T) {
 			if got := structured(t, res); !sameJSON(t, got, mustJSON(t, nearCheck)) {
 				t.Errorf("check_quote near = %s\nwant %s", got, mustJSON(t, nearCheck))
 			}
+			conforms(t, cs, mcp.ToolCheckQuote, structured(t, res))
+			declined := call(t, cs, mcp.ToolAsk, map[string]any{"question": adaptertest.FiscalQuestion})
+			conforms(t, cs, mcp.ToolAsk, structured(t, declined))
+			conforms(t, cs, mcp.ToolListSources, structured(t, call(t, cs, mcp.ToolListSources, map[string]any{"limit": 1})))
 			if nearCheck.Verdict == "near" && !strings.Contains(text(res), "Your text → the document") {
 				t.Errorf("a near match's text does not show the differences:\n%s", text(res))
 			}

@@ -156,8 +156,10 @@ func (s *Server) addTools(srv *sdk.Server) {
 		Name: ToolCheckQuote, Title: "Check a quote", Description: quoteDescription,
 		InputSchema: quoteInput,
 		// The result is what `quote --json` writes, or with who what
-		// `quote --who --json` writes.
-		OutputSchema: &jsonschema.Schema{AnyOf: []*jsonschema.Schema{mustSchema[bot.QuoteReply](), mustSchema[bot.WhoReply]()}},
+		// `quote --who --json` writes. The outer "type": "object" is
+		// what clients of the 2025-06-18 protocol require of every
+		// output schema.
+		OutputSchema: &jsonschema.Schema{Type: "object", AnyOf: []*jsonschema.Schema{mustSchema[bot.QuoteReply](), mustSchema[bot.WhoReply]()}},
 		Annotations:  readOnly("Check a quote"),
 	}, s.handle(ToolCheckQuote, s.checkQuote))
 	srv.AddTool(&sdk.Tool{
