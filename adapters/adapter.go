@@ -6,6 +6,11 @@
 // lifecycle (job pool, retries, start-up, signed bodies) through
 // adapters/internal/chat, and every surface reads request bodies through
 // ReadBody.
+//
+// It also holds what the surfaces on serve's one HTTP server share: the
+// Supervisor that runs them, the request log (LogRequests, Annotate) and
+// the Guard in front of every route API clients call (the JSON API's
+// /api/* and the MCP endpoint /mcp), with the JSON error shape.
 package adapters
 
 import (

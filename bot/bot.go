@@ -36,6 +36,9 @@ const (
 	// client) is over its rate limit; its Message is the friendly notice
 	// to show as it stands (see ErrorText).
 	CodeRateLimited Code = "rate_limited"
+	// CodeNotFound: what was asked for by name (a document id) does not
+	// exist.
+	CodeNotFound Code = "not_found"
 )
 
 // Error is a failure with a code and a message safe to show a user. The

@@ -19,6 +19,13 @@ type (
 	Metadata = retrieval.Metadata
 	// Span is a byte range into a document's text.
 	Span = retrieval.Span
+	// QuoteMatch is one place a checked quote was found (see
+	// retrieval.QuoteMatch).
+	QuoteMatch = retrieval.QuoteMatch
+	// QuoteDifference is a run of words where a checked quote and the
+	// document part ways, with document offsets (see
+	// retrieval.Difference; bot.Difference is its laid-out form).
+	QuoteDifference = retrieval.Difference
 )
 
 // MaxTop is the most citations a question may ask for.

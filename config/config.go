@@ -37,6 +37,7 @@ type Config struct {
 	Log     LogConfig     `mapstructure:"log"`
 	Slack   SlackConfig   `mapstructure:"slack"`
 	Discord DiscordConfig `mapstructure:"discord"`
+	MCP     MCPConfig     `mapstructure:"mcp"`
 
 	// File is the configuration file that was read, empty when none was.
 	File string `mapstructure:"-"`
@@ -80,6 +81,14 @@ type APIConfig struct {
 	Token string `mapstructure:"token" secret:"true"`
 	// MaxQuestionBytes rejects longer questions as invalid input.
 	MaxQuestionBytes int `mapstructure:"max_question_bytes"`
+}
+
+// MCPConfig configures the Model Context Protocol endpoint of serve.
+type MCPConfig struct {
+	// Enabled serves MCP's streamable HTTP transport at /mcp on the
+	// HTTP server, behind api.token, limits.per_client and
+	// api.max_question_bytes like /api/*.
+	Enabled bool `mapstructure:"enabled"`
 }
 
 // LimitsConfig caps how often one asker may ask, as token buckets: a
@@ -218,5 +227,6 @@ func Default() Config {
 		Log:     LogConfig{Level: "info", Format: "auto"},
 		Slack:   SlackConfig{Mode: "socket", Channels: []ChannelConfig{}},
 		Discord: DiscordConfig{Mode: "gateway", Channels: []ChannelConfig{}},
+		MCP:     MCPConfig{Enabled: true},
 	}
 }

@@ -63,7 +63,7 @@ func TestDefaults(t *testing.T) {
 	if cfg.HTTP.Addr != "127.0.0.1:8080" {
 		t.Errorf("http.addr = %q; want the loopback default 127.0.0.1:8080 (an unset flag's default must not win)", cfg.HTTP.Addr)
 	}
-	if cfg.HTTP.ShutdownTimeout != 15*time.Second || cfg.Log.Level != "info" || cfg.Log.Format != "auto" || cfg.Slack.Mode != "socket" {
+	if cfg.HTTP.ShutdownTimeout != 15*time.Second || cfg.Log.Level != "info" || cfg.Log.Format != "auto" || cfg.Slack.Mode != "socket" || !cfg.MCP.Enabled {
 		t.Errorf("defaults not applied: %+v", cfg)
 	}
 	if err := cfg.Validate(); err != nil {
@@ -120,6 +120,8 @@ func TestEnvironmentTypes(t *testing.T) {
 	t.Setenv("CITEBOT_HTTP_SHUTDOWN_TIMEOUT", "3s")
 	t.Setenv("CITEBOT_DISCORD_ENABLED", "true")
 	t.Setenv("CITEBOT_API_MAX_QUESTION_BYTES", "200")
+	// A default of true must yield to the environment's false.
+	t.Setenv("CITEBOT_MCP_ENABLED", "false")
 	cfg, err := Load(Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +129,7 @@ func TestEnvironmentTypes(t *testing.T) {
 	if !slices.Equal(cfg.Corpus, []string{"/a", "/b"}) {
 		t.Errorf("corpus = %q; want [/a /b]", cfg.Corpus)
 	}
-	if cfg.HTTP.ShutdownTimeout != 3*time.Second || !cfg.Discord.Enabled || cfg.API.MaxQuestionBytes != 200 {
+	if cfg.HTTP.ShutdownTimeout != 3*time.Second || !cfg.Discord.Enabled || cfg.API.MaxQuestionBytes != 200 || cfg.MCP.Enabled {
 		t.Errorf("typed env values not decoded: %+v", cfg)
 	}
 }
@@ -170,7 +172,7 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"missing", "", []string{"missing.yaml", "no such file"}},
 		{"broken", "http: [unclosed\n", []string{"broken.yaml"}},
-		{"wrongtype", "http:\n  shutdown_timeout: soon\napi:\n  max_question_bytes: many\n", []string{"shutdown_timeout", "max_question_bytes"}},
+		{"wrongtype", "http:\n  shutdown_timeout: soon\napi:\n  max_question_bytes: many\nmcp:\n  enabled: maybe\n", []string{"shutdown_timeout", "max_question_bytes", "mcp.enabled"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, tc.name+".yaml")

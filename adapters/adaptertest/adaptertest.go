@@ -31,16 +31,30 @@
 // (RunAdapter), and a client that proves an oversized body gets a
 // readable 413 (Oversized). Every use of the retrieval package by the
 // adapters' tests is in one file, retrieval.go.
+//
+// Adapters that hand the bot's replies to programs whole, as the JSON
+// object `citebot ask --json` writes (the HTTP API, the MCP server), run
+// RunAnswers instead: the same questions, and the reply the client
+// receives must be the bot's, field for field.
 package adaptertest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/answer"
+	"github.com/citebot/citebot/retrieval/bleveindex"
+	"github.com/citebot/citebot/retrieval/ingest"
+	"github.com/citebot/citebot/seeds"
 )
 
 // Reply is a bot message as the platform received it, reduced to what
@@ -85,6 +99,9 @@ const (
 	DeclineQuestion = "What is the population of Canada?"
 	HostileQuestion = "What is the harbour siren code?"
 	LongQuestion    = "What did the council say about the zebra crossing budget?"
+	// FiscalQuestion asks about a year no document covers: it must be
+	// declined, never answered with the 2026 figure.
+	FiscalQuestion = "What is the refugee cap for fiscal 2027?"
 	// LongTop is how many quotes the kit's Chat gives: the long document
 	// makes each of them about 2,500 characters, past every chat
 	// platform's message limits.
@@ -224,4 +241,119 @@ func Run(t *testing.T, newDriver func(t *testing.T, chat *bot.Chat) Driver) {
 			}
 		}
 	})
+}
+
+// Answerer drives an adapter that hands out the bot's replies whole.
+type Answerer interface {
+	// Ask sends question over the adapter's wire protocol, as a client
+	// of it would, and returns the reply JSON the client received.
+	Ask(t *testing.T, question string) []byte
+}
+
+// RunAnswers runs the conformance cases of adapters that hand out
+// replies whole against the adapter newDriver starts around b: the
+// refugee-cap question is answered with 7,500 and its citations, a
+// question about fiscal 2027 and one about something no document covers
+// are declined, and every reply is the JSON object the bot's reply
+// marshals to, with the same fields and values.
+func RunAnswers(t *testing.T, newDriver func(t *testing.T, b *bot.Bot) Answerer) {
+	b := bot.New(kitIndex(t))
+	same := func(t *testing.T, q string) map[string]any {
+		t.Helper()
+		want, err := b.Ask(context.Background(), bot.Request{Question: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantJSON, err := json.Marshal(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotJSON := newDriver(t, b).Ask(t, q)
+		var got, wantMap map[string]any
+		if err := json.Unmarshal(gotJSON, &got); err != nil {
+			t.Fatalf("the reply is not a JSON object (%v): %s", err, gotJSON)
+		}
+		json.Unmarshal(wantJSON, &wantMap)
+		if !reflect.DeepEqual(got, wantMap) {
+			t.Errorf("the reply differs from the bot's:\n got %s\nwant %s", gotJSON, wantJSON)
+		}
+		return got
+	}
+
+	t.Run("answer", func(t *testing.T) {
+		got := same(t, AnswerQuestion)
+		cites, _ := got["citations"].([]any)
+		if got["answered"] != true || got["answer"] != "7,500" || len(cites) == 0 {
+			t.Fatalf("answered %v with %q and %d citations; want 7,500, cited", got["answered"], got["answer"], len(cites))
+		}
+		for i, c := range cites {
+			c, _ := c.(map[string]any)
+			keys := make([]string, 0, len(c))
+			for k := range c {
+				keys = append(keys, k)
+			}
+			for _, k := range []string{"doc", "quote", "title", "publisher", "author", "date", "url", "paragraph", "start", "end"} {
+				if !slices.Contains(keys, k) {
+					t.Errorf("citation %d lacks %q: %v", i+1, k, keys)
+				}
+			}
+			if q, _ := c["quote"].(string); !strings.Contains(q, "7,500") && i == 0 {
+				t.Errorf("the first quote %q does not hold the answer", q)
+			}
+		}
+	})
+	for _, q := range []string{FiscalQuestion, DeclineQuestion} {
+		t.Run("decline "+q, func(t *testing.T) {
+			got := same(t, q)
+			cites, _ := got["citations"].([]any)
+			if got["answered"] != false || got["answer"] != "" || len(cites) != 0 {
+				t.Errorf("answered %v with %q and %d citations; want a decline", got["answered"], got["answer"], len(cites))
+			}
+			if q == FiscalQuestion && !strings.Contains(fmt.Sprint(got["reason"]), "2027") {
+				t.Errorf("the decline's reason %q does not name 2027", got["reason"])
+			}
+		})
+	}
+}
+
+// NewEngine indexes docs in memory (the embedded Bleve backend) and
+// returns the answering engine a bot asks, closed when the test ends.
+func NewEngine(t testing.TB, docs []retrieval.Document) *answer.Engine {
+	t.Helper()
+	ix, err := bleveindex.NewMemory(context.Background(), docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := answer.New(retrieval.NewLive(ix))
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+var (
+	seedOnce   sync.Once
+	seedEngine *answer.Engine
+	seedErr    error
+)
+
+// SeedEngine answers from the embedded seed articles, indexed in memory
+// once per test binary and shared (read-only) by its tests.
+func SeedEngine(t testing.TB) *answer.Engine {
+	t.Helper()
+	seedOnce.Do(func() {
+		docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
+		if len(errs) > 0 {
+			seedErr = errs[0]
+			return
+		}
+		ix, err := bleveindex.NewMemory(context.Background(), docs)
+		if err != nil {
+			seedErr = err
+			return
+		}
+		seedEngine = answer.New(retrieval.NewLive(ix))
+	})
+	if seedErr != nil {
+		t.Fatal(seedErr)
+	}
+	return seedEngine
 }

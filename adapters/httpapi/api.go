@@ -16,8 +16,6 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,7 +33,7 @@ import (
 const Name = "http"
 
 // MaxBodyBytes bounds a POST /api/ask body.
-const MaxBodyBytes = 64 << 10
+const MaxBodyBytes = adapters.DefaultMaxBodyBytes
 
 // Bot is what the API needs from the conversation layer; *bot.Bot is one.
 type Bot interface {
@@ -56,29 +54,27 @@ type Options struct {
 	// RequestTimeout bounds answering one request; past it the request
 	// fails with 503. Zero means DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// Guard, when set, guards /api/* and /metrics instead of one made
+	// from Token, PerClient and RequestTimeout: serve shares one with
+	// the MCP endpoint, so a client has one allowance for both.
+	Guard *adapters.Guard
 }
 
 // API is the HTTP adapter. It implements adapters.Adapter and
 // adapters.Mounter; serve owns the server.
 type API struct {
-	bot       Bot
-	metrics   *Metrics
-	tokenHash []byte // sha256 of the token, nil when none
-	clients   *bot.Limiter
-	timeout   time.Duration
+	bot     Bot
+	metrics *Metrics
+	guard   *adapters.Guard
 }
 
 // New returns the HTTP adapter answering from b.
 func New(b Bot, opts Options) *API {
-	a := &API{bot: b, metrics: opts.Metrics, clients: bot.NewLimiter(opts.PerClient, 0), timeout: opts.RequestTimeout}
-	if a.timeout <= 0 {
-		a.timeout = DefaultRequestTimeout
+	g := opts.Guard
+	if g == nil {
+		g = NewGuard(opts)
 	}
-	if opts.Token != "" {
-		h := sha256.Sum256([]byte(opts.Token))
-		a.tokenHash = h[:]
-	}
-	return a
+	return &API{bot: b, metrics: opts.Metrics, guard: g}
 }
 
 // Name implements adapters.Adapter.
@@ -93,17 +89,18 @@ func (a *API) Run(ctx context.Context) error {
 
 // Mount implements adapters.Mounter.
 func (a *API) Mount(mux *http.ServeMux) {
-	mux.Handle("POST /api/ask", a.guard(http.HandlerFunc(a.ask)))
-	mux.Handle("GET /api/sources", a.guard(http.HandlerFunc(a.sources)))
-	mux.Handle("POST /api/quote", a.guard(http.HandlerFunc(a.quote)))
-	mux.Handle("/api/ask", a.guard(methodNotAllowed(http.MethodPost)))
-	mux.Handle("/api/quote", a.guard(methodNotAllowed(http.MethodPost)))
-	mux.Handle("/api/sources", a.guard(methodNotAllowed(http.MethodGet, http.MethodHead)))
-	mux.Handle("/api/", a.guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	guard := func(h http.Handler) http.Handler { return a.guard.Wrap(Name, h) }
+	mux.Handle("POST /api/ask", guard(http.HandlerFunc(a.ask)))
+	mux.Handle("GET /api/sources", guard(http.HandlerFunc(a.sources)))
+	mux.Handle("POST /api/quote", guard(http.HandlerFunc(a.quote)))
+	mux.Handle("/api/ask", guard(methodNotAllowed(http.MethodPost)))
+	mux.Handle("/api/quote", guard(methodNotAllowed(http.MethodPost)))
+	mux.Handle("/api/sources", guard(methodNotAllowed(http.MethodGet, http.MethodHead)))
+	mux.Handle("/api/", guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, "not_found", "no such endpoint; the API has POST /api/ask, POST /api/quote and GET /api/sources")
 	})))
 	if a.metrics != nil {
-		mux.Handle("GET /metrics", a.auth(a.metrics.Handler()))
+		mux.Handle("GET /metrics", a.guard.Auth(a.metrics.Handler()))
 	}
 	mountPage(mux)
 }
@@ -114,25 +111,6 @@ func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
 	a.Mount(mux)
 	return mux
-}
-
-// auth requires the bearer token when one is configured. Both sides are
-// hashed so the comparison takes the same time whatever the length.
-func (a *API) auth(next http.Handler) http.Handler {
-	if a.tokenHash == nil {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-		h := sha256.Sum256([]byte(strings.TrimSpace(token)))
-		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(h[:], a.tokenHash) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="citebot"`)
-			writeError(w, r, http.StatusUnauthorized, "unauthorized",
-				"this server needs an API token: send the header Authorization: Bearer TOKEN")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // askRequest is the body of POST /api/ask. Pointers tell a missing field
@@ -281,6 +259,8 @@ func statusOf(c bot.Code) int {
 		return http.StatusTooManyRequests
 	case bot.CodeUnavailable:
 		return http.StatusServiceUnavailable
+	case bot.CodeNotFound:
+		return http.StatusNotFound
 	}
 	return http.StatusInternalServerError
 }
@@ -293,35 +273,14 @@ func methodNotAllowed(allowed ...string) http.Handler {
 	})
 }
 
-// ErrorBody is the JSON of every failed API request.
-type ErrorBody struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
+// ErrorBody is the JSON of every failed API request (see
+// adapters.WriteError).
+type ErrorBody = adapters.ErrorBody
 
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
-	var e ErrorBody
-	e.Error.Code, e.Error.Message = code, message
-	if status >= 400 && status < 500 {
-		adapters.AnnotateDebug(r.Context(), slog.String("reason", message))
-	}
-	writeJSON(w, status, e)
+	adapters.WriteError(w, r, status, code, message)
 }
 
 // writeJSON writes v the way `citebot ask --json` does: json.Marshal and
 // a newline.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status = http.StatusInternalServerError
-		b = []byte(`{"error":{"code":"internal","message":"the answer could not be encoded"}}`)
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { adapters.WriteJSON(w, status, v) }

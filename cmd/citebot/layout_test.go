@@ -19,7 +19,8 @@ import (
 //     lists (answering never imports a backend, a backend never imports
 //     answering or ingest, the domain imports nothing);
 //   - each third-party SDK lives in exactly one package, and Bleve itself
-//     only in the Bleve backend (and citebench's raw-Bleve peer);
+//     only in the Bleve backend (and citebench's raw-Bleve peer); the MCP
+//     SDK only in adapters/mcp;
 //   - every package has a doc comment;
 //   - no top-level code folders beyond cmd, bot, retrieval, adapters,
 //     config and seeds.
@@ -93,6 +94,11 @@ var sdks = map[string][]string{
 	"github.com/slack-go/slack":                {"adapters/slack"},
 	"github.com/bwmarrin/":                     {"adapters/discord"},
 	"github.com/spf13/viper":                   {"config"},
+	// The MCP SDK, and the JSON Schema and URI template libraries of
+	// its API: the MCP adapter only.
+	"github.com/modelcontextprotocol/go-sdk": {"adapters/mcp"},
+	"github.com/google/jsonschema-go":        {"adapters/mcp"},
+	"github.com/yosida95/uritemplate":        {"adapters/mcp"},
 }
 
 // sdkOwners returns who may import imp, by its longest matching prefix.

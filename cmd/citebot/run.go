@@ -70,6 +70,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newEvalCmd(stdout, stderr),
 		newTuneCmd(stdout, stderr),
 		newServeCmd(stderr),
+		newMCPCmd(stdin, stdout, stderr),
 		newConfigCmd(stdout),
 		newHealthcheckCmd(stdout),
 		&cobra.Command{

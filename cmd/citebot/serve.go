@@ -16,6 +16,7 @@ import (
 
 	"github.com/citebot/citebot/adapters"
 	"github.com/citebot/citebot/adapters/httpapi"
+	"github.com/citebot/citebot/adapters/mcp"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/config"
 )
@@ -71,9 +72,9 @@ func newServeCmd(stderr io.Writer) *cobra.Command {
 	var f configFlags
 	cmd := &cobra.Command{
 		Use:   "serve [--config FILE] [--addr HOST:PORT] [--index PATH | --corpus DIR…]",
-		Short: "Serve the HTTP API, the web page and the enabled chat adapters",
-		Long: "Serve answers over HTTP (JSON API, web chat page, /healthz, /readyz, /metrics) and\n" +
-			"through every chat adapter enabled in the configuration, until SIGINT or SIGTERM.\n" +
+		Short: "Serve the HTTP API, the web page, MCP and the enabled chat adapters",
+		Long: "Serve answers over HTTP (JSON API, web chat page, MCP at /mcp, /healthz, /readyz,\n" +
+			"/metrics) and through every chat adapter enabled in the configuration, until SIGINT or SIGTERM.\n" +
 			"Configuration: defaults < citebot.yaml < CITEBOT_* environment < flags\n" +
 			"(see citebot.example.yaml and `citebot config check`).",
 		Args: cobra.NoArgs,
@@ -115,9 +116,18 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 
 	metrics := httpapi.NewMetrics(version, ix)
 	b := bot.New(ix, bot.WithObserver(metrics), bot.WithMaxQuestionBytes(cfg.API.MaxQuestionBytes))
-	list := []adapters.Adapter{httpapi.New(b, httpapi.Options{
+	apiOpts := httpapi.Options{
 		Token: cfg.API.Token, Metrics: metrics, PerClient: botRate(cfg.Limits.PerClient), RequestTimeout: cfg.HTTP.RequestTimeout,
-	})}
+	}
+	// One guard for /api/* and /mcp: the same token, and one rate-limit
+	// allowance per client whichever it calls.
+	apiOpts.Guard = httpapi.NewGuard(apiOpts)
+	list := []adapters.Adapter{httpapi.New(b, apiOpts)}
+	if cfg.MCP.Enabled {
+		list = append(list, mcp.New(b, mcp.Options{
+			Version: buildVersion(), Logger: log, Guard: apiOpts.Guard, RequestTimeout: cfg.HTTP.RequestTimeout,
+		}))
+	}
 	var store bot.Store
 	for _, ca := range chatAdapters {
 		if !ca.enabled(cfg) {
@@ -145,7 +155,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return fmt.Errorf("listen on %s (http.addr): %w", cfg.HTTP.Addr, err)
 	}
 	if cfg.API.Token == "" && !isLoopback(ln.Addr()) {
-		log.Warn("listening beyond loopback without api.token: anyone who can reach this address can use the API", "addr", ln.Addr().String())
+		log.Warn("listening beyond loopback without api.token: anyone who can reach this address can use the API (and /mcp when mcp.enabled)", "addr", ln.Addr().String())
 	}
 	sup := &adapters.Supervisor{
 		Adapters: list,

@@ -1,0 +1,434 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+const fiscalQ = "What is the refugee cap for fiscal 2027?"
+
+// buildCitebot builds the citebot binary into a temporary folder.
+func buildCitebot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "citebot")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/citebot")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// cliJSON runs citebot args… in-process and returns what it printed.
+func cliJSON(t *testing.T, args ...string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	if err := run(context.Background(), args, strings.NewReader(""), &out, io.Discard); err != nil {
+		t.Fatalf("citebot %s: %v", strings.Join(args, " "), err)
+	}
+	return out.Bytes()
+}
+
+// toolJSON calls a tool and returns its structured result as JSON.
+func toolJSON(t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any) []byte {
+	t.Helper()
+	res, err := cs.CallTool(context.Background(), &sdk.CallToolParams{Name: tool, Arguments: args})
+	if err != nil {
+		t.Fatalf("%s: %v", tool, err)
+	}
+	if res.IsError {
+		t.Fatalf("%s failed: %+v", tool, res.Content)
+	}
+	b, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// sameFields reports whether two JSON objects hold the same fields and
+// values.
+func sameFields(t *testing.T, got, want []byte) bool {
+	t.Helper()
+	var g, w map[string]any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("%v: %s", err, got)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatalf("%v: %s", err, want)
+	}
+	return reflect.DeepEqual(g, w)
+}
+
+// exerciseMCP runs the same session against any citebot MCP endpoint:
+// the tools listed, each called and compared with the CLI's JSON, the
+// conformance questions, a document read whole, and the error cases.
+func exerciseMCP(t *testing.T, cs *sdk.ClientSession) {
+	t.Helper()
+	ctx := context.Background()
+	tools, err := cs.ListTools(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tool := range tools.Tools {
+		names = append(names, tool.Name)
+	}
+	if strings.Join(names, " ") != "ask check_quote list_sources" {
+		t.Errorf("tools %v; want ask, check_quote, list_sources", names)
+	}
+
+	for _, q := range []string{refugeeQ, fiscalQ} {
+		got := toolJSON(t, cs, "ask", map[string]any{"question": q})
+		if want := cliJSON(t, "ask", "--json", q); !sameFields(t, got, want) {
+			t.Errorf("ask %q = %s\nwant what ask --json writes: %s", q, got, want)
+		}
+	}
+	var answer struct {
+		Answered  bool   `json:"answered"`
+		Short     string `json:"answer"`
+		Citations []struct {
+			Doc   string `json:"doc"`
+			Quote string `json:"quote"`
+			Start int    `json:"start"`
+			End   int    `json:"end"`
+		} `json:"citations"`
+	}
+	json.Unmarshal(toolJSON(t, cs, "ask", map[string]any{"question": refugeeQ}), &answer)
+	if !answer.Answered || answer.Short != "7,500" || len(answer.Citations) == 0 {
+		t.Fatalf("the refugee cap: %+v; want 7,500 with citations", answer)
+	}
+	var declined struct {
+		Answered bool   `json:"answered"`
+		Reason   string `json:"reason"`
+	}
+	json.Unmarshal(toolJSON(t, cs, "ask", map[string]any{"question": fiscalQ}), &declined)
+	if declined.Answered || !strings.Contains(declined.Reason, "2027") {
+		t.Errorf("fiscal 2027: %+v; want declined, naming 2027", declined)
+	}
+
+	const quote = "a nation without borders is not a nation"
+	if got, want := toolJSON(t, cs, "check_quote", map[string]any{"text": quote}), cliJSON(t, "quote", "--json", quote); !sameFields(t, got, want) {
+		t.Errorf("check_quote = %s\nwant what quote --json writes: %s", got, want)
+	}
+	if got, want := toolJSON(t, cs, "check_quote", map[string]any{"text": quote, "who": true}), cliJSON(t, "quote", "--who", "--json", quote); !sameFields(t, got, want) {
+		t.Errorf("check_quote who = %s\nwant what quote --who --json writes: %s", got, want)
+	}
+	var page struct {
+		Sources []struct {
+			Doc string `json:"doc"`
+		} `json:"sources"`
+		Next string `json:"next"`
+	}
+	json.Unmarshal(toolJSON(t, cs, "list_sources", map[string]any{"limit": 1}), &page)
+	if len(page.Sources) != 1 || page.Next != page.Sources[0].Doc {
+		t.Errorf("list_sources limit 1: %+v; want one document and a cursor", page)
+	}
+
+	c := answer.Citations[0]
+	rr, err := cs.ReadResource(ctx, &sdk.ReadResourceParams{URI: "citebot://doc/" + c.Doc})
+	if err != nil {
+		t.Fatalf("read the cited document: %v", err)
+	}
+	if text := rr.Contents[0].Text; c.End > len(text) || text[c.Start:c.End] != c.Quote {
+		t.Errorf("the cited document's text does not hold the quote at [%d, %d)", c.Start, c.End)
+	}
+	if _, err := cs.ReadResource(ctx, &sdk.ReadResourceParams{URI: "citebot://doc/no-such-doc"}); err == nil {
+		t.Error("reading a document that does not exist succeeded")
+	}
+
+	if _, err := cs.CallTool(ctx, &sdk.CallToolParams{Name: "delete_everything", Arguments: map[string]any{}}); err == nil {
+		t.Error("an unknown tool was called without a protocol error")
+	}
+	for _, args := range []map[string]any{{}, {"question": 7}, {"question": strings.Repeat("cap ", 300)}} {
+		res, err := cs.CallTool(ctx, &sdk.CallToolParams{Name: "ask", Arguments: args})
+		if err != nil || !res.IsError || len(res.Content) == 0 {
+			t.Errorf("ask %.60v: %v, %+v; want a tool error with a message", args, err, res)
+		}
+	}
+}
+
+// TestMCPStdio runs `citebot mcp` as a real subprocess, as an assistant
+// starts it, and drives it with the SDK's client over its stdin and
+// stdout.
+func TestMCPStdio(t *testing.T) {
+	bin := buildCitebot(t)
+	isolateConfig(t)
+	var stderr bytes.Buffer
+	cmd := exec.Command(bin, "mcp", "--log-level", "info")
+	cmd.Stderr = &stderr
+	cs, err := sdk.NewClient(&sdk.Implementation{Name: "citebot-test", Version: "1"}, nil).
+		Connect(context.Background(), &sdk.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exerciseMCP(t, cs)
+	if err := cs.Close(); err != nil {
+		t.Errorf("closing the session (the process must exit when its stdin closes): %v", err)
+	}
+	logs := stderr.String()
+	if !strings.Contains(logs, "index ready") || !strings.Contains(logs, `msg="tool call" adapter=mcp tool=ask outcome=answered`) {
+		t.Errorf("standard error lacks the start-up and tool call lines:\n%s", logs)
+	}
+	if strings.Contains(logs, refugeeQ) {
+		t.Errorf("the question was logged at info level:\n%s", logs)
+	}
+}
+
+// TestMCPStdoutOnlyProtocol: even at debug level, everything `citebot
+// mcp` writes to stdout is a JSON-RPC message; the logs (question text
+// included, at debug) go to stderr.
+func TestMCPStdoutOnlyProtocol(t *testing.T) {
+	isolateConfig(t)
+	in := strings.Join([]string{
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`,
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"ask","arguments":{"question":"` + refugeeQ + `"}}}`,
+		`not json at all`,
+		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"ask","arguments":{"question":"` + refugeeQ + `"}}}`,
+	}, "\n") + "\n"
+	// Standard input stays open until both answers are out, as a client
+	// keeps it open while it waits.
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	var stderr logBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"mcp", "--log-level", "debug"}, inR, outW, &stderr)
+		outW.Close()
+	}()
+	go io.WriteString(inW, in)
+	// A server that never answers fails the test instead of hanging it.
+	timeout := time.AfterFunc(time.Minute, func() { outR.CloseWithError(errors.New("no answer within a minute")) })
+	defer timeout.Stop()
+	var lines []string
+	sc := bufio.NewScanner(outR)
+	sc.Buffer(nil, 1<<20)
+	waiting := map[string]bool{`"id":2,`: true, `"id":3,`: true}
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		for id := range waiting {
+			if strings.HasPrefix(sc.Text(), `{"jsonrpc":"2.0",`+id) {
+				delete(waiting, id)
+			}
+		}
+		if len(waiting) == 0 {
+			inW.Close()
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Error(err)
+	}
+	cancel()
+	inW.Close()
+	if err := <-done; err != nil {
+		t.Errorf("mcp returned %v after its stdin closed; want nil", err)
+	}
+	answered := 0
+	for _, l := range lines {
+		var msg map[string]any
+		if err := json.Unmarshal([]byte(l), &msg); err != nil || msg["jsonrpc"] != "2.0" {
+			t.Errorf("stdout holds a line that is not a JSON-RPC message: %q", l)
+		}
+		if strings.Contains(l, `\"answer\":\"7,500\"`) || strings.Contains(l, `"answer":"7,500"`) {
+			answered++
+		}
+	}
+	if answered != 2 {
+		t.Errorf("%d answers on stdout; want 2 (a garbled line must not end the session):\n%s", answered, strings.Join(lines, "\n"))
+	}
+	if !strings.Contains(stderr.String(), refugeeQ) {
+		t.Errorf("at debug level the question is not in the log:\n%s", stderr.String())
+	}
+}
+
+// mcpClient connects the SDK's client to a serve's /mcp, sending token.
+func mcpClient(t *testing.T, base, token string) (*sdk.ClientSession, error) {
+	t.Helper()
+	transport := &sdk.StreamableClientTransport{
+		Endpoint:   base + "/mcp",
+		HTTPClient: &http.Client{Transport: bearerTransport(token), Timeout: time.Minute},
+		MaxRetries: -1,
+	}
+	cs, err := sdk.NewClient(&sdk.Implementation{Name: "citebot-test", Version: "1"}, nil).Connect(context.Background(), transport, nil)
+	if err == nil {
+		t.Cleanup(func() { cs.Close() })
+	}
+	return cs, err
+}
+
+type bearerTransport string
+
+func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	if b != "" {
+		r.Header.Set("Authorization", "Bearer "+string(b))
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// rawMCP posts one JSON-RPC message to /mcp.
+func rawMCP(t *testing.T, base, token, body string, header map[string]string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("POST", base+"/mcp", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range header {
+		if k == "Host" {
+			req.Host = v
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+const mcpListTools = `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}`
+
+// TestServeMCP drives /mcp on a running serve with the SDK's client:
+// behind api.token (401 without it), the same session as over stdio,
+// questions counted in the metrics under adapter mcp, nothing of the
+// question or the token in the log; and one rate-limit allowance per
+// client shared with /api/*, and the body limit, as there.
+func TestServeMCP(t *testing.T) {
+	isolateConfig(t)
+	const token = "mcp-serve-token-0123456789"
+	t.Setenv("CITEBOT_API_TOKEN", token)
+	t.Setenv("CITEBOT_LIMITS_PER_CLIENT_RATE", "0.001")
+	t.Setenv("CITEBOT_LIMITS_PER_CLIENT_BURST", "60")
+	base, logs, stop := startServe(t)
+
+	if _, err := mcpClient(t, base, ""); err == nil {
+		t.Error("an MCP client without the token connected")
+	}
+	if code, body := rawMCP(t, base, "", mcpListTools, nil); code != http.StatusUnauthorized || !strings.Contains(body, `"unauthorized"`) {
+		t.Errorf("/mcp without the token: %d %s; want 401", code, body)
+	}
+	cs, err := mcpClient(t, base, token)
+	if err != nil {
+		t.Fatalf("an MCP client with the token: %v", err)
+	}
+	exerciseMCP(t, cs)
+
+	req, _ := http.NewRequest("GET", base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(metrics), `citebot_questions_total{adapter="mcp",outcome="answered"}`) {
+		t.Errorf("/metrics does not count the MCP questions:\n%.3000s", metrics)
+	}
+
+	huge := `{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"ask","arguments":{"question":"` + strings.Repeat("cap ", 100<<10/4) + `"}}}`
+	if code, body := rawMCP(t, base, token, huge, nil); code != http.StatusRequestEntityTooLarge || !strings.Contains(body, `"invalid"`) {
+		t.Errorf("a 100 KB question to /mcp: %d %.200s; want 413 as on /api", code, body)
+	}
+	// The allowance is shared: spend it on /api, and /mcp is limited.
+	for range 60 {
+		req, _ := http.NewRequest("GET", base+"/api/sources", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
+	if code, body := rawMCP(t, base, token, mcpListTools, nil); code != http.StatusTooManyRequests || !strings.Contains(body, `"rate_limited"`) {
+		t.Errorf("/mcp after the client spent its allowance on /api: %d %s; want 429", code, body)
+	}
+
+	if err := stop(); err != nil {
+		t.Errorf("serve returned %v", err)
+	}
+	for _, secret := range []string{token, refugeeQ} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log holds %q at info level:\n%s", secret, logs)
+		}
+	}
+	if !strings.Contains(logs.String(), `"msg":"tool call"`) {
+		t.Errorf("no tool call lines in the log:\n%s", logs)
+	}
+}
+
+// TestServeMCPWithoutToken: with no api.token, /mcp answers local
+// clients and refuses a foreign Host (DNS rebinding) or Origin with 403;
+// mcp.enabled false takes /mcp away.
+func TestServeMCPWithoutToken(t *testing.T) {
+	isolateConfig(t)
+	base, _, stop := startServe(t)
+	if code, body := rawMCP(t, base, "", mcpListTools, nil); code != 200 || !strings.Contains(body, `"check_quote"`) {
+		t.Errorf("/mcp from a local client: %d %.300s; want the tools", code, body)
+	}
+	for name, h := range map[string]map[string]string{
+		"foreign Host":   {"Host": "attacker.example:80"},
+		"foreign Origin": {"Origin": "http://attacker.example"},
+	} {
+		if code, body := rawMCP(t, base, "", mcpListTools, h); code != http.StatusForbidden {
+			t.Errorf("/mcp with a %s: %d %s; want 403", name, code, body)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
+
+	t.Setenv("CITEBOT_MCP_ENABLED", "false")
+	base, _, stop = startServe(t)
+	if code, _ := rawMCP(t, base, "", mcpListTools, nil); code != http.StatusNotFound {
+		t.Errorf("/mcp with mcp.enabled false: %d; want 404", code)
+	}
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestMCPFlags: bad flags are usage errors (exit 2), before any index is
+// opened.
+func TestMCPFlags(t *testing.T) {
+	isolateConfig(t)
+	for _, args := range [][]string{
+		{"mcp", "--max-question-bytes", "0"},
+		{"mcp", "--log-level", "loud"},
+		{"mcp", "--index", "x", "--corpus", "y"},
+		{"mcp", "extra"},
+	} {
+		err := run(context.Background(), args, strings.NewReader(""), io.Discard, io.Discard)
+		if err == nil || exitCode(err) != 2 {
+			t.Errorf("citebot %s: %v (exit %d); want a usage error", strings.Join(args, " "), err, exitCode(err))
+		}
+	}
+	missing := filepath.Join(t.TempDir(), "none")
+	if err := run(context.Background(), []string{"mcp", "--index", missing}, strings.NewReader(""), io.Discard, io.Discard); err == nil {
+		t.Error("citebot mcp with a missing index succeeded")
+	}
+}
