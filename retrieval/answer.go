@@ -20,6 +20,11 @@ type Citation struct {
 	// starts on, so a citation can say "p. 4"; 0 (omitted) for sources
 	// without pages.
 	Page int `json:"page,omitempty"`
+	// FromMetadata marks the citation of an answer read from the
+	// document's metadata (who wrote it, who published it, when, its
+	// headline): the quote is the line that shows it (byline, dateline,
+	// headline), or the document's first passage when none does.
+	FromMetadata bool `json:"metadata,omitempty"`
 }
 
 // Answer is citebot's reply to one question. Either Answered is true and

@@ -470,10 +470,15 @@ func wordsBetween(text string, from, to int) int {
 	return len(strings.FieldsFunc(text[from:to], func(r rune) bool { return unicode.IsSpace(r) }))
 }
 
+// metadataLines is how many passages from the top a byline, dateline or
+// headline may stand in.
+const metadataLines = 3
+
 // answerFromMetadata answers questions about a document itself (who wrote
-// it, when it was published, who published it) from its metadata, citing
-// the place in the text that shows it (the byline, the dateline) or else
-// the headline. It reports false when no retrieved document has the field.
+// it, when it was published, who published it, its headline) from its
+// metadata, citing the line near the top that shows it (the byline, the
+// dateline, the headline) or else the first passage, marked as read from
+// metadata. It reports false when no retrieved document has the field.
 func (r *ranker) answerFromMetadata(ans *retrieval.Answer, all []scored) bool {
 	var best *retrieval.IndexedDoc
 	bestMatch := -1.0
@@ -504,17 +509,26 @@ func (r *ranker) answerFromMetadata(ans *retrieval.Answer, all []scored) bool {
 	if best == nil || bestMatch < 0.25 {
 		return false
 	}
+	if r.q.Intent == IntentHeadline {
+		ans.AnswerType = ""
+	}
 	value := metaField(best, r.q.Intent)
-	c := retrieval.Citation{Doc: best.ID, Metadata: best.Metadata, Collection: best.Collection, Score: round3(min(1, bestMatch))}
-	// Cite the first sentence that shows the value, else the first one.
+	c := retrieval.Citation{Doc: best.ID, Metadata: best.Metadata, Collection: best.Collection, Score: round3(min(1, bestMatch)), FromMetadata: true}
+	// Cite the line near the top that shows the value (the byline, the
+	// dateline, the headline), else the first passage.
 	found := false
-	for _, p := range best.Passages {
+	for k, p := range best.Passages {
+		if k >= metadataLines {
+			break
+		}
 		for _, sp := range p.Sentences {
 			sent := best.Text[sp.Start:sp.End]
 			if at := indexValue(sent, normalizeValue(value)); at >= 0 {
 				c.Paragraph, c.Start, c.End, c.Quote = p.Paragraph, sp.Start, sp.End, sent
 				hl := retrieval.Span{Start: sp.Start + at, End: sp.Start + at + len(valueAt(sent, at, len(value)))}
-				c.Highlight = &hl
+				if hl != sp {
+					c.Highlight = &hl
+				}
 				found = true
 				break
 			}
@@ -524,12 +538,12 @@ func (r *ranker) answerFromMetadata(ans *retrieval.Answer, all []scored) bool {
 		}
 	}
 	if !found {
-		if len(best.Passages) == 0 || len(best.Passages[0].Sentences) == 0 {
+		if len(best.Passages) == 0 {
 			return false
 		}
 		p := best.Passages[0]
-		sp := p.Sentences[0]
-		c.Paragraph, c.Start, c.End, c.Quote = p.Paragraph, sp.Start, sp.End, best.Text[sp.Start:sp.End]
+		c.Paragraph, c.Start, c.End, c.Quote = p.Paragraph, p.Start, p.End, best.Text[p.Start:p.End]
+		c.Page = best.PageAt(p.Start)
 	}
 	ans.Answered = true
 	ans.Short = value
@@ -538,16 +552,4 @@ func (r *ranker) answerFromMetadata(ans *retrieval.Answer, all []scored) bool {
 	}
 	ans.Citations = append(ans.Citations, c)
 	return true
-}
-
-func metaField(d *retrieval.IndexedDoc, in Intent) string {
-	switch in {
-	case IntentAuthor:
-		return d.Author
-	case IntentPublished:
-		return d.Date
-	case IntentPublisher:
-		return d.Publisher
-	}
-	return ""
 }

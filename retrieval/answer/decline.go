@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/citebot/citebot/retrieval"
 	rtext "github.com/citebot/citebot/retrieval/text"
 )
 
@@ -41,6 +42,23 @@ const (
 	dMargin       // the best score over the best score from another document, squashed
 	dRawBM25      // the best passage's raw BM25 score over the question's total weight
 	dNamesMissing // share of the question's multi-word names the best document lacks
+	dSpecificS    // share of the question's names, numbers and years in the best sentence
+	dSpecificP    // … in its passage (with the headline and section heading)
+	dExact        // the sentence holds an entity of exactly the kind asked for
+	dClear        // … and one stands out as the short answer
+	dNoun         // a number in it counts what the question counts
+	dWant         // the question asks for a kind of entity at all
+	dHeadline     // the sentence is the document's headline
+	dVerbs        // share of the question's verbs in the sentence
+	dLocal        // the sentence's coverage weighted by rarity among the candidates
+	// The question asks for a kind of entity and the sentence holds none
+	// of exactly that kind: of a person, organisation or place; a date; an
+	// amount, quantity or number.
+	dMissName
+	dMissDate
+	dMissAmount
+	dMissNoun     // "how many N" and no number in the sentence counts N
+	dMissSpecific // the question's names, numbers and years are not all in the sentence and its neighbours
 	numDecline
 )
 
@@ -50,7 +68,10 @@ var declineNames = [numDecline]string{
 	dAbsentName: "dAbsentName", dNameDoc: "dNameDoc", dNamePT: "dNamePT", dScore: "dScore",
 	dInvTerms: "dInvTerms", dSurfS: "dSurfS", dSurfP: "dSurfP", dSpread: "dSpread", dMass: "dMass",
 	dCovPMass: "dCovPMass", dInvDocs: "dInvDocs", dUntyped: "dUntyped", dMargin: "dMargin",
-	dRawBM25: "dRawBM25", dNamesMissing: "dNamesMissing",
+	dRawBM25: "dRawBM25", dNamesMissing: "dNamesMissing", dSpecificS: "dSpecificS", dSpecificP: "dSpecificP",
+	dExact: "dExact", dClear: "dClear", dNoun: "dNoun", dWant: "dWant", dHeadline: "dHeadline", dVerbs: "dVerbs",
+	dLocal: "dLocal", dMissName: "dMissName", dMissDate: "dMissDate", dMissAmount: "dMissAmount",
+	dMissNoun: "dMissNoun", dMissSpecific: "dMissSpecific",
 }
 
 // declineWeights are the logistic model's weights (see above), read from
@@ -154,6 +175,47 @@ func (r *ranker) declineFeatures(all []scored, best int) [numDecline]float64 {
 	if r.total > 0 {
 		x[dRawBM25] = r.maxBM25 * s.bm25 / r.total
 	}
+	x[dSpecificS] = s.feat[fSpecific]
+	if r.nSpecific > 0 {
+		x[dSpecificP] = float64(countTrue(pt, r.specific)) / float64(r.nSpecific)
+	} else {
+		x[dSpecificS], x[dSpecificP] = 1, 1
+	}
+	x[dExact] = s.feat[fExact]
+	if s.feat[fExact] > 0 {
+		if _, ok := r.shortAnswer(*s); ok {
+			x[dClear] = 1
+		}
+	}
+	x[dNoun] = s.feat[fNoun]
+	x[dWant] = b2f(!r.q.want.empty())
+	x[dHeadline] = s.feat[fHeadline]
+	x[dVerbs] = s.feat[fVerbs]
+	x[dLocal] = s.feat[fLocal]
+	if !r.q.want.empty() && s.feat[fExact] == 0 {
+		switch r.q.want.kinds[0].kind {
+		case retrieval.EntityPerson, retrieval.EntityOrg, retrieval.EntityPlace:
+			x[dMissName] = 1
+		case retrieval.EntityDate, retrieval.EntityYear, retrieval.EntityMonth, retrieval.EntityTime:
+			x[dMissDate] = 1
+		default:
+			x[dMissAmount] = 1
+		}
+	}
+	if r.q.want.noun != "" && s.feat[fNoun] == 0 {
+		x[dMissNoun] = 1
+	}
+	if r.nSpecific > 0 {
+		ctx := append([]bool(nil), s.matched...)
+		for _, n := range r.neighbours(all, best) {
+			for i, m := range n.matched {
+				ctx[i] = ctx[i] || m
+			}
+		}
+		if countTrue(ctx, r.specific) < r.nSpecific {
+			x[dMissSpecific] = 1
+		}
+	}
 	other := math.Inf(-1)
 	for _, c := range all {
 		if c.doc.ID != s.doc.ID {
@@ -195,4 +257,18 @@ func (r *ranker) declineReason(s *scored) string {
 		return fmt.Sprintf("the documents that come closest do not mention %q", r.missingName(s))
 	}
 	return fmt.Sprintf("the closest passage covers only %.0f%% of the question", 100*s.covP)
+}
+
+// neighbours returns the sentences just before and after all[i] in its
+// passage, among the candidates.
+func (r *ranker) neighbours(all []scored, i int) []*scored {
+	var out []*scored
+	s := &all[i]
+	for k := range all {
+		c := &all[k]
+		if c.doc == s.doc && c.ord == s.ord && (c.sent == s.sent-1 || c.sent == s.sent+1) {
+			out = append(out, c)
+		}
+	}
+	return out
 }

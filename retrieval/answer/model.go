@@ -50,6 +50,18 @@ func ReadModel(r io.Reader) (Model, error) {
 	return m, nil
 }
 
+// UseRanking makes weights (by feature name, in names' order) the ranking
+// in use in this process, keeping the decline model: fitting the decline
+// model needs the ranking it will run with.
+func UseRanking(names []string, weights []float64) error {
+	m := CurrentModel()
+	m.Ranking = map[string]float64{}
+	for i, n := range names {
+		m.Ranking[n] = weights[i]
+	}
+	return m.install()
+}
+
 // install makes m the model in use; every name must be a feature's.
 func (m Model) install() error {
 	var fw [numFeatures]float64

@@ -41,6 +41,7 @@ const (
 	IntentAuthor           // who wrote the X article
 	IntentPublished        // when was X published
 	IntentPublisher        // who published X
+	IntentHeadline         // what was the headline of X
 )
 
 // TermKind tells how specific a question term is.
@@ -91,6 +92,10 @@ type Question struct {
 	// Government", "Black Sea"), as written: a document that has the words
 	// but not the name is about something else.
 	Names []string
+
+	// Why is set for questions asking for a reason ("why", "what
+	// caused", "how come").
+	Why bool
 
 	// want is the kind of entity that answers the question (see want.go).
 	want want
@@ -225,6 +230,8 @@ func AnalyzeQuestion(text string) Question {
 		refineTypeByHead(&q)
 	}
 	q.want = wantOf(&q, words, whIdx, headPos)
+	q.Why = whIdx >= 0 && (words[whIdx].lower == "why" || words[whIdx].lower == "how" && whIdx+1 < len(words) && words[whIdx+1].lower == "come") ||
+		strings.Contains(strings.ToLower(text), "what caused") || strings.Contains(strings.ToLower(text), "reason for")
 
 	firstWordStart := -1
 	if len(words) > 0 {
@@ -379,21 +386,8 @@ func detectType(q *Question, words []word) int {
 	switch lw[whIdx] {
 	case "who", "whom", "whose":
 		q.Type = TypePerson
-		switch {
-		case next(1) == "wrote" || next(1) == "writes" || next(1) == "authored" || next(1) == "penned" ||
-			(auxVerbs[next(1)] && (next(2) == "the" && (next(3) == "author" || next(3) == "writer" || next(3) == "reporter"))):
-			q.Intent = IntentAuthor
-		case next(1) == "published" || next(1) == "publishes" || next(1) == "ran":
-			q.Type = TypeOrg
-			q.Intent = IntentPublisher
-		}
 	case "when":
 		q.Type = TypeDate
-		for i := whIdx + 1; i < len(lw); i++ {
-			if lw[i] == "published" || lw[i] == "written" || lw[i] == "posted" {
-				q.Intent = IntentPublished
-			}
-		}
 	case "where":
 		q.Type = TypePlace
 	case "how":
@@ -439,6 +433,16 @@ func detectType(q *Question, words []word) int {
 	if lw[0] != lw[whIdx] && auxVerbs[lw[0]] && whIdx > 2 {
 		q.Type = TypeYesNo
 	}
+	switch q.Intent = metadataIntent(lw, whIdx); q.Intent {
+	case IntentAuthor:
+		q.Type = TypePerson
+	case IntentPublisher:
+		q.Type = TypeOrg
+	case IntentPublished:
+		q.Type = TypeDate
+	case IntentHeadline:
+		q.Type = TypeNone
+	}
 	return whIdx
 }
 
@@ -455,6 +459,7 @@ var quantityNouns = map[string]bool{
 
 // prepositions end a noun phrase.
 var prepositions = map[string]bool{
+	"where": true, "when": true, "whose": true, "whom": true,
 	"of": true, "for": true, "in": true, "on": true, "at": true, "by": true, "from": true, "to": true,
 	"with": true, "under": true, "during": true, "after": true, "before": true, "since": true,
 	"about": true, "between": true, "per": true, "among": true, "that": true, "which": true, "who": true,

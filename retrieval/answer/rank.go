@@ -55,6 +55,7 @@ const (
 	fVerbs             // share of the question's verbs in the sentence
 	fLead              // 1 / paragraph number: news puts the answer early
 	fHeadline          // the document's headline (a summary, rarely the answer)
+	fCausal            // a why question, and the sentence gives a reason ("because", "due to", "after")
 	// Binary features: sentences that are unlikely answers whatever their
 	// words, and the FAQ answer that follows a matching question.
 	fQuestion // ends with a question mark
@@ -76,7 +77,7 @@ var featureNames = func() [numFeatures]string {
 		fFirst: "fFirst", fRarest: "fRarest", fTitle: "fTitle", fFocus: "fFocus", fRun: "fRun",
 		fNovel: "fNovel", fSurface: "fSurface", fCoref: "fCoref", fAnswerNear: "fAnswerNear",
 		fLocal: "fLocal", fLocalCtx: "fLocalCtx", fLocalPass: "fLocalPass", fIntra: "fIntra",
-		fExact: "fExact", fNoun: "fNoun", fSpecific: "fSpecific", fVerbs: "fVerbs", fLead: "fLead", fHeadline: "fHeadline",
+		fExact: "fExact", fNoun: "fNoun", fSpecific: "fSpecific", fVerbs: "fVerbs", fLead: "fLead", fHeadline: "fHeadline", fCausal: "fCausal",
 		fQuestion: "fQuestion", fHeading: "fHeading", fShort: "fShort", fFAQ: "fFAQ",
 	}
 	for t := TypeNone + 1; t <= TypeQuote; t++ {
@@ -587,6 +588,9 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) [
 		if r.nVerbs > 0 {
 			f[fVerbs] = float64(countTrue(m, r.verbs)) / float64(r.nVerbs)
 		}
+		if r.q.Why {
+			f[fCausal] = b2f(givesReason(text))
+		}
 		f[fShort] = b2f(wordCount(text) <= 3)
 		out = append(out, scored{doc: d, ord: ord, sent: k, span: sp, feat: f, score: combine(f), covS: covS, covP: covP,
 			matched: m, inPass: inPass, question: isQ, bm25: bm25n, toks: byS[k]})
@@ -932,4 +936,20 @@ func isTitleCase(s string) bool {
 		}
 	}
 	return long >= 3 && capped*10 >= long*7
+}
+
+// reasonMarkers are the words and phrases that give a reason or purpose.
+var reasonMarkers = []string{"because", "due to", "owing to", "as a result", "in order to", "so that", "since ", "after ",
+	"caused by", "cause of", "led to", "leading to", "in response to", "amid ", "reason", "to avoid", "to reduce", "to prevent",
+	"to protect", "for fear", "following ", "thanks to", "blamed", "attributed to", "resulted from", "as it ", "as they ", "as the "}
+
+// givesReason reports whether a sentence gives a reason or purpose.
+func givesReason(s string) bool {
+	low := strings.ToLower(s)
+	for _, m := range reasonMarkers {
+		if strings.Contains(low, m) {
+			return true
+		}
+	}
+	return false
 }

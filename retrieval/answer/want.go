@@ -73,6 +73,9 @@ var (
 	wantAmount   = want{kinds: kinds(retrieval.EntityMoney, 1.0, retrieval.EntityQuantity, 1.0, retrieval.EntityPercent, 0.8, retrieval.EntityNumber, 0.6)}
 	wantQuantity = want{kinds: kinds(retrieval.EntityQuantity, 1.0, retrieval.EntityNumber, 0.5)}
 	wantOrdinal  = want{kinds: kinds(retrieval.EntityOrdinal, 1.0, retrieval.EntityNumber, 0.5)}
+	// wantName is "what is the name of X" for an X that is none of a
+	// person, an organisation or a place that citebot knows of.
+	wantName = want{kinds: kinds(retrieval.EntityPerson, 1.0, retrieval.EntityOrg, 1.0, retrieval.EntityPlace, 1.0, retrieval.EntityName, 0.8)}
 )
 
 // moneyWords in a "how much" question make it ask for money.
@@ -92,10 +95,12 @@ var unitNouns = map[string]want{
 	"percentage": wantPercent, "percent": wantPercent, "share": wantPercent, "proportion": wantPercent, "rate": wantPercent,
 	"turnout":    withKinds(wantPercent, retrieval.EntityNumber, 0.9),
 	"population": wantCount, "number": wantCount, "total": wantCount, "count": wantCount, "toll": wantCount, "score": wantCount,
-	"tally": wantCount, "majority": wantCount, "attendance": wantCount, "crowd": wantCount,
+	"tally": wantCount, "majority": wantCount, "attendance": wantCount, "crowd": wantCount, "vote": wantCount,
 	"age": wantAge, "duration": wantDuration, "sentence": wantDuration, "term": wantDuration,
 	"year": wantYear, "date": wantDay, "day": wantDay, "month": wantMonth, "time": wantTime, "decade": wantYear, "century": wantYear,
 	"place": wantOrdinal, "position": wantOrdinal, "rank": wantOrdinal, "ranking": wantOrdinal,
+	"nationality": {kinds: kinds(retrieval.EntityNationality, 1.0, retrieval.EntityPlace, 0.6)},
+	"citizenship": {kinds: kinds(retrieval.EntityNationality, 1.0, retrieval.EntityPlace, 0.6)},
 }
 
 func withUnit(w want, unit string) want { w.unit = unit; return w }
@@ -190,15 +195,18 @@ func wantOf(q *Question, words []word, whIdx, headPos int) want {
 		if headPos >= 0 {
 			head = lw[headPos]
 		}
-		// "what is the name of the company": the noun after "name of".
+		// "what is the name of the company": the head of the noun
+		// phrase after "name of"; a name is asked for either way.
 		if head == "name" || head == "names" {
-			for k := headPos + 1; k < len(lw) && k <= headPos+3; k++ {
-				if lw[k] == "of" || determiners[lw[k]] {
-					continue
-				}
-				head = lw[k]
-				break
+			k := headPos + 1
+			for k < len(lw) && (lw[k] == "of" || determiners[lw[k]]) {
+				k++
 			}
+			named := npHead(lw, k)
+			if w := wantOfNoun(named, q); !w.empty() && (w.prior(retrieval.EntityPerson) > 0 || w.prior(retrieval.EntityOrg) > 0 || w.prior(retrieval.EntityPlace) > 0) {
+				return w
+			}
+			return wantName
 		}
 		if head == "" && q.Type == TypeNone {
 			// "What was the FY2026 refugee cap?": the noun phrase's head.
@@ -247,7 +255,7 @@ func roleLikeNoun(w string) bool {
 		personRoles[w] || personRoles[strings.TrimSuffix(w, "s")]
 }
 
-var personRoles = wordSet("driver captain pilot winner loser champion candidate nominee victim suspect killer gunman shooter attacker founder owner ceo chairman chair director manager coach player singer actor actress artist author writer journalist reporter judge lawyer attorney prosecutor doctor surgeon scientist researcher professor teacher student spokesperson leader chief head governor mayor senator minister president premier king queen prince princess pope bishop envoy ambassador diplomat officer commander general soldier astronaut chemist economist character cosplayer survivor witness resident husband wife son daughter mother father brother sister successor predecessor replacement rival opponent challenger")
+var personRoles = wordSet("worker employee officer official driver captain pilot winner loser champion candidate nominee victim suspect killer gunman shooter attacker founder owner ceo chairman chair director manager coach player singer actor actress artist author writer journalist reporter judge lawyer attorney prosecutor doctor surgeon scientist researcher professor teacher student spokesperson leader chief head governor mayor senator minister president premier king queen prince princess pope bishop envoy ambassador diplomat officer commander general soldier astronaut chemist economist character cosplayer survivor witness resident husband wife son daughter mother father brother sister successor predecessor replacement rival opponent challenger")
 
 func isTimeUnit(w string) bool {
 	switch strings.TrimSuffix(w, "s") {

@@ -2,13 +2,10 @@ package qaeval
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"math"
 	"math/rand"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/citebot/citebot/retrieval"
@@ -31,7 +28,10 @@ import (
 // RankingExample is one question's candidate sentences and which of them
 // contain a gold answer.
 type RankingExample struct {
-	Held     bool // held out from fitting
+	Held bool // held out from fitting
+	// Weight is how much the example counts in fitting (1 when zero):
+	// a small hand-written set weighs more than a large dataset.
+	Weight   float64
 	Features [][]float64
 	Gold     []bool
 }
@@ -85,8 +85,12 @@ func FitRanking(exs []RankingExample, m RankingModel, epochs int) []float64 {
 			if len(pos) == 0 || len(neg) == 0 {
 				continue
 			}
-			// The hardest negative, then three random ones.
-			for rep := 0; rep < 4; rep++ {
+			reps := 4
+			if ex.Weight > 1 {
+				reps = int(4 * ex.Weight)
+			}
+			// The hardest negative, then random ones.
+			for rep := 0; rep < reps; rep++ {
 				p := ex.Features[pos[rng.Intn(len(pos))]]
 				n := ex.Features[neg[rng.Intn(len(neg))]]
 				if rep == 0 {
@@ -153,8 +157,14 @@ func RankingAccuracy(exs []RankingExample, w []float64, held bool) (at1, at5 flo
 // the model).
 type DeclineSample struct {
 	Config string // which corpus shape it comes from
-	In     bool
-	X      []float64
+	// In: the sentence the model judges answers the question.
+	In bool
+	// Answerable: the documents answer the question (whether or not the
+	// judged sentence does).
+	Answerable bool
+	X          []float64
+	// Held marks samples fitting must not see (reported apart).
+	Held bool
 }
 
 // CollectDecline asks questions of ix, labelled in or out of its corpus.
@@ -186,7 +196,7 @@ func FitDecline(samples []DeclineSample, dim int) []float64 {
 			h[i] = make([]float64, dim+1)
 		}
 		for _, s := range samples {
-			if s.X == nil {
+			if s.X == nil || s.Held {
 				continue
 			}
 			y := 0.0
@@ -318,134 +328,6 @@ func NewEngine(ctx context.Context, docs []retrieval.Document) (*answer.Engine, 
 		return nil, err
 	}
 	return answer.New(retrieval.NewLive(ix)), nil
-}
-
-// Tune refits both models on a SQuAD dev file, writes the held-out
-// figures before and after to report, and the new model to model, in the
-// form of retrieval/answer/model.json.
-func Tune(ctx context.Context, s *SQuAD, report, model io.Writer) error {
-	w := report
-	articles := func(parity int) []int {
-		var out []int
-		for i := range s.Data {
-			if i%2 == parity {
-				out = append(out, i)
-			}
-		}
-		return out
-	}
-	// Ranking, over the whole dev set as one corpus.
-	docs, qs := SQuADCorpus(s, nil)
-	ix, err := NewEngine(ctx, docs)
-	if err != nil {
-		return err
-	}
-	defer ix.Close()
-	artOf := func(q Question) int {
-		var n int
-		fmt.Sscanf(strings.TrimPrefix(q.Doc, "squad-"), "%d", &n)
-		return n
-	}
-	exs, err := CollectRanking(ctx, ix, qs, func(q Question) bool { return artOf(q)%2 == 1 })
-	if err != nil {
-		return err
-	}
-	cur, curDecline, threshold := currentModels()
-	before1, before5 := RankingAccuracy(exs, cur.Weights, true)
-	fitted := FitRanking(exs, cur, 12)
-	after1, after5 := RankingAccuracy(exs, fitted, true)
-	fmt.Fprintf(w, "ranking, held-out questions (odd articles): @1 %.1f%% @5 %.1f%% → @1 %.1f%% @5 %.1f%%\n",
-		100*before1, 100*before5, 100*after1, 100*after5)
-
-	// Declining, on corpora of several sizes. (The decline features depend
-	// on ranking scores; refit after pasting new ranking weights.)
-	rng := rand.New(rand.NewSource(42))
-	collect := func(parity int) ([]DeclineSample, error) {
-		in, other := articles(parity), articles(1-parity)
-		var out []DeclineSample
-		add := func(corpus, outside []int, max int, config string) error {
-			sub := &SQuAD{}
-			for _, i := range corpus {
-				sub.Data = append(sub.Data, s.Data[i])
-			}
-			docs, inQs := SQuADCorpus(sub, nil)
-			ix, err := NewEngine(ctx, docs)
-			if err != nil {
-				return err
-			}
-			defer ix.Close()
-			outside2 := &SQuAD{}
-			for _, i := range outside {
-				outside2.Data = append(outside2.Data, s.Data[i])
-			}
-			_, outQs := SQuADCorpus(outside2, nil)
-			for _, set := range []struct {
-				qs []Question
-				in bool
-			}{{inQs, true}, {outQs, false}} {
-				texts := make([]string, 0, len(set.qs))
-				for _, q := range set.qs {
-					texts = append(texts, q.Question)
-				}
-				rng.Shuffle(len(texts), func(a, b int) { texts[a], texts[b] = texts[b], texts[a] })
-				if max > 0 && len(texts) > max {
-					texts = texts[:max]
-				}
-				ss, err := CollectDecline(ctx, ix, texts, set.in, config)
-				if err != nil {
-					return err
-				}
-				out = append(out, ss...)
-			}
-			return nil
-		}
-		if err := add(in, other, 0, "half"); err != nil {
-			return nil, err
-		}
-		for k := 0; k+6 <= len(in); k += 6 {
-			if err := add(in[k:k+6], pick(rng, other, 3), 200, "six"); err != nil {
-				return nil, err
-			}
-		}
-		for k := 0; k+1 < len(in); k += 2 {
-			if err := add(in[k:k+2], pick(rng, other, 2), 120, "two"); err != nil {
-				return nil, err
-			}
-		}
-		for k := 0; k < len(in); k += 4 {
-			if err := add(in[k:k+1], pick(rng, other, 1), 100, "one"); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
-	}
-	train, err := collect(0)
-	if err != nil {
-		return err
-	}
-	held, err := collect(1)
-	if err != nil {
-		return err
-	}
-	dw := FitDecline(train, len(curDecline))
-	for _, cfg := range []string{"half", "six", "two", "one"} {
-		a0, d0 := DeclineRates(held, curDecline, threshold, cfg)
-		a1, d1 := DeclineRates(held, dw, threshold, cfg)
-		fmt.Fprintf(w, "decline, held out, %-4s corpora at threshold %.2f: answered %.1f%% declined %.1f%% → answered %.1f%% declined %.1f%%\n",
-			cfg, threshold, 100*a0, 100*d0, 100*a1, 100*d1)
-	}
-	out := answer.Model{Ranking: map[string]float64{}, Decline: map[string]float64{}, AnswerThreshold: threshold}
-	for i, n := range cur.Names {
-		if fitted[i] != 0 {
-			out.Ranking[n] = fitted[i]
-		}
-	}
-	for i, n := range answer.DeclineFeatures() {
-		if dw[i] != 0 {
-			out.Decline[n] = dw[i]
-		}
-	}
-	return answer.WriteModel(model, out)
 }
 
 func pick(rng *rand.Rand, from []int, n int) []int {

@@ -283,6 +283,9 @@ func numberEntity(seg string, m []int, add func(s, e int, kind retrieval.EntityK
 // wordNumberEntity classifies one wordNumberRe match.
 func wordNumberEntity(seg string, m []int, add func(s, e int, kind retrieval.EntityKind, u string)) {
 	ns, ne := m[2*wordNumberRe.SubexpIndex("num")], m[2*wordNumberRe.SubexpIndex("num")+1]
+	if ns > 0 && isUpperWord(seg[ns:]) {
+		return // capitalised inside a sentence: part of a name ("PLoS One", "Formula One")
+	}
 	ti := wordNumberRe.SubexpIndex("tail")
 	if m[2*ti] >= 0 {
 		tail := strings.ToLower(seg[m[2*ti]:m[2*ti+1]])

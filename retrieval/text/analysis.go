@@ -19,6 +19,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
 	"github.com/citebot/citebot/retrieval"
 	"golang.org/x/text/unicode/norm"
 )
@@ -31,16 +33,28 @@ const AnalyzerName = "citebot_en"
 // AnalysisVersion names what Analyze and Segment produce. Persisted
 // indexes record it: an index built with another version holds other terms
 // and must be rebuilt. Change it whenever their output changes.
-const AnalysisVersion = "citebot_en/1"
+const AnalysisVersion = "citebot_en/2"
 
 const (
 	normalizeFilterName = "citebot_normalize"
 	lemmaFilterName     = "citebot_irregular_verbs"
+	placeFilterName     = "citebot_places"
+	stemFilterName      = "citebot_stem"
 )
 
 func init() {
 	if err := registry.RegisterTokenFilter(normalizeFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return normalizeFilter{}, nil
+	}); err != nil {
+		panic(err)
+	}
+	if err := registry.RegisterTokenFilter(stemFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return stemFilter{}, nil
+	}); err != nil {
+		panic(err)
+	}
+	if err := registry.RegisterTokenFilter(placeFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return placeFilter{}, nil
 	}); err != nil {
 		panic(err)
 	}
@@ -64,7 +78,7 @@ func newAnalyzer(_ map[string]interface{}, cache *registry.Cache) (analysis.Anal
 		return nil, fmt.Errorf("tokenizer: %w", err)
 	}
 	var filters []analysis.TokenFilter
-	for _, name := range []string{normalizeFilterName, en.PossessiveName, lowercase.Name, lemmaFilterName, en.StopName, en.SnowballStemmerName} {
+	for _, name := range []string{normalizeFilterName, en.PossessiveName, placeFilterName, lowercase.Name, lemmaFilterName, en.StopName, stemFilterName} {
 		f, err := cache.TokenFilterNamed(name)
 		if err != nil {
 			return nil, fmt.Errorf("token filter %s: %w", name, err)
@@ -304,4 +318,104 @@ func WordSpans(s string) []retrieval.Span {
 		out[i] = retrieval.Span{Start: t.Start, End: t.End}
 	}
 	return out
+}
+
+// placeFilter adds, beside a place's name or a word derived from it, one
+// term for the place itself, so that "German", "Germany" and "the Federal
+// Republic of Germany", or "Philippine", "Filipinos" and "the
+// Philippines", meet whichever a question or a document uses. The term
+// (PlaceTerm) stands at the position of the name's first word and is not
+// stemmed. It runs before lower-casing: "US" is a country, "us" is not.
+type placeFilter struct{}
+
+func (placeFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	var out analysis.TokenStream
+	for i := 0; i < len(in); i++ {
+		out = append(out, in[i])
+		if place, n := placeAt(in, i); n > 0 {
+			t := *in[i]
+			t.Term = []byte(PlaceTerm(place))
+			t.End = in[i+n-1].End
+			t.KeyWord = true // a name, not a word to stem
+			out = append(out, &t)
+		}
+	}
+	return out
+}
+
+// placeAt matches the longest place name (up to four words) or derived
+// word starting at token i, and returns the place and how many tokens it
+// spans.
+func placeAt(in analysis.TokenStream, i int) (string, int) {
+	first := in[i].Term
+	if len(first) == 0 {
+		return "", 0
+	}
+	if string(first) == "usa" { // "US", "U.S." and "USA", as normalizeFilter left them
+		if p, ok := gaz.codes["USA"]; ok {
+			return p, 1
+		}
+	}
+	upper := first[0] >= 'A' && first[0] <= 'Z' || first[0] >= utf8.RuneSelf
+	if !upper {
+		// Lower case, only a derived word long enough not to be an
+		// ordinary one ("german chancellor" typed in a hurry).
+		if len(first) >= 5 {
+			if p, ok := gaz.derived[string(first)]; ok {
+				return p, 1
+			}
+		}
+		return "", 0
+	}
+	for n := min(4, len(in)-i); n >= 1; n-- {
+		words := make([]string, n)
+		contiguous := true
+		for k := 0; k < n; k++ {
+			if k > 0 && in[i+k].Position != in[i+k-1].Position+1 {
+				contiguous = false
+				break
+			}
+			words[k] = string(in[i+k].Term)
+		}
+		if !contiguous {
+			continue
+		}
+		name := strings.Join(words, " ")
+		if n == 1 {
+			if p, ok := gaz.codes[name]; ok {
+				return p, 1
+			}
+		}
+		lower := strings.ToLower(name)
+		if p, ok := gaz.places[lower]; ok {
+			return p, n
+		}
+		if n == 1 {
+			if p, ok := gaz.derived[lower]; ok {
+				return p, 1
+			}
+		}
+	}
+	return "", 0
+}
+
+// PlaceTerm is the term the index holds for a place, beside its name.
+func PlaceTerm(place string) string {
+	return "place:" + strings.ToLower(strings.ReplaceAll(place, " ", "_"))
+}
+
+// stemFilter is the Snowball (Porter2) English stemmer, except for
+// keyword tokens (the place terms), which keep their form.
+type stemFilter struct{}
+
+func (stemFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		if t.KeyWord {
+			continue
+		}
+		env := snowballstem.NewEnv(string(t.Term))
+		english.Stem(env)
+		t.Term = []byte(env.Current())
+	}
+	return in
 }

@@ -155,7 +155,9 @@ var weakLocatives = wordSetOf("from to into towards toward via")
 var speechVerbs = wordSetOf(`said says told tells added adds wrote writes stated states explained explains announced announces
 argued argues warned warns noted notes claimed claims insisted insists replied replies tweeted tweets posted
 remarked remarks confirmed confirms denied denies admitted admits acknowledged acknowledges urged urges
-commented comments asked asks testified testifies recalled recalls described describes`)
+commented comments asked asks testified testifies recalled recalls described describes expressed expresses
+criticised criticized criticises criticizes praised praises accused accuses alleged alleges demanded demands
+called calls vowed vows promised promises pledged pledges insisted explained`)
 
 // nameRun is a run of capitalised words that may name something.
 type nameRun struct {
@@ -263,6 +265,16 @@ func classifyRun(text string, ws []word, r nameRun) (retrieval.Span, nameVote, b
 		v.place += 4
 	}
 	prev := r.first - 1
+	if prev >= 0 && strings.TrimSpace(text[ws[prev].e:ws[r.first].s]) == "," {
+		// "the current president of Namibia, Hage Geingob,": a role in
+		// apposition before the name.
+		for k := prev; k >= 0 && k > prev-6; k-- {
+			if roleNouns[ws[k].lower] {
+				v.person += 2
+				break
+			}
+		}
+	}
 	if prev >= 0 {
 		p := ws[prev].lower
 		switch {
@@ -286,9 +298,10 @@ func classifyRun(text string, ws []word, r nameRun) (retrieval.Span, nameVote, b
 				v.person++ // "BBC's Jonathan Marcus said"
 			}
 		}
-		// "Emily Spanton, 39," — an age in apposition.
+		// "Emily Spanton, 39," and "Arnav Gupta, 33-year-old" — an age in
+		// apposition.
 		gap := text[ws[r.last].e:ws[next].s]
-		if strings.TrimSpace(gap) == "," && isDigits(ws[next].text) && len(ws[next].text) <= 3 {
+		if strings.TrimSpace(gap) == "," && (isDigits(ws[next].text) && len(ws[next].text) <= 3 || strings.Contains(ws[next].lower, "-year-old")) {
 			v.person += 3
 		}
 		// "Hage Geingob, the president" / ", a former minister".

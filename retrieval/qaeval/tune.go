@@ -1,0 +1,361 @@
+package qaeval
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand"
+	"slices"
+
+	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/answer"
+)
+
+// maxAnswerableDeclined bounds the share of answerable questions the
+// chosen threshold may decline on the fitted sets.
+const maxAnswerableDeclined = 0.06
+
+// TuneSets are the questions `citebot tune` fits citebot's models on. Only
+// what may be fitted on is used: SQuAD's articles on the fitted side of
+// FitArticle (the others are reported as held out), and a question set
+// the caller has set aside for fitting (such as the fit half of a news
+// set; never one that is reported as held out).
+type TuneSets struct {
+	SQuAD  *SQuAD // SQuAD v1.1 dev
+	SQuAD2 *SQuAD // SQuAD v2.0 dev, for its unanswerable questions; optional
+	// News is a question set over NewsDocs, optional.
+	News     []Item
+	NewsDocs []retrieval.Document
+	// NewsWeight is how much one News question counts against one SQuAD
+	// question (a few hundred hand-written questions against thousands).
+	NewsWeight float64
+}
+
+// Tune refits both models: the ranking by pairwise logistic regression on
+// the fitted SQuAD articles' questions and the News set; the decline model
+// — the probability that the sentence citebot would quote answers the
+// question — by logistic regression on questions asked of corpora of
+// fitted articles of several sizes (some about articles outside them),
+// SQuAD v2.0's unanswerable questions, and the News set's answerable and
+// unanswerable questions. It writes figures before and after to report
+// (held-out SQuAD articles apart) and the model, in the form of
+// retrieval/answer/model.json, to model.
+func Tune(ctx context.Context, sets TuneSets, report, model io.Writer) error {
+	w := report
+	if sets.NewsWeight == 0 {
+		sets.NewsWeight = 8
+	}
+	fitted := func(q Question) bool { return FitArticle(q.Title) }
+
+	// Ranking, over the whole dev set as one corpus.
+	docs, qs := SQuADCorpus(sets.SQuAD, nil)
+	ix, err := NewEngine(ctx, docs)
+	if err != nil {
+		return err
+	}
+	exs, err := CollectRanking(ctx, ix, qs, func(q Question) bool { return !fitted(q) })
+	ix.Close()
+	if err != nil {
+		return err
+	}
+	var newsIx *answer.Engine
+	if len(sets.News) > 0 {
+		if newsIx, err = NewEngine(ctx, sets.NewsDocs); err != nil {
+			return err
+		}
+		defer newsIx.Close()
+		nexs, err := collectItems(ctx, newsIx, sets.News, sets.NewsWeight)
+		if err != nil {
+			return err
+		}
+		exs = append(exs, nexs...)
+	}
+	cur, curDecline, threshold := currentModels()
+	report1 := func(label string, weights []float64) {
+		h1, h5 := RankingAccuracy(exs, weights, true)
+		f1, f5 := RankingAccuracy(onlyWeighted(exs, false), weights, false)
+		n1, n5 := RankingAccuracy(onlyWeighted(exs, true), weights, false)
+		fmt.Fprintf(w, "ranking %-7s held-out SQuAD @1 %.1f%% @5 %.1f%%; fitted SQuAD @1 %.1f%% @5 %.1f%%; news @1 %.1f%% @5 %.1f%%\n",
+			label, 100*h1, 100*h5, 100*f1, 100*f5, 100*n1, 100*n5)
+	}
+	report1("before", cur.Weights)
+	fittedW := FitRanking(exs, cur, 12)
+	report1("after", fittedW)
+	if err := answer.UseRanking(cur.Names, fittedW); err != nil {
+		return err
+	}
+
+	// Declining, with the new ranking in place: its features depend on
+	// ranking scores.
+	rng := rand.New(rand.NewSource(42))
+	var samples []DeclineSample
+	fitArticles := articlesWhere(sets.SQuAD, true)
+	add := func(corpus, outside []int, limit int, config string) error {
+		in, err := squadDeclineSamples(ctx, sets.SQuAD, corpus, outside, limit, config, rng)
+		samples = append(samples, in...)
+		return err
+	}
+	if err := add(fitArticles, nil, 0, "all"); err != nil {
+		return err
+	}
+	half := len(fitArticles) / 2
+	if err := add(fitArticles[:half], fitArticles[half:], 0, "half"); err != nil {
+		return err
+	}
+	for k := 0; k+4 <= len(fitArticles); k += 4 {
+		if err := add(fitArticles[k:k+4], pick(rng, fitArticles, 3), 150, "four"); err != nil {
+			return err
+		}
+	}
+	for k := 0; k < len(fitArticles); k += 2 {
+		if err := add(fitArticles[k:k+1], pick(rng, fitArticles, 1), 100, "one"); err != nil {
+			return err
+		}
+	}
+	if sets.SQuAD2 != nil {
+		s2, err := squad2DeclineSamples(ctx, sets.SQuAD2)
+		if err != nil {
+			return err
+		}
+		samples = append(samples, s2...)
+	}
+	if newsIx != nil {
+		ns, err := itemDeclineSamples(ctx, newsIx, sets.News, "news")
+		if err != nil {
+			return err
+		}
+		samples = append(samples, ns...)
+	}
+	dw := FitDecline(samples, len(curDecline))
+	newThreshold := chooseThreshold(samples, dw, []string{"all", "squad2", "news"}, maxAnswerableDeclined)
+	fmt.Fprintf(w, "threshold %.2f → %.2f (at most %.0f%% of answerable questions declined)\n", threshold, newThreshold, 100*maxAnswerableDeclined)
+	for _, cfg := range []string{"all", "half", "four", "one", "squad2", "news"} {
+		a0, d0 := AnswerableRates(samples, curDecline, threshold, cfg)
+		a1, d1 := AnswerableRates(samples, dw, newThreshold, cfg)
+		fmt.Fprintf(w, "decline %-6s: answerable answered %.1f%%, unanswerable declined %.1f%% → %.1f%%, %.1f%%\n",
+			cfg, 100*a0, 100*d0, 100*a1, 100*d1)
+	}
+	out := answer.Model{Ranking: map[string]float64{}, Decline: map[string]float64{}, AnswerThreshold: newThreshold}
+	for i, n := range cur.Names {
+		if fittedW[i] != 0 {
+			out.Ranking[n] = fittedW[i]
+		}
+	}
+	for i, n := range answer.DeclineFeatures() {
+		if dw[i] != 0 {
+			out.Decline[n] = dw[i]
+		}
+	}
+	return answer.WriteModel(model, out)
+}
+
+func onlyWeighted(exs []RankingExample, weighted bool) []RankingExample {
+	var out []RankingExample
+	for _, e := range exs {
+		if (e.Weight > 1) == weighted {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// collectItems asks a question set's answerable questions and records
+// their candidates, gold where a sentence from an expected document holds
+// a gold answer.
+func collectItems(ctx context.Context, ix *answer.Engine, items []Item, weight float64) ([]RankingExample, error) {
+	var answerable []Item
+	for _, it := range items {
+		if !it.Unanswerable {
+			answerable = append(answerable, it)
+		}
+	}
+	out := make([]RankingExample, len(answerable))
+	err := parallel(ctx, len(answerable), func(i int) error {
+		it := answerable[i]
+		c, err := ix.Candidates(ctx, it.Question)
+		if err != nil {
+			return err
+		}
+		ex := RankingExample{Weight: weight}
+		for _, s := range c.Sentences {
+			ex.Features = append(ex.Features, s.Features)
+			ex.Gold = append(ex.Gold, goldSentence(it, s.Doc, s.Quote))
+		}
+		out[i] = ex
+		return nil
+	})
+	return out, err
+}
+
+func goldSentence(it Item, doc, quote string) bool {
+	return (len(it.Docs) == 0 || slices.Contains(it.Docs, doc)) && ContainsAny(quote, it.Answers)
+}
+
+// articlesWhere lists the articles on one side of FitArticle.
+func articlesWhere(s *SQuAD, fit bool) []int {
+	var out []int
+	for i, a := range s.Data {
+		if FitArticle(a.Title) == fit {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// squadDeclineSamples indexes the corpus articles and asks their
+// questions (answered right when the judged sentence holds a gold answer)
+// and the outside articles' questions (never answered right), at most
+// limit of each when limit > 0.
+func squadDeclineSamples(ctx context.Context, s *SQuAD, corpus, outside []int, limit int, config string, rng *rand.Rand) ([]DeclineSample, error) {
+	sub := func(idx []int) *SQuAD {
+		out := &SQuAD{}
+		for _, i := range idx {
+			out.Data = append(out.Data, s.Data[i])
+		}
+		return out
+	}
+	docs, inQs := SQuADCorpus(sub(corpus), nil)
+	ix, err := NewEngine(ctx, docs)
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	var outQs []Question
+	if len(outside) > 0 {
+		_, outQs = SQuADCorpus(sub(outside), func(int) bool { return false })
+	}
+	var out []DeclineSample
+	for _, set := range [][]Question{inQs, outQs} {
+		qs := append([]Question(nil), set...)
+		rng.Shuffle(len(qs), func(a, b int) { qs[a], qs[b] = qs[b], qs[a] })
+		if limit > 0 && len(qs) > limit {
+			qs = qs[:limit]
+		}
+		ss, err := questionDeclineSamples(ctx, ix, qs, config)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ss...)
+	}
+	return out, nil
+}
+
+// squad2DeclineSamples asks SQuAD v2.0's questions about its fitted
+// articles, answerable and not, of a corpus of those articles.
+func squad2DeclineSamples(ctx context.Context, s *SQuAD) ([]DeclineSample, error) {
+	keep := func(i int) bool { return FitArticle(s.Data[i].Title) }
+	docs, qs := SQuADCorpus(s, keep)
+	ix, err := NewEngine(ctx, docs)
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	var in []Question
+	for _, q := range qs {
+		if q.Doc != "" {
+			in = append(in, q)
+		}
+	}
+	out, err := questionDeclineSamples(ctx, ix, in, "squad2")
+	if err != nil {
+		return nil, err
+	}
+	imp, err := questionDeclineSamples(ctx, ix, SQuADImpossible(s, keep), "squad2")
+	return append(out, imp...), err
+}
+
+// questionDeclineSamples asks dataset questions; a sample answers when the
+// sentence the decline model judges holds a gold answer (none does for a
+// question without golds).
+func questionDeclineSamples(ctx context.Context, ix *answer.Engine, qs []Question, config string) ([]DeclineSample, error) {
+	out := make([]DeclineSample, len(qs))
+	err := parallel(ctx, len(qs), func(i int) error {
+		c, err := ix.Candidates(ctx, qs[i].Question)
+		if err != nil {
+			return err
+		}
+		ok := c.DeclineAt >= 0 && qs[i].Doc != "" && c.Sentences[c.DeclineAt].Doc == qs[i].Doc && ContainsAny(c.Sentences[c.DeclineAt].Quote, qs[i].Golds)
+		out[i] = DeclineSample{Config: config, In: ok, Answerable: qs[i].Doc != "" && len(qs[i].Golds) > 0, X: c.Decline}
+		return nil
+	})
+	return out, err
+}
+
+// itemDeclineSamples asks a question set's questions: answerable ones
+// answer when the judged sentence holds a gold answer from an expected
+// document; unanswerable ones never do.
+func itemDeclineSamples(ctx context.Context, ix *answer.Engine, items []Item, config string) ([]DeclineSample, error) {
+	out := make([]DeclineSample, len(items))
+	err := parallel(ctx, len(items), func(i int) error {
+		it := items[i]
+		c, err := ix.Candidates(ctx, it.Question)
+		if err != nil {
+			return err
+		}
+		ok := !it.Unanswerable && c.DeclineAt >= 0 && goldSentence(it, c.Sentences[c.DeclineAt].Doc, c.Sentences[c.DeclineAt].Quote)
+		out[i] = DeclineSample{Config: config, In: ok, Answerable: !it.Unanswerable, X: c.Decline}
+		return nil
+	})
+	return out, err
+}
+
+// chooseThreshold is the highest probability threshold at which, in every
+// config, at most maxDeclined of the answerable questions are declined:
+// declining more would turn right answers away to catch questions the
+// documents do not answer.
+func chooseThreshold(samples []DeclineSample, w []float64, configs []string, maxDeclined float64) float64 {
+	best := 0.05
+	for t := 0.05; t <= 0.6; t += 0.01 {
+		ok := true
+		for _, cfg := range configs {
+			answerable, declined := 0, 0
+			for _, s := range samples {
+				if s.Config != cfg || !s.Answerable {
+					continue
+				}
+				answerable++
+				if s.X == nil || logistic(w, s.X) < t {
+					declined++
+				}
+			}
+			if answerable > 0 && float64(declined) > maxDeclined*float64(answerable) {
+				ok = false
+			}
+		}
+		if ok {
+			best = t
+		}
+	}
+	return math.Round(best*100) / 100
+}
+
+// AnswerableRates are the share of answerable questions answered and of
+// unanswerable ones declined, for one config.
+func AnswerableRates(samples []DeclineSample, w []float64, threshold float64, config string) (answered, declined float64) {
+	in, out, a, d := 0, 0, 0, 0
+	for _, s := range samples {
+		if s.Config != config {
+			continue
+		}
+		answers := s.X != nil && logistic(w, s.X) >= threshold
+		if s.Answerable {
+			in++
+			if answers {
+				a++
+			}
+		} else {
+			out++
+			if !answers {
+				d++
+			}
+		}
+	}
+	if in > 0 {
+		answered = float64(a) / float64(in)
+	}
+	if out > 0 {
+		declined = float64(d) / float64(out)
+	}
+	return answered, declined
+}
