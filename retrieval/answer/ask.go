@@ -53,12 +53,6 @@ func Ask(ctx context.Context, b retrieval.Backend, question string, opts retriev
 		ans.Reason = fmt.Sprintf("no passage that answers mentions %q", r.missingNumber(&all[0]))
 		ans.Closest = closest(all, top)
 		return ans, nil
-	case q.Type == TypeNumber && all[bestIdx].feat[fUntyped+int(TypeNumber)] > 0:
-		// A question that asks for an amount is not answered by a
-		// sentence without one.
-		ans.Reason = "the passages that come closest give no number for it"
-		ans.Closest = closest(all, top)
-		return ans, nil
 	case r.answerable(all, bestIdx) < answerThreshold:
 		ans.Reason = r.declineReason(&all[bestIdx])
 		ans.Closest = closest(all, top)

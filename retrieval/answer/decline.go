@@ -59,6 +59,8 @@ const (
 	dMissAmount
 	dMissNoun     // "how many N" and no number in the sentence counts N
 	dMissSpecific // the question's names, numbers and years are not all in the sentence and its neighbours
+	dMissPassage  // … and no sentence of its passage holds an entity of the kind asked for either
+	dNegation     // the question is negated ("never", "not") and the sentence is not
 	numDecline
 )
 
@@ -71,7 +73,7 @@ var declineNames = [numDecline]string{
 	dRawBM25: "dRawBM25", dNamesMissing: "dNamesMissing", dSpecificS: "dSpecificS", dSpecificP: "dSpecificP",
 	dExact: "dExact", dClear: "dClear", dNoun: "dNoun", dWant: "dWant", dHeadline: "dHeadline", dVerbs: "dVerbs",
 	dLocal: "dLocal", dMissName: "dMissName", dMissDate: "dMissDate", dMissAmount: "dMissAmount",
-	dMissNoun: "dMissNoun", dMissSpecific: "dMissSpecific",
+	dMissNoun: "dMissNoun", dMissSpecific: "dMissSpecific", dMissPassage: "dMissPassage", dNegation: "dNegation",
 }
 
 // declineWeights are the logistic model's weights (see above), read from
@@ -205,6 +207,19 @@ func (r *ranker) declineFeatures(all []scored, best int) [numDecline]float64 {
 	if r.q.want.noun != "" && s.feat[fNoun] == 0 {
 		x[dMissNoun] = 1
 	}
+	if !r.q.want.empty() && s.feat[fExact] == 0 {
+		x[dMissPassage] = 1
+		p := s.doc.Passages[s.ord]
+		for _, c := range r.freshCandidatesIn(s.doc, s.ord, p.Span, p.Tokens) {
+			if c.prior >= exactPrior {
+				x[dMissPassage] = 0
+				break
+			}
+		}
+	}
+	if r.q.Negated && !negated(s.doc.Text[s.span.Start:s.span.End]) {
+		x[dNegation] = 1
+	}
 	if r.nSpecific > 0 {
 		ctx := append([]bool(nil), s.matched...)
 		for _, n := range r.neighbours(all, best) {
@@ -271,4 +286,17 @@ func (r *ranker) neighbours(all []scored, i int) []*scored {
 		}
 	}
 	return out
+}
+
+// negations are the words that negate a clause.
+var negations = wordSet("not never no none nobody nothing neither nor cannot without n't don't doesn't didn't isn't wasn't aren't weren't won't wouldn't can't couldn't hasn't haven't hadn't")
+
+// negated reports whether s holds a negation.
+func negated(s string) bool {
+	for _, w := range strings.Fields(strings.ToLower(strings.ReplaceAll(s, "’", "'"))) {
+		if negations[strings.Trim(w, ".,;:!?\"'()")] || strings.HasSuffix(strings.Trim(w, ".,;:!?\"'()"), "n't") {
+			return true
+		}
+	}
+	return false
 }

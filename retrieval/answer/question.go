@@ -96,6 +96,9 @@ type Question struct {
 	// Why is set for questions asking for a reason ("why", "what
 	// caused", "how come").
 	Why bool
+	// Negated is set for questions with a negation ("Who never …",
+	// "What don't they …").
+	Negated bool
 
 	// want is the kind of entity that answers the question (see want.go).
 	want want
@@ -230,6 +233,7 @@ func AnalyzeQuestion(text string) Question {
 		refineTypeByHead(&q)
 	}
 	q.want = wantOf(&q, words, whIdx, headPos)
+	q.Negated = negated(text)
 	q.Why = whIdx >= 0 && (words[whIdx].lower == "why" || words[whIdx].lower == "how" && whIdx+1 < len(words) && words[whIdx+1].lower == "come") ||
 		strings.Contains(strings.ToLower(text), "what caused") || strings.Contains(strings.ToLower(text), "reason for")
 

@@ -32,6 +32,10 @@ type Candidates struct {
 	// DeclineAt indexes Sentences: the sentence the decline features are
 	// about; -1 with Decline.
 	DeclineAt int
+	// AboutDocument marks a question about a document itself (who wrote
+	// it, when it was published …), which Ask answers from metadata
+	// before weighing sentences: its decline features mean nothing.
+	AboutDocument bool
 }
 
 // Candidates ranks a question's sentences as Ask does and returns them with
@@ -52,7 +56,7 @@ func rankedCandidates(ctx context.Context, b retrieval.Backend, question string)
 	if err != nil {
 		return Candidates{}, err
 	}
-	out := Candidates{DeclineAt: -1}
+	out := Candidates{DeclineAt: -1, AboutDocument: q.Intent != IntentContent}
 	for _, s := range all {
 		out.Sentences = append(out.Sentences, Candidate{
 			Doc: s.doc.ID, Start: s.span.Start, End: s.span.End,
@@ -62,9 +66,6 @@ func rankedCandidates(ctx context.Context, b retrieval.Backend, question string)
 	for i := range all {
 		if r.missingNumber(&all[i]) != "" {
 			continue
-		}
-		if q.Type == TypeNumber && all[i].feat[fUntyped+int(TypeNumber)] > 0 {
-			break
 		}
 		x := r.declineFeatures(all, i)
 		out.Decline = append([]float64(nil), x[:]...)

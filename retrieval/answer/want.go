@@ -55,19 +55,21 @@ func kinds(ks ...any) []wantKind {
 }
 
 var (
-	wantPerson   = want{kinds: kinds(retrieval.EntityPerson, 1.0, retrieval.EntityName, 0.5)}
-	wantOrg      = want{kinds: kinds(retrieval.EntityOrg, 1.0, retrieval.EntityName, 0.5)}
-	wantPlace    = want{kinds: kinds(retrieval.EntityPlace, 1.0, retrieval.EntityName, 0.5)}
-	wantWho      = want{kinds: kinds(retrieval.EntityPerson, 1.0, retrieval.EntityOrg, 0.7, retrieval.EntityName, 0.5)}
-	wantDate     = want{kinds: kinds(retrieval.EntityDate, 1.0, retrieval.EntityMonth, 0.8, retrieval.EntityYear, 0.7, retrieval.EntityWeekday, 0.5, retrieval.EntityPeriod, 0.6, retrieval.EntityTime, 0.4)}
+	wantPerson = want{kinds: kinds(retrieval.EntityPerson, 1.0, retrieval.EntityName, 0.5)}
+	wantOrg    = want{kinds: kinds(retrieval.EntityOrg, 1.0, retrieval.EntityName, 0.5)}
+	wantPlace  = want{kinds: kinds(retrieval.EntityPlace, 1.0, retrieval.EntityName, 0.5)}
+	wantWho    = want{kinds: kinds(retrieval.EntityPerson, 1.0, retrieval.EntityOrg, 0.7, retrieval.EntityName, 0.5)}
+	// "When" takes a date of any precision; the more precise wins ties.
+	wantDate     = want{kinds: kinds(retrieval.EntityDate, 1.0, retrieval.EntityMonth, 0.995, retrieval.EntityYear, 0.99, retrieval.EntityPeriod, 0.8, retrieval.EntityWeekday, 0.6, retrieval.EntityTime, 0.5)}
 	wantDay      = want{kinds: kinds(retrieval.EntityDate, 1.0, retrieval.EntityWeekday, 0.6, retrieval.EntityMonth, 0.5)}
+	wantWeekday  = want{kinds: kinds(retrieval.EntityWeekday, 1.0, retrieval.EntityDate, 0.99)}
 	wantYear     = want{kinds: kinds(retrieval.EntityYear, 1.0, retrieval.EntityDate, 0.9, retrieval.EntityMonth, 0.9, retrieval.EntityPeriod, 0.5)}
 	wantMonth    = want{kinds: kinds(retrieval.EntityMonth, 1.0, retrieval.EntityDate, 0.9)}
 	wantTime     = want{kinds: kinds(retrieval.EntityTime, 1.0, retrieval.EntityDate, 0.4, retrieval.EntityWeekday, 0.4)}
 	wantMoney    = want{kinds: kinds(retrieval.EntityMoney, 1.0, retrieval.EntityNumber, 0.4)}
 	wantPercent  = want{kinds: kinds(retrieval.EntityPercent, 1.0, retrieval.EntityNumber, 0.4)}
 	wantDuration = want{kinds: kinds(retrieval.EntityDuration, 1.0, retrieval.EntityDate, 0.3, retrieval.EntityNumber, 0.3)}
-	wantAge      = want{kinds: kinds(retrieval.EntityAge, 1.0, retrieval.EntityDuration, 0.8, retrieval.EntityNumber, 0.5)}
+	wantAge      = want{kinds: kinds(retrieval.EntityAge, 1.0, retrieval.EntityDuration, 0.8, retrieval.EntityYear, 0.6, retrieval.EntityNumber, 0.5)}
 	wantCount    = want{kinds: kinds(retrieval.EntityNumber, 1.0, retrieval.EntityQuantity, 0.8, retrieval.EntityMoney, 0.5, retrieval.EntityPercent, 0.5, retrieval.EntityDuration, 0.5)}
 	// wantAmount is a bare "how much": money, a quantity, a number.
 	wantAmount   = want{kinds: kinds(retrieval.EntityMoney, 1.0, retrieval.EntityQuantity, 1.0, retrieval.EntityPercent, 0.8, retrieval.EntityNumber, 0.6)}
@@ -97,7 +99,7 @@ var unitNouns = map[string]want{
 	"population": wantCount, "number": wantCount, "total": wantCount, "count": wantCount, "toll": wantCount, "score": wantCount,
 	"tally": wantCount, "majority": wantCount, "attendance": wantCount, "crowd": wantCount, "vote": wantCount,
 	"age": wantAge, "duration": wantDuration, "sentence": wantDuration, "term": wantDuration,
-	"year": wantYear, "date": wantDay, "day": wantDay, "month": wantMonth, "time": wantTime, "decade": wantYear, "century": wantYear,
+	"year": wantYear, "date": wantDay, "day": wantWeekday, "month": wantMonth, "time": wantTime, "decade": wantYear, "century": wantYear,
 	"place": wantOrdinal, "position": wantOrdinal, "rank": wantOrdinal, "ranking": wantOrdinal,
 	"nationality": {kinds: kinds(retrieval.EntityNationality, 1.0, retrieval.EntityPlace, 0.6)},
 	"citizenship": {kinds: kinds(retrieval.EntityNationality, 1.0, retrieval.EntityPlace, 0.6)},
@@ -174,11 +176,14 @@ func wantOf(q *Question, words []word, whIdx, headPos int) want {
 				w.noun = noun
 			}
 			return w
-		case n == "much":
+		case n == "much" || n == "big" || n == "large":
 			if has(moneyWords) {
-				return wantMoney
+				return wantMoney // "how much did they pay", "how big was the loan"
 			}
-			return wantAmount
+			if n == "much" {
+				return wantAmount
+			}
+			return wantQuantity
 		case n == "long":
 			if has(durationVerbs) || !hasAnyAux(lw[whIdx+2:]) {
 				return wantDuration

@@ -178,6 +178,10 @@ func collectItems(ctx context.Context, ix *answer.Engine, items []Item, weight f
 			return err
 		}
 		ex := RankingExample{Weight: weight}
+		if c.AboutDocument {
+			out[i] = ex // answered from metadata: no sentence to rank
+			return nil
+		}
 		for _, s := range c.Sentences {
 			ex.Features = append(ex.Features, s.Features)
 			ex.Gold = append(ex.Gold, goldSentence(it, s.Doc, s.Quote))
@@ -292,6 +296,9 @@ func itemDeclineSamples(ctx context.Context, ix *answer.Engine, items []Item, co
 		c, err := ix.Candidates(ctx, it.Question)
 		if err != nil {
 			return err
+		}
+		if c.AboutDocument {
+			return nil // answered from metadata, not by a sentence
 		}
 		ok := !it.Unanswerable && c.DeclineAt >= 0 && goldSentence(it, c.Sentences[c.DeclineAt].Doc, c.Sentences[c.DeclineAt].Quote)
 		out[i] = DeclineSample{Config: config, In: ok, Answerable: !it.Unanswerable, X: c.Decline}
