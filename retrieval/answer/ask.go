@@ -53,6 +53,12 @@ func Ask(ctx context.Context, b retrieval.Backend, question string, opts retriev
 		ans.Reason = fmt.Sprintf("no passage that answers mentions %q", r.missingNumber(&all[0]))
 		ans.Closest = closest(all, top)
 		return ans, nil
+	case r.noAmountNear(all, bestIdx):
+		// An amount is asked for, and neither the sentence nor its
+		// passage gives one: it is not answered here.
+		ans.Reason = "the passages that come closest give no figure for it"
+		ans.Closest = closest(all, top)
+		return ans, nil
 	case r.answerable(all, bestIdx) < answerThreshold:
 		ans.Reason = r.declineReason(&all[bestIdx])
 		ans.Closest = closest(all, top)
@@ -366,7 +372,7 @@ func (r *ranker) clearCandidate(text string, cands []candidate, toks []retrieval
 	var exact []scoredCand
 	scores := r.candidateScores(text, cands, toks, true)
 	for k, c := range cands {
-		if c.prior >= exactPrior {
+		if c.exact {
 			exact = append(exact, scoredCand{c, scores[k]})
 		}
 	}
@@ -414,7 +420,22 @@ func (r *ranker) bestCandidateIn(text string, cands []candidate, toks []retrieva
 // 7,500 … 100,000 in FY2024").
 func (r *ranker) candidateScores(text string, cands []candidate, toks []retrieval.Token, nearest bool) []float64 {
 	scores := make([]float64, len(cands))
+	if len(cands) == 0 {
+		return scores
+	}
 	gaps := make([]int, len(cands))
+	// Clauses: a question word in the candidate's own clause (between
+	// commas, semicolons, brackets, dashes) says more about it than one
+	// across a comma ("the cap for fiscal 2026 was 7,500, down from
+	// 100,000 in fiscal 2024").
+	from := cands[0].Start
+	for _, t := range toks {
+		from = min(from, t.Start)
+	}
+	clause := make([]int, len(cands))
+	for k, c := range cands {
+		clause[k] = clauseAt(text, from, c.Start)
+	}
 	for _, t := range toks {
 		i := r.match(t.Term)
 		if i < 0 {
@@ -446,17 +467,73 @@ func (r *ranker) candidateScores(text string, cands []candidate, toks []retrieva
 				minGap = gap
 			}
 		}
+		tc := clauseAt(text, from, t.Start)
 		for k := range cands {
 			if gaps[k] < 0 || nearest && gaps[k] > minGap {
 				continue
 			}
-			scores[k] += w / float64(1+gaps[k])
+			v := w / float64(1+gaps[k])
+			if tc == clause[k] {
+				v *= 2
+			}
+			scores[k] += v
 		}
 	}
 	for k, c := range cands {
 		scores[k] *= c.prior
+		if r.conflictingYear(text, c, toks) {
+			scores[k] *= 0.5
+		}
 	}
 	return scores
+}
+
+// conflictingYear reports a candidate whose nearest year in the sentence
+// is not one the question asks about: "7,500" in "the FY2026 cap of 7,500
+// … 100,000 in FY2024" for a question about fiscal 2024.
+func (r *ranker) conflictingYear(text string, c candidate, toks []retrieval.Token) bool {
+	asked := map[string]bool{}
+	for _, t := range r.q.Terms {
+		if t.Kind == KindYear {
+			asked[t.Term] = true
+		}
+	}
+	if len(asked) == 0 {
+		return false
+	}
+	nearest, best := "", -1
+	for _, t := range toks {
+		if len(t.Term) != 4 || !rtext.AllDigits(t.Term) || t.Term < "1000" || t.Term > "2199" || t.Start >= c.Start && t.End <= c.End {
+			continue
+		}
+		gap := 0
+		if t.Start < c.Start {
+			gap = wordsBetween(text, t.Start, c.Start)
+		} else {
+			gap = wordsBetween(text, c.End, t.Start)
+		}
+		if best < 0 || gap < best {
+			nearest, best = t.Term, gap
+		}
+	}
+	return nearest != "" && !asked[nearest]
+}
+
+// clauseAt counts the clause breaks (commas, semicolons, colons,
+// brackets, dashes) in text[from:at]: offsets with the same count are in
+// the same clause.
+func clauseAt(text string, from, at int) int {
+	if at <= from {
+		return 0
+	}
+	n := 0
+	for _, r := range text[from:at] {
+		switch r {
+		case ',', ';', ':', '(', ')', '—', '–':
+			n++
+		}
+	}
+	return n
 }
 
 // wordsBetween counts the words between two offsets.
@@ -467,6 +544,9 @@ func wordsBetween(text string, from, to int) int {
 // metadataLines is how many passages from the top a byline, dateline or
 // headline may stand in.
 const metadataLines = 3
+
+// maxMetadataLineWords bounds the lines read as a byline or dateline.
+const maxMetadataLineWords = 15
 
 // answerFromMetadata answers questions about a document itself (who wrote
 // it, when it was published, who published it, its headline) from its
@@ -508,27 +588,27 @@ func (r *ranker) answerFromMetadata(ans *retrieval.Answer, all []scored) bool {
 	}
 	value := metaField(best, r.q.Intent)
 	c := retrieval.Citation{Doc: best.ID, Metadata: best.Metadata, Collection: best.Collection, Score: round3(min(1, bestMatch)), FromMetadata: true}
-	// Cite the line near the top that shows the value (the byline, the
-	// dateline, the headline), else the first passage.
+	// Cite the line that shows the value: a short line anywhere (a
+	// byline, a dateline, a source note), else a sentence near the top,
+	// else the first passage.
 	found := false
-	for k, p := range best.Passages {
-		if k >= metadataLines {
-			break
-		}
-		for _, sp := range p.Sentences {
-			sent := best.Text[sp.Start:sp.End]
-			if at := indexValue(sent, normalizeValue(value)); at >= 0 {
-				c.Paragraph, c.Start, c.End, c.Quote = p.Paragraph, sp.Start, sp.End, sent
-				hl := retrieval.Span{Start: sp.Start + at, End: sp.Start + at + len(valueAt(sent, at, len(value)))}
-				if hl != sp {
-					c.Highlight = &hl
-				}
-				found = true
-				break
+	for _, shortLine := range []bool{true, false} {
+		for k, p := range best.Passages {
+			if found || !shortLine && k >= metadataLines || shortLine && wordCount(best.Text[p.Start:p.End]) > maxMetadataLineWords {
+				continue
 			}
-		}
-		if found {
-			break
+			for _, sp := range p.Sentences {
+				sent := best.Text[sp.Start:sp.End]
+				if at := indexValue(sent, normalizeValue(value)); at >= 0 {
+					c.Paragraph, c.Start, c.End, c.Quote, c.Page = p.Paragraph, sp.Start, sp.End, sent, best.PageAt(sp.Start)
+					hl := retrieval.Span{Start: sp.Start + at, End: sp.Start + at + len(valueAt(sent, at, len(value)))}
+					if hl != sp {
+						c.Highlight = &hl
+					}
+					found = true
+					break
+				}
+			}
 		}
 	}
 	if !found {
@@ -545,5 +625,26 @@ func (r *ranker) answerFromMetadata(ans *retrieval.Answer, all []scored) bool {
 		ans.Short = best.Text[c.Highlight.Start:c.Highlight.End]
 	}
 	ans.Citations = append(ans.Citations, c)
+	return true
+}
+
+// amountKinds are the kinds of entity that give a figure.
+var amountKinds = map[retrieval.EntityKind]bool{retrieval.EntityMoney: true, retrieval.EntityPercent: true,
+	retrieval.EntityNumber: true, retrieval.EntityQuantity: true, retrieval.EntityDuration: true, retrieval.EntityAge: true}
+
+// noAmountNear reports a question asking for a figure (an amount, a
+// count, a quantity) whose best sentence, and that sentence's passage,
+// give none of the kind asked for.
+func (r *ranker) noAmountNear(all []scored, i int) bool {
+	if r.q.want.empty() || !amountKinds[r.q.want.kinds[0].kind] {
+		return false
+	}
+	s := &all[i]
+	p := s.doc.Passages[s.ord]
+	for _, c := range r.freshCandidatesIn(s.doc, s.ord, p.Span, p.Tokens) {
+		if c.exact {
+			return false
+		}
+	}
 	return true
 }

@@ -211,7 +211,7 @@ func (r *ranker) declineFeatures(all []scored, best int) [numDecline]float64 {
 		x[dMissPassage] = 1
 		p := s.doc.Passages[s.ord]
 		for _, c := range r.freshCandidatesIn(s.doc, s.ord, p.Span, p.Tokens) {
-			if c.prior >= exactPrior {
+			if c.exact {
 				x[dMissPassage] = 0
 				break
 			}

@@ -10,8 +10,11 @@ import (
 // A candidate is a span of a sentence that could be the short answer.
 type candidate struct {
 	retrieval.Span         // absolute offsets
-	prior          float64 // how well its kind answers (want.prior)
+	prior          float64 // how well its kind answers (want.prior), and where it stands
 	kind           retrieval.EntityKind
+	// exact: the candidate is of exactly the kind asked for (want prior
+	// at least exactPrior), so it may be a short answer.
+	exact bool
 	// nounMatch: a number followed by the question's counted noun
 	// ("92,153 votes" for "how many votes").
 	nounMatch bool
@@ -51,9 +54,18 @@ func candidates(d *retrieval.IndexedDoc, ord int, sent retrieval.Span, q *Questi
 		if p == 0 {
 			continue
 		}
-		c := candidate{Span: e.Span, prior: p, kind: e.Kind}
+		c := candidate{Span: e.Span, prior: p, kind: e.Kind, exact: p >= exactPrior}
 		if e.Kind == retrieval.EntityQuantity && q.want.unit != "" && unitDimension[e.Unit] != q.want.unit {
 			c.prior *= 0.3 // "how deep" answered in tonnes
+			c.exact = false
+		}
+		if e.Kind == retrieval.EntityPlace && q.Type == TypePlace {
+			// "in Europe" answers where; "US diplomats" names whose.
+			if afterLocative(text, sent.Start, e.Start) {
+				c.prior *= 1.3
+			} else {
+				c.prior *= 0.7
+			}
 		}
 		if q.want.noun != "" && (e.Kind == retrieval.EntityNumber || e.Kind == retrieval.EntityQuantity) {
 			c.nounMatch = countsNoun(text, e, q.want.noun)
@@ -127,7 +139,8 @@ func mergeLists(text string, in []candidate) []candidate {
 		switch strings.TrimSpace(gap) {
 		case ",", "and", ", and", "or", ", or", "&":
 			cur.End = c.End
-			cur.prior = min(cur.prior, c.prior)
+			cur.prior = max(cur.prior, c.prior)
+			cur.exact = cur.exact && c.exact
 			n++
 			continue
 		}
@@ -141,4 +154,13 @@ func mergeLists(text string, in []candidate) []candidate {
 		cur.prior *= 1.2
 	}
 	return append(out, cur)
+}
+
+var locatives = wordSet("in at from to across throughout near into within outside inside around")
+
+// afterLocative reports whether the word before offset at (within the
+// sentence starting at from) is a preposition of place ("in Europe").
+func afterLocative(text string, from, at int) bool {
+	before := strings.Fields(text[from:at])
+	return len(before) > 0 && locatives[strings.ToLower(before[len(before)-1])]
 }

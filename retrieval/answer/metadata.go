@@ -11,7 +11,7 @@ import (
 
 // docNouns name a piece of writing: a question about one of them may be
 // about the document rather than its content.
-var docNouns = wordSet("story stories article articles piece pieces report reports obituary obit item column op-ed editorial post blog coverage analysis feature interview release dispatch write-up writeup news text document documents headline profile review")
+var docNouns = wordSet("story stories article articles piece pieces report reports obituary obit item column op-ed editorial post blog coverage analysis feature interview release dispatch write-up writeup text document documents headline profile review")
 
 // publisherNouns name who publishes ("which outlet ran …").
 var publisherNouns = wordSet("outlet outlets publication publications publisher publishers newspaper newspapers paper papers website websites site sites network broadcaster magazine wire agency medium media organisation organization")

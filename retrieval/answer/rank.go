@@ -238,7 +238,7 @@ func (r *ranker) typeFeatures(all []scored) {
 			s.feat[fType] = 1
 			s.feat[fAnswerNear] = r.answerNearness(s.doc.Text, fresh, s.toks)
 			for _, c := range fresh {
-				if c.prior >= exactPrior {
+				if c.exact {
 					s.feat[fExact] = 1
 				}
 				if c.nounMatch {

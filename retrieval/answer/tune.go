@@ -67,6 +67,9 @@ func rankedCandidates(ctx context.Context, b retrieval.Backend, question string)
 		if r.missingNumber(&all[i]) != "" {
 			continue
 		}
+		if r.noAmountNear(all, i) {
+			break // declined before the model weighs anything
+		}
 		x := r.declineFeatures(all, i)
 		out.Decline = append([]float64(nil), x[:]...)
 		out.DeclineAt = i
