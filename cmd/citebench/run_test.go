@@ -210,6 +210,10 @@ func TestUsageErrors(t *testing.T) {
 		{"load"},
 		{"load", "-c", "0", "http://127.0.0.1:1/api/ask"},
 		{"phase", "-phase", "nap", "-dir", t.TempDir()},
+		{"mix", "--requests", "0"},
+		{"mix", "--requests", "2000000"},
+		{"mix", "--conns", "0"},
+		{"mix", "stray"},
 	} {
 		var out, errb bytes.Buffer
 		err := run(ctx, args, &out, &errb)
