@@ -199,7 +199,6 @@ func (b *Bot) ask(ctx context.Context, req Request) (Reply, error) {
 		}
 		return Reply{}, &Error{Code: CodeInternal, Message: "the index could not be searched", Err: err}
 	}
-	ans = b.whoSaid(ctx, q, req, ans) // "Who said …?" → the speaker (quote.go)
 	return Reply{Answer: ans}, nil
 }
 

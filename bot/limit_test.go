@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/answer"
+	"github.com/citebot/citebot/retrieval/bleveindex"
 )
 
 func TestLimiterBurstThenRate(t *testing.T) {
@@ -74,17 +76,18 @@ func TestUnlimitedLimiter(t *testing.T) {
 }
 
 // limitIndex is a real one-document index.
-func limitIndex(t *testing.T) *retrieval.Index {
+func limitIndex(t *testing.T) *answer.Engine {
 	t.Helper()
-	ix, err := retrieval.NewMemoryIndex(context.Background(), []retrieval.Document{{
+	ix, err := bleveindex.NewMemory(context.Background(), []retrieval.Document{{
 		ID: "ferry", Metadata: retrieval.Metadata{Title: "Ferry timetable"},
 		Text: "Ferry timetable\n\nThe harbor ferry will run every 20 minutes from June.\n",
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ix.Close() })
-	return ix
+	e := answer.New(retrieval.NewLive(ix))
+	t.Cleanup(func() { e.Close() })
+	return e
 }
 
 func TestChatRateLimits(t *testing.T) {

@@ -7,6 +7,9 @@ import (
 
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/answer"
+	"github.com/citebot/citebot/retrieval/bleveindex"
+	"github.com/citebot/citebot/retrieval/ingest"
 	"github.com/citebot/citebot/seeds"
 )
 
@@ -22,19 +25,21 @@ func (r *recorder) ObserveQuestion(ev bot.QuestionEvent) {
 	r.events = append(r.events, ev)
 }
 
-func seedIndex(t *testing.T) *retrieval.Index {
+// seedIndex answers from the seed articles, indexed in memory.
+func seedIndex(t *testing.T) *answer.Engine {
 	t.Helper()
 	ctx := context.Background()
-	docs, errs := retrieval.LoadFS(ctx, seeds.FS, "seeds")
+	docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	ix, err := retrieval.NewMemoryIndex(ctx, docs)
+	ix, err := bleveindex.NewMemory(ctx, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ix.Close() })
-	return ix
+	e := answer.New(retrieval.NewLive(ix))
+	t.Cleanup(func() { e.Close() })
+	return e
 }
 
 func TestObserverSeesEveryOutcome(t *testing.T) {

@@ -3,9 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/citebot/citebot/retrieval"
@@ -21,11 +19,11 @@ import (
 //
 // A chat adapter reaches them through Chat.Handle ("quote …" and "quote
 // --who …" messages, see ParseCommand) and lays the result out with
-// NewQuotePlan or NewWhoPlan. Ask also routes "Who said …?" questions to
-// WhoSaid, and answers with the speaker when the documents name one.
+// NewQuotePlan or NewWhoPlan. The retrieval core answers "Who said …?"
+// questions asked with Ask with the speaker when the documents name one.
 
 // QuoteChecker is what the newsroom tools need from the index;
-// *retrieval.Index and *retrieval.Live are ones. With an index that
+// *answer.Engine is one. With an index that
 // lacks it, QuoteCheck and WhoSaid fail with CodeUnavailable.
 type QuoteChecker interface {
 	CheckQuote(ctx context.Context, text string, opts retrieval.QuoteOptions) (retrieval.QuoteCheck, error)
@@ -116,88 +114,4 @@ func indexError(ctx context.Context, err error, message string) error {
 		return &Error{Code: CodeUnavailable, Message: "the request was cancelled", Err: err}
 	}
 	return &Error{Code: CodeInternal, Message: message, Err: err}
-}
-
-// whoSaidQuestion matches "Who said …?" (and says, wrote, stated, told
-// …); the rest is the quotation.
-var whoSaidQuestion = regexp.MustCompile(`(?is)^\s*who\s+(?:said|says|wrote|writes|stated|states|declared|tweeted)\s+(?:that\s+|the\s+words\s+)?(.+?)[\s?]*$`)
-
-// WhoSaidQuestion returns the quotation a "Who said …?" question asks
-// about, without its quotation marks, and whether the question is one.
-func WhoSaidQuestion(q string) (string, bool) {
-	m := whoSaidQuestion.FindStringSubmatch(q)
-	if m == nil {
-		return "", false
-	}
-	text := strings.TrimFunc(m[1], func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune("\"“”‘’'«»?", r)
-	})
-	if len(strings.Fields(text)) < 3 {
-		return "", false // "Who said it?" names no quotation
-	}
-	return text, true
-}
-
-// whoSaid answers a "Who said …?" question with the attribution tool
-// when the documents name the speaker (see answerWhoSaid); any other
-// question, or an index without quote checking, keeps ans.
-func (b *Bot) whoSaid(ctx context.Context, question string, req Request, ans retrieval.Answer) retrieval.Answer {
-	text, ok := WhoSaidQuestion(question)
-	qc, can := b.index.(QuoteChecker)
-	if !ok || !can {
-		return ans
-	}
-	at, err := qc.WhoSaid(ctx, text, retrieval.QuoteOptions{Top: req.Top, Filter: retrieval.Filter{Collections: req.Collections}})
-	if err != nil {
-		return ans // the retrieval answer stands
-	}
-	return answerWhoSaid(ans, at, req.Top)
-}
-
-// answerWhoSaid presents an attribution as the answer to a "Who said
-// …?" question: the short answer is the speaker, and the places that
-// attribute the quotation come first among the citations, the speaker's
-// words highlighted. An attribution to a role ("the president") does not
-// replace an answer that is a name. The answer keeps its JSON shape.
-func answerWhoSaid(ans retrieval.Answer, at retrieval.Attribution, top int) retrieval.Answer {
-	if at.Verdict != retrieval.Attributed || at.Speaker == "" {
-		return ans
-	}
-	if ans.Answered && !startsUpper(at.Speaker) && startsUpper(ans.Short) {
-		return ans
-	}
-	if top <= 0 {
-		top = retrieval.DefaultTop
-	}
-	var cites []retrieval.Citation
-	seen := map[string]bool{}
-	add := func(c retrieval.Citation) {
-		key := fmt.Sprintf("%s#%d", c.Doc, c.Start)
-		if len(cites) < top && !seen[key] {
-			seen[key] = true
-			cites = append(cites, c)
-		}
-	}
-	for _, s := range at.Sources {
-		if s.Speaker == at.Speaker {
-			add(s.Citation)
-		}
-	}
-	for _, s := range at.Sources {
-		if s.Speaker != "" {
-			add(s.Citation)
-		}
-	}
-	for _, c := range ans.Citations {
-		add(c)
-	}
-	ans.Answered, ans.Short, ans.AnswerType, ans.Reason = true, at.Speaker, "person", ""
-	ans.Citations, ans.Closest = cites, []retrieval.Citation{}
-	retrieval.FinishAnswer(&ans)
-	return ans
-}
-
-func startsUpper(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsUpper(r)
 }

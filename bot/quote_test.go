@@ -109,22 +109,6 @@ func keys(t *testing.T, v any) string {
 	return strings.Join(ks, ",")
 }
 
-func TestWhoSaidQuestion(t *testing.T) {
-	for q, want := range map[string]string{
-		"Who said a nation without borders is not a nation?":       "a nation without borders is not a nation",
-		"who said “a nation without borders is not a nation”?":     "a nation without borders is not a nation",
-		"Who said that mass migration is a human rights concern ?": "mass migration is a human rights concern",
-		"Who wrote the CRBC News article?":                         "the CRBC News article",
-		"Who said it?":                                             "",
-		"What did the president say about borders?":                "",
-	} {
-		got, ok := bot.WhoSaidQuestion(q)
-		if got != want || ok != (want != "") {
-			t.Errorf("WhoSaidQuestion(%q) = %q, %v; want %q", q, got, ok, want)
-		}
-	}
-}
-
 func TestParseQuote(t *testing.T) {
 	for in, want := range map[string]bot.Command{
 		"quote a nation without borders":       {Kind: bot.CommandQuote, Question: "a nation without borders"},

@@ -1,7 +1,5 @@
 package retrieval
 
-import "math"
-
 // Citation says where a quote comes from. Quote is exactly the document's
 // text from Start to End (byte offsets); Paragraph is 1-based.
 type Citation struct {
@@ -43,7 +41,7 @@ type Answer struct {
 	// example which name or year none of them mentions).
 	Reason string `json:"reason,omitempty"`
 
-	// Newsroom additions (agree.go), set at the end of Ask.
+	// Newsroom additions, set at the end of answering.
 
 	// AsOf is the document date the answer stands on (ISO): the first
 	// citation's, or when that document is undated, the newest date of
@@ -73,4 +71,9 @@ const DefaultTop = 3
 // MaxTop bounds Top so one request cannot ask for unbounded work.
 const MaxTop = 20
 
-func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+// Filter restricts which documents a question may see.
+type Filter struct {
+	// Collections, when non-empty, limits answers (and closest passages)
+	// to documents of these collections.
+	Collections []string
+}

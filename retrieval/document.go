@@ -1,19 +1,28 @@
-// Package retrieval is citebot's answering core: it loads documents and their
-// metadata, splits them into passages and sentences that keep byte offsets
-// into the original text, indexes the passages in Bleve (BM25, English
-// analysis), analyses questions, ranks sentences, cuts verbatim quotes and
-// decides when to decline.
+// Package retrieval is the domain of citebot's answering core: documents
+// and their metadata, passages and sentences that keep byte offsets into a
+// document's text, answers and citations, quote checks and attributions —
+// and the Backend contract every search engine behind citebot implements.
 //
-// Its API has no Bleve types and knows nothing about chats, configuration
-// files or flags. The contract every caller relies on: an Answer is either
-// answered, with at least one Citation, or declined, with the closest passages
-// offered instead; and every quote is exactly Document.Text[Start:End].
+// The rooms around it do the work: retrieval/text analyses and segments
+// text (the same way for every backend), retrieval/ingest reads files,
+// retrieval/bleveindex is the embedded Bleve backend, retrieval/answer
+// turns a question into an Answer over any Backend, retrieval/quote checks
+// quotes and reads who said them, and retrieval/backendtest is the
+// conformance kit each backend passes. This package imports none of them,
+// no backend and no parsing or language library.
+//
+// The contract every caller relies on: an Answer is either answered, with
+// at least one Citation, or declined, with the closest passages offered
+// instead; and every quote is exactly Document.Text[Start:End].
 package retrieval
 
 import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"sort"
+	"strings"
+	"sync"
 )
 
 // Metadata describes where a document came from. Every field is optional;
@@ -26,8 +35,8 @@ type Metadata struct {
 	URL       string `json:"url" yaml:"url"`
 }
 
-// merge fills the empty fields of m from other; fields m already has win.
-func (m *Metadata) merge(other Metadata) {
+// Fill fills the empty fields of m from other; fields m already has win.
+func (m *Metadata) Fill(other Metadata) {
 	fill := func(dst *string, src string) {
 		if *dst == "" {
 			*dst = src
@@ -85,4 +94,104 @@ type Source struct {
 	Collection string `json:"collection,omitempty"`
 	Passages   int    `json:"passages"`
 	Bytes      int    `json:"bytes"`
+}
+
+// DefaultCollection is the collection of documents whose corpus has no name.
+const DefaultCollection = "default"
+
+// Span is a half-open byte range [Start, End) into a document's text.
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// Passage is a unit of retrieval: a paragraph, or a window of sentences of a
+// long paragraph. Offsets are into the document's text.
+type Passage struct {
+	// Paragraph is the 1-based number of the paragraph the passage is in;
+	// windows of one long paragraph share it.
+	Paragraph int
+	Span
+	// Sentences are the passage's sentences, in order, as absolute offsets.
+	Sentences []Span
+	// Tokens are the passage's analysed terms, in order, with offsets
+	// into the document's text: what the index holds for the passage,
+	// kept so that answering never analyses a passage again.
+	Tokens []Token
+}
+
+// Token is an analysed term (as indexed: stemmed, normalised) with where
+// it came from.
+type Token struct {
+	Term  string
+	Start int // byte offsets into the analysed text
+	End   int
+	// Position is the word position, 1-based, with gaps where stop
+	// words were (phrases match on positions).
+	Position int
+}
+
+// IndexedDoc is a document as a Backend holds it: the Document, its
+// content hash and its segmentation into passages, each with its
+// sentences and analysed tokens (retrieval/text makes them, the same way
+// for every backend). Backends hand out shared values: callers must not
+// modify one.
+type IndexedDoc struct {
+	Document
+	Hash     string
+	Passages []Passage
+
+	lowerOnce sync.Once
+	lower     string // Text in lower case, made on first use
+}
+
+// Source describes the document for listings.
+func (d *IndexedDoc) Source() Source {
+	return Source{ID: d.ID, Metadata: d.Metadata, Collection: d.Collection, Passages: len(d.Passages), Bytes: len(d.Text)}
+}
+
+// PageAt returns the 1-based page of the source that holds the byte at
+// offset, or 0 when the document has no pages (or offset falls between
+// them). Citations carry it so a quote from a PDF can say "p. 4".
+func (d *IndexedDoc) PageAt(offset int) int {
+	i := sort.Search(len(d.Pages), func(i int) bool { return d.Pages[i].End > offset })
+	if i < len(d.Pages) && d.Pages[i].Start <= offset {
+		return i + 1
+	}
+	return 0
+}
+
+// Mentions reports whether the document's text holds s as whole words,
+// ignoring case.
+func (d *IndexedDoc) Mentions(s string) bool {
+	d.lowerOnce.Do(func() { d.lower = strings.ToLower(d.Text) })
+	return ContainsLower(d.lower, strings.ToLower(s))
+}
+
+// ContainsLower reports whether lsub occurs in ls at word boundaries;
+// both are already in lower case.
+func ContainsLower(ls, lsub string) bool {
+	if lsub == "" {
+		return true
+	}
+	for from := 0; ; {
+		i := strings.Index(ls[from:], lsub)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(lsub)
+		before := i == 0 || !IsWordByte(ls[i-1])
+		after := end == len(ls) || !IsWordByte(ls[end])
+		if before && after {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+// IsWordByte reports bytes that belong to a word: ASCII lower-case letters
+// and digits, and every byte of a multi-byte rune.
+func IsWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80
 }

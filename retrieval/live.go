@@ -2,67 +2,51 @@ package retrieval
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sync"
 	"sync/atomic"
 )
 
-// Live holds the index a server answers from and replaces it while
-// questions keep flowing: every question runs on the index that was
-// current when it started, and a replaced index is closed only once the
-// last question using it has finished. It is safe for concurrent use and
-// satisfies bot.Index.
+// Live holds the generation a server answers from and replaces it while
+// questions keep flowing: every answer runs on the generation that was
+// current when it started (Acquire), and a replaced generation is closed
+// only once the last answer using it has finished. It is safe for
+// concurrent use.
 //
-// A Live over a persisted index (OpenLive) follows the index folder:
-// Reload opens the generation CURRENT names if it is newer. A Live over an
-// in-memory index (NewLive) is given replacements with Swap.
+// What to replace it with is the backend's business: an in-memory index
+// rebuilt from watched folders is handed to Swap; a persisted index is
+// followed with Replace, which compares generations under Live's lock
+// (see bleveindex.Follow).
 type Live struct {
-	dir string
-	mu  sync.Mutex // serialises Reload, Swap and Close
+	mu  sync.Mutex // serialises Swap, Replace and Close
 	cur atomic.Pointer[liveRef]
 }
 
-// liveRef counts the users of one index: one for being current, one per
-// question in flight. The count never rises again once it reached zero,
-// so a closed index is never used.
+// liveRef counts the users of one generation: one for being current, one
+// per answer in flight. The count never rises again once it reached zero,
+// so a closed generation is never used.
 type liveRef struct {
-	ix   *Index
+	b    Backend
 	refs atomic.Int64
 }
 
 func (r *liveRef) release() {
 	if r.refs.Add(-1) == 0 {
-		r.ix.Close()
+		r.b.Close()
 	}
 }
 
-// ErrClosed is returned by a Live after Close.
-var ErrClosed = errors.New("index closed")
-
-// NewLive serves ix until Swap replaces it.
-func NewLive(ix *Index) *Live {
+// NewLive serves b until it is replaced.
+func NewLive(b Backend) *Live {
 	l := &Live{}
-	l.install(ix)
+	l.install(b)
 	return l
 }
 
-// OpenLive opens the persisted index at dir for serving.
-func OpenLive(dir string) (*Live, error) {
-	ix, err := Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	l := NewLive(ix)
-	l.dir = dir
-	return l, nil
-}
-
-// install makes ix current and releases the one it replaces.
-func (l *Live) install(ix *Index) {
+// install makes b current and releases the generation it replaces.
+func (l *Live) install(b Backend) {
 	var next *liveRef
-	if ix != nil {
-		next = &liveRef{ix: ix}
+	if b != nil {
+		next = &liveRef{b: b}
 		next.refs.Store(1)
 	}
 	if old := l.cur.Swap(next); old != nil {
@@ -70,63 +54,55 @@ func (l *Live) install(ix *Index) {
 	}
 }
 
-// acquire returns the current index with a reference the caller must
-// release.
-func (l *Live) acquire() (*liveRef, error) {
+// Acquire returns the current generation and a release function the
+// caller must call once done with it (once: it is not idempotent). Every
+// call an answer makes should go to this one generation.
+func (l *Live) Acquire() (Backend, func(), error) {
 	for {
 		r := l.cur.Load()
 		if r == nil {
-			return nil, ErrClosed
+			return nil, nil, ErrClosed
 		}
 		n := r.refs.Load()
 		if n > 0 && r.refs.CompareAndSwap(n, n+1) {
-			return r, nil
+			return r.b, r.release, nil
 		}
 		// r is being retired; the next Load sees its successor.
 	}
 }
 
-// Swap serves ix from now on. Questions already running finish on the
-// index they started with, which is then closed.
-func (l *Live) Swap(ix *Index) {
+// Swap serves b from now on. Answers already running finish on the
+// generation they started with, which is then closed.
+func (l *Live) Swap(b Backend) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.cur.Load() == nil {
-		ix.Close() // closed meanwhile
+		b.Close() // closed meanwhile
 		return
 	}
-	l.install(ix)
+	l.install(b)
 }
 
-// Reload serves the generation the index folder's CURRENT names, if it is
-// not the one served already, and reports whether it switched. It is for
-// a Live made by OpenLive.
-func (l *Live) Reload() (bool, error) {
-	if l.dir == "" {
-		return false, errors.New("reload: not a persisted index")
-	}
+// Replace calls next with the current generation, under the lock that
+// serialises replacements; when next returns a Backend, it is served
+// from now on (as by Swap). It reports whether it replaced the
+// generation. next returning (nil, nil) keeps the current one.
+func (l *Live) Replace(next func(cur Backend) (Backend, error)) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	r := l.cur.Load()
 	if r == nil {
 		return false, ErrClosed
 	}
-	gen, err := CurrentGeneration(l.dir)
-	if err != nil {
+	b, err := next(r.b)
+	if err != nil || b == nil {
 		return false, err
 	}
-	if gen == r.ix.Generation() {
-		return false, nil
-	}
-	ix, err := Open(l.dir)
-	if err != nil {
-		return false, fmt.Errorf("reload %s: %w", l.dir, err)
-	}
-	l.install(ix)
+	l.install(b)
 	return true, nil
 }
 
-// Close stops serving; the index closes once running questions finish.
+// Close stops serving; the generation closes once running answers finish.
 func (l *Live) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -134,66 +110,56 @@ func (l *Live) Close() error {
 	return nil
 }
 
-// with runs fn on the current index.
-func (l *Live) with(fn func(*Index) error) error {
-	r, err := l.acquire()
+// With runs fn on the current generation.
+func (l *Live) With(fn func(Backend) error) error {
+	b, release, err := l.Acquire()
 	if err != nil {
 		return err
 	}
-	defer r.release()
-	return fn(r.ix)
+	defer release()
+	return fn(b)
 }
 
-// Ask answers from the current index (see Index.Ask).
-func (l *Live) Ask(ctx context.Context, question string, opts AskOptions) (Answer, error) {
-	var a Answer
-	err := l.with(func(ix *Index) error {
-		var err error
-		a, err = ix.Ask(ctx, question, opts)
-		return err
-	})
-	return a, err
-}
-
-// Sources lists the current index's documents.
-func (l *Live) Sources() ([]Source, error) {
+// Sources lists the current generation's documents.
+func (l *Live) Sources(ctx context.Context) ([]Source, error) {
 	var s []Source
-	err := l.with(func(ix *Index) error {
+	err := l.With(func(b Backend) error {
 		var err error
-		s, err = ix.Sources()
+		s, err = b.Sources(ctx)
 		return err
 	})
 	return s, err
 }
 
-// Stats describes the current index: documents, passages, when it was
-// built and how long that took (the numbers a server exports as gauges).
-func (l *Live) Stats() (Stats, error) {
+// Stats describes the current generation: documents, passages, when it
+// was built and how long that took (the numbers a server exports as
+// gauges).
+func (l *Live) Stats(ctx context.Context) (Stats, error) {
 	var s Stats
-	err := l.with(func(ix *Index) error {
+	err := l.With(func(b Backend) error {
 		var err error
-		s, err = ix.Stats()
+		s, err = b.Stats(ctx)
 		return err
 	})
 	return s, err
 }
 
-// DocumentText returns a document's text from the current index.
-func (l *Live) DocumentText(id string) (string, error) {
-	var t string
-	err := l.with(func(ix *Index) error {
+// Document returns a document of the current generation.
+func (l *Live) Document(ctx context.Context, id string) (*IndexedDoc, error) {
+	var d *IndexedDoc
+	err := l.With(func(b Backend) error {
 		var err error
-		t, err = ix.DocumentText(id)
+		d, err = b.Document(ctx, id)
 		return err
 	})
-	return t, err
+	return d, err
 }
 
 // Generation names the generation served ("" in memory or after Close).
 func (l *Live) Generation() string {
 	var g string
-	_ = l.with(func(ix *Index) error {
-		g = ix.Generation()
+	_ = l.With(func(b Backend) error {
+		g = b.Generation()
 		return nil
 	})
 	return g

@@ -1,16 +1,5 @@
 package retrieval
 
-import (
-	"context"
-	"fmt"
-	"sort"
-	"strings"
-	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-)
-
 // Verdict is the outcome of a quote check.
 type Verdict string
 
@@ -28,29 +17,9 @@ const (
 	VerdictNotFound Verdict = "not_found"
 )
 
-// NearThreshold is the least similarity (weighted Dice coefficient of the
-// aligned words, see QuoteMatch.Score) for a near match. It was fitted on
-// quote-check cases generated from SQuAD: `citebot eval --quotes squad
-// FILE --cases 200 -v` prints the share of near and not_found cases right
-// at each threshold, a plateau from 0.65 (99.5%) to 0.75 (99.4%) peaking
-// at 0.70 (99.6%); COVID-QA cases agree (98.1% at 0.65, 98.8% at 0.70).
-// 0.65 is the low end of the plateau, so that a quote with two of its
-// five content words changed ("protect your voters from the adverse
-// social impacts" against "… your citizens from the negative social
-// impacts") is still near. Lower, unrelated sentences sharing a few
-// words (or the text's own words shuffled) pass as near.
-const NearThreshold = 0.65
-
-// closestFloor is the least similarity for a passage to be offered as
-// closest when the verdict is not_found.
-const closestFloor = 0.3
-
 // MaxQuoteBytes bounds the text one quote check compares; longer text is
 // cut at a rune boundary (the bot rejects it instead).
 const MaxQuoteBytes = 5000
-
-// maxExactMatches bounds how many places an exact quote is reported at.
-const maxExactMatches = 10
 
 // QuoteMatch is one place a checked text occurs. The Citation's quote is
 // the sentence or sentences holding the match, verbatim; its Highlight is
@@ -88,309 +57,64 @@ type QuoteOptions struct {
 	Filter Filter
 }
 
-// cleanQuote makes arbitrary input safe to check: valid UTF-8, trimmed,
-// and at most MaxQuoteBytes long.
-func cleanQuote(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) > MaxQuoteBytes {
-		cut := MaxQuoteBytes
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut]
-	}
-	return strings.TrimSpace(s)
+// Difference is a run of words where a checked text and the document
+// part ways. Expected is what the checked text says there, Found what the
+// document says (empty when the document lacks the words, in which case
+// Start = End marks where they would be); Start and End are document byte
+// offsets of Found, so renderers can mark it in the quote.
+type Difference struct {
+	Expected string `json:"expected"`
+	Found    string `json:"found"`
+	Start    int    `json:"start"`
+	End      int    `json:"end"`
 }
 
-// CheckQuote says whether text appears in the documents: exactly, nearly
-// (with the differing words marked) or not at all. Candidates come from
-// the index (a phrase search for each part of the text, and a search for
-// its rarest words), never from query syntax; each is verified against
-// the document text by a word alignment.
-func (ix *Index) CheckQuote(ctx context.Context, text string, opts QuoteOptions) (QuoteCheck, error) {
-	top := opts.Top
-	if top <= 0 {
-		top = DefaultTop
-	}
-	top = min(top, MaxTop)
-	text = cleanQuote(text)
-	qc := QuoteCheck{Text: text, Verdict: VerdictNotFound, Matches: []QuoteMatch{}, Variants: []QuoteMatch{}, Closest: []QuoteMatch{}}
-	words := splitWords(text, true)
-	if len(words) == 0 {
-		qc.Reason = "the text has no words to look for"
-		return qc, nil
-	}
-	cands, err := ix.quoteCandidates(ctx, text, words, opts.Filter)
-	if err != nil {
-		return qc, err
-	}
-	var exact, rest []quoteCand
-	for _, c := range cands {
-		if c.a.exact() {
-			exact = append(exact, c)
-		} else {
-			rest = append(rest, c)
-		}
-	}
-	sort.SliceStable(rest, func(i, j int) bool { return rest[i].sim > rest[j].sim })
-	var near, closest []QuoteMatch
-	for _, c := range rest {
-		switch {
-		case c.sim >= NearThreshold && len(near) < top:
-			near = append(near, c.match(words, text))
-		case c.sim >= closestFloor && c.sim < NearThreshold && len(closest) < top:
-			closest = append(closest, c.match(words, text))
-		}
-	}
-	switch {
-	case len(exact) > 0:
-		qc.Verdict = VerdictExact
-		for _, c := range exact[:min(len(exact), max(top, maxExactMatches))] {
-			qc.Matches = append(qc.Matches, c.match(words, text))
-		}
-		qc.Variants = append(qc.Variants, near...)
-	case len(near) > 0:
-		qc.Verdict = VerdictNear
-		qc.Matches = near
-	default:
-		qc.Closest = append(qc.Closest, closest...)
-	}
-	return qc, nil
-}
+// AttributionVerdict says whether the documents say who said a quotation.
+type AttributionVerdict string
 
-// quoteCand is a paragraph aligned with the checked text.
-type quoteCand struct {
-	doc       *storedDoc
-	paragraph int
-	words     []qword // the paragraph's words (offsets into doc.Text)
-	a         alignment
-	sim       float64
-}
-
-// match turns an aligned candidate into a QuoteMatch.
-func (c quoteCand) match(words []qword, text string) QuoteMatch {
-	d := c.doc
-	region := Span{c.words[c.a.first].start, c.words[c.a.last].end}
-	sent := sentencesCovering(d, c.paragraph, region)
-	cite := Citation{
-		Doc: d.ID, Metadata: d.Metadata, Collection: d.Collection,
-		Paragraph: c.paragraph, Page: d.pageAt(sent.Start),
-		Start: sent.Start, End: sent.End, Quote: d.Text[sent.Start:sent.End],
-		Score: round3(c.sim),
-	}
-	if region != sent {
-		hl := region
-		cite.Highlight = &hl
-	}
-	diffs := []Difference{}
-	if !c.a.exact() {
-		diffs = differences(c.a, words, text, c.words, d.Text)
-	}
-	return QuoteMatch{Citation: cite, Differences: diffs}
-}
-
-// sentencesCovering returns the span from the start of the sentence of
-// the paragraph holding region.Start to the end of the one holding the
-// end of region (region itself when no sentence does).
-func sentencesCovering(d *storedDoc, paragraph int, region Span) Span {
-	out := region
-	for _, p := range d.Passages {
-		if p.Paragraph != paragraph {
-			continue
-		}
-		for _, s := range p.Sentences {
-			if s.Start <= region.Start && region.Start < s.End {
-				out.Start = min(out.Start, s.Start)
-			}
-			if s.Start < region.End && region.End <= s.End {
-				out.End = max(out.End, s.End)
-			}
-		}
-	}
-	return out
-}
-
-// Candidate search sizes: passages holding every part as a phrase (the
-// exact candidates, enough to list maxExactMatches places after
-// duplicates), and passages sharing the rarest words (the near ones).
+// Attribution verdicts.
 const (
-	phraseCandidates = 4 * maxExactMatches
-	wordCandidates   = 24
-	maxQuoteTerms    = 40
+	// Attributed: the text is a direct quotation (inside quotation marks)
+	// and a speech verb in its sentence or a neighbouring one names who
+	// said it.
+	Attributed AttributionVerdict = "attributed"
+	// Unattributed: the documents hold the text, but nowhere as a
+	// quotation with a speaker.
+	Unattributed AttributionVerdict = "unattributed"
+	// AttributionNotFound: the documents do not hold the text (a quote
+	// check found neither an exact nor a near match).
+	AttributionNotFound AttributionVerdict = "not_found"
 )
 
-// quoteCandidates searches the index for passages that may hold the
-// checked words and aligns the words with each of their paragraphs, in
-// retrieval order (phrase hits first), one candidate per paragraph.
-func (ix *Index) quoteCandidates(ctx context.Context, text string, words []qword, f Filter) ([]quoteCand, error) {
-	var phrases []query.Query
-	for _, part := range quoteParts(words) {
-		ph := text[part[0].start:part[len(part)-1].end]
-		if len(analyze(ph)) == 0 {
-			continue // only stop words: a phrase query would find nothing
-		}
-		pq := bleve.NewMatchPhraseQuery(ph)
-		pq.SetField(fieldText)
-		pq.Analyzer = analyzerName
-		phrases = append(phrases, pq)
-	}
-	var hits []passageHit
-	if len(phrases) > 0 {
-		h, err := ix.searchQuery(ctx, bleve.NewConjunctionQuery(phrases...), phraseCandidates, f)
-		if err != nil {
-			return nil, err
-		}
-		hits = append(hits, h...)
-	}
-	terms, err := ix.rarestTerms(ctx, text)
-	if err != nil {
-		return nil, err
-	}
-	if len(terms) > 0 {
-		var should []query.Query
-		for _, t := range terms {
-			tq := bleve.NewTermQuery(t)
-			tq.SetField(fieldText)
-			should = append(should, tq)
-		}
-		for _, pq := range phrases {
-			pq.(*query.MatchPhraseQuery).SetBoost(2)
-			should = append(should, pq)
-		}
-		h, err := ix.searchQuery(ctx, bleve.NewDisjunctionQuery(should...), wordCandidates, f)
-		if err != nil {
-			return nil, err
-		}
-		hits = append(hits, h...)
-	}
-
-	type key struct {
-		doc       string
-		paragraph int
-	}
-	seen := map[key]bool{}
-	var out []quoteCand
-	for _, h := range hits {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("checking the quote: %w", err)
-		}
-		d, err := ix.store.get(h.doc)
-		if err != nil {
-			return nil, fmt.Errorf("load %s: %w", h.doc, err)
-		}
-		if h.ord >= len(d.Passages) {
-			continue // index and store disagree; skip rather than fail
-		}
-		para := d.Passages[h.ord].Paragraph
-		k := key{h.doc, para}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		span := paragraphSpan(d, para)
-		dw := offsetWords(splitWords(d.Text[span.Start:span.End], false), span.Start)
-		a, ok := align(words, dw)
-		if !ok {
-			// A paragraph too long to align whole: align the passage hit.
-			p := d.Passages[h.ord].Span
-			dw = offsetWords(splitWords(d.Text[p.Start:p.End], false), p.Start)
-			if a, ok = align(words, dw); !ok {
-				continue
-			}
-		}
-		if a.first < 0 {
-			continue
-		}
-		out = append(out, quoteCand{doc: d, paragraph: para, words: dw, a: a, sim: a.similarity()})
-	}
-	return out, nil
+// Attribution answers "who said this?". Speaker is the best-supported
+// speaker over every place the text was found (a name before a role such
+// as "the president", and that before an unresolved pronoun); Sources
+// lists each place with its own speaker, or none. QuoteVerdict says how
+// the text was found (exact or near).
+type Attribution struct {
+	Text         string             `json:"text"`
+	Verdict      AttributionVerdict `json:"verdict"`
+	Speaker      string             `json:"speaker,omitempty"`
+	QuoteVerdict Verdict            `json:"quote_verdict"`
+	Sources      []AttributedQuote  `json:"sources"`
 }
 
-// quoteParts splits checked words at ellipses.
-func quoteParts(words []qword) [][]qword {
-	var parts [][]qword
-	start := 0
-	for i := 1; i <= len(words); i++ {
-		if i == len(words) || words[i].gap {
-			parts = append(parts, words[start:i])
-			start = i
-		}
-	}
-	return parts
-}
-
-// paragraphSpan is the span of all passages of one paragraph.
-func paragraphSpan(d *storedDoc, paragraph int) Span {
-	sp := Span{Start: -1}
-	for _, p := range d.Passages {
-		if p.Paragraph != paragraph {
-			continue
-		}
-		if sp.Start < 0 || p.Start < sp.Start {
-			sp.Start = p.Start
-		}
-		sp.End = max(sp.End, p.End)
-	}
-	return sp
-}
-
-func offsetWords(ws []qword, base int) []qword {
-	for i := range ws {
-		ws[i].start += base
-		ws[i].end += base
-	}
-	return ws
-}
-
-// rarestTerms returns the distinct analysed terms of text, at most
-// maxQuoteTerms of them, the rarest in the index first kept.
-func (ix *Index) rarestTerms(ctx context.Context, text string) ([]string, error) {
-	var terms []Term
-	seen := map[string]bool{}
-	for _, t := range analyze(text) {
-		if !seen[t.Term] {
-			seen[t.Term] = true
-			terms = append(terms, Term{Term: t.Term})
-		}
-	}
-	if len(terms) > maxQuoteTerms {
-		df, _, err := ix.termStats(ctx, terms)
-		if err != nil {
-			return nil, err
-		}
-		sort.SliceStable(terms, func(i, j int) bool { return df[terms[i].Term] < df[terms[j].Term] })
-		terms = terms[:maxQuoteTerms]
-	}
-	out := make([]string, len(terms))
-	for i, t := range terms {
-		out[i] = t.Term
-	}
-	return out, nil
-}
-
-// searchQuery runs q (restricted to f's collections) and returns the top
-// k passages. Like searchPassages, it takes a query built from terms and
-// phrases, never from query syntax.
-func (ix *Index) searchQuery(ctx context.Context, q query.Query, k int, f Filter) ([]passageHit, error) {
-	if len(f.Collections) > 0 {
-		var colls []query.Query
-		for _, c := range f.Collections {
-			tq := bleve.NewTermQuery(c)
-			tq.SetField(fieldCollection)
-			colls = append(colls, tq)
-		}
-		q = bleve.NewConjunctionQuery(q, bleve.NewDisjunctionQuery(colls...))
-	}
-	req := bleve.NewSearchRequestOptions(q, k, 0, false)
-	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	hits := make([]passageHit, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		if doc, ord, ok := parsePassageID(h.ID); ok {
-			hits = append(hits, passageHit{doc: doc, ord: ord, score: h.Score})
-		}
-	}
-	return hits, nil
+// AttributedQuote is one place a quotation was found. The Citation's
+// quote runs from the sentence naming the speaker to the end of the
+// quotation's sentence, verbatim; its Highlight marks the speaker's words
+// (nil when unattributed). Quotation is where the checked text is, as
+// document offsets; Differences are as in a quote check (empty when
+// exact).
+type AttributedQuote struct {
+	Citation
+	// Speaker is who the text says spoke, as written ("Trump", "the
+	// president", "a State Department spokesperson"); a pronoun is
+	// resolved to the name it stands for when a preceding sentence gives
+	// one. Empty when unattributed.
+	Speaker string `json:"speaker,omitempty"`
+	// Verb is the speech verb that attributes it ("said", "according
+	// to", "quoted … saying").
+	Verb        string       `json:"verb,omitempty"`
+	Quotation   Span         `json:"quotation"`
+	Differences []Difference `json:"differences"`
 }

@@ -27,10 +27,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/answer"
+	"github.com/citebot/citebot/retrieval/bleveindex"
+	"github.com/citebot/citebot/retrieval/ingest"
 	"github.com/citebot/citebot/seeds"
 )
 
@@ -80,7 +84,7 @@ const (
 // many similar paragraphs.
 func Corpus(t testing.TB) []retrieval.Document {
 	t.Helper()
-	docs, errs := retrieval.LoadFS(context.Background(), seeds.FS, "seeds")
+	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -110,12 +114,7 @@ func Corpus(t testing.TB) []retrieval.Document {
 // Run runs every conformance case against the adapter newDriver starts
 // around chat (a fresh Chat, Store and adapter per case).
 func Run(t *testing.T, newDriver func(t *testing.T, chat *bot.Chat) Driver) {
-	ix, err := retrieval.NewMemoryIndex(context.Background(), Corpus(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	b := bot.New(ix)
+	b := bot.New(NewEngine(t, Corpus(t)))
 	setup := func(t *testing.T) (Driver, bot.Store) {
 		store := bot.NewMemoryStore()
 		chat := bot.NewChat(b, bot.ChatOptions{Platform: "conformance", Store: store, Top: LongTop})
@@ -223,4 +222,46 @@ func Run(t *testing.T, newDriver func(t *testing.T, chat *bot.Chat) Driver) {
 			}
 		}
 	})
+}
+
+// NewEngine indexes docs in memory (the embedded Bleve backend) and
+// returns the answering engine a bot asks, closed when the test ends.
+func NewEngine(t testing.TB, docs []retrieval.Document) *answer.Engine {
+	t.Helper()
+	ix, err := bleveindex.NewMemory(context.Background(), docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := answer.New(retrieval.NewLive(ix))
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+var (
+	seedOnce   sync.Once
+	seedEngine *answer.Engine
+	seedErr    error
+)
+
+// SeedEngine answers from the embedded seed articles, indexed in memory
+// once per test binary and shared (read-only) by its tests.
+func SeedEngine(t testing.TB) *answer.Engine {
+	t.Helper()
+	seedOnce.Do(func() {
+		docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
+		if len(errs) > 0 {
+			seedErr = errs[0]
+			return
+		}
+		ix, err := bleveindex.NewMemory(context.Background(), docs)
+		if err != nil {
+			seedErr = err
+			return
+		}
+		seedEngine = answer.New(retrieval.NewLive(ix))
+	})
+	if seedErr != nil {
+		t.Fatal(seedErr)
+	}
+	return seedEngine
 }

@@ -12,29 +12,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/httpapi"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
-	"github.com/citebot/citebot/seeds"
+	"github.com/citebot/citebot/retrieval/answer"
 )
 
 const refugeeQ = "What was the FY2026 refugee cap?"
 
 // seedIndex is a real in-memory index of the embedded seed articles.
-func seedIndex(t testing.TB) *retrieval.Index {
-	t.Helper()
-	ctx := context.Background()
-	docs, errs := retrieval.LoadFS(ctx, seeds.FS, "seeds")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	ix, err := retrieval.NewMemoryIndex(ctx, docs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	return ix
-}
+func seedIndex(t testing.TB) *answer.Engine { return adaptertest.SeedEngine(t) }
 
 // fixture is the API over the seeds, as serve wires it.
 type fixture struct {

@@ -20,10 +20,10 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack/slacktest"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/slack"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
-	"github.com/citebot/citebot/seeds"
+	"github.com/citebot/citebot/retrieval/answer"
 )
 
 // This file is a local Slack: slack-go's slacktest server with handlers
@@ -339,29 +339,9 @@ func jsonFixture(t *testing.T, name string) map[string]any {
 	return m
 }
 
-var (
-	indexOnce sync.Once
-	seedIx    *retrieval.Index
-	indexErr  error
-)
-
 // seedIndex is one real in-memory index of the seeds, shared (read-only)
 // by the tests.
-func seedIndex(t testing.TB) *retrieval.Index {
-	t.Helper()
-	indexOnce.Do(func() {
-		docs, errs := retrieval.LoadFS(context.Background(), seeds.FS, "seeds")
-		if len(errs) > 0 {
-			indexErr = errs[0]
-			return
-		}
-		seedIx, indexErr = retrieval.NewMemoryIndex(context.Background(), docs)
-	})
-	if indexErr != nil {
-		t.Fatal(indexErr)
-	}
-	return seedIx
-}
+func seedIndex(t testing.TB) *answer.Engine { return adaptertest.SeedEngine(t) }
 
 // counter is a bot.Observer counting questions and votes.
 type counter struct {

@@ -34,7 +34,7 @@ func evalQuotes(ctx context.Context, kind, path string, opts qaeval.QuoteSetOpti
 		return fmt.Errorf("%s: no sentences to build quote cases from", path)
 	}
 	start := time.Now()
-	ix, err := retrieval.NewMemoryIndex(ctx, set.Docs)
+	ix, err := qaeval.NewEngine(ctx, set.Docs)
 	if err != nil {
 		return err
 	}

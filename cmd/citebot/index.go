@@ -15,6 +15,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/bleveindex"
+	"github.com/citebot/citebot/retrieval/ingest"
 )
 
 func newIndexCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -62,7 +64,7 @@ a build that is killed midway leaves the previous generation serving.
 			for i, c := range corpora {
 				folders[i] = c.Dir
 			}
-			return retrieval.Watch(cmd.Context(), folders, debounce, func(ctx context.Context) {
+			return ingest.Watch(cmd.Context(), folders, debounce, func(ctx context.Context) {
 				if err := ix.run(ctx); err != nil && ctx.Err() == nil {
 					log.Error("update index", "index", path, "error", err)
 				}
@@ -73,13 +75,13 @@ a build that is killed midway leaves the previous generation serving.
 	cmd.Flags().StringVar(&path, "index", "", "write the index to `PATH`")
 	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "re-index every document instead of only the changed ones")
 	cmd.Flags().BoolVar(&watch, "watch", false, "keep running and update the index when files change")
-	cmd.Flags().DurationVar(&debounce, "debounce", retrieval.DefaultDebounce, "with --watch, wait this long after the last change before updating")
+	cmd.Flags().DurationVar(&debounce, "debounce", ingest.DefaultDebounce, "with --watch, wait this long after the last change before updating")
 	return cmd
 }
 
 // indexer runs one index update: load, diff, write, report.
 type indexer struct {
-	corpora []retrieval.Corpus
+	corpora []ingest.Corpus
 	path    string
 	rebuild bool
 	stdout  io.Writer
@@ -93,9 +95,9 @@ func (x indexer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	write := retrieval.Update
+	write := bleveindex.Update
 	if x.rebuild {
-		write = retrieval.Build
+		write = bleveindex.Build
 	}
 	st, err := write(ctx, x.path, docs, newProgress(x.stderr, x.log, "indexing"))
 	if err != nil {
@@ -106,7 +108,7 @@ func (x indexer) run(ctx context.Context) error {
 }
 
 // summary is the line `citebot index` ends with.
-func summary(path string, st retrieval.BuildStats, took time.Duration) string {
+func summary(path string, st bleveindex.BuildStats, took time.Duration) string {
 	s := fmt.Sprintf("index %s: %d added, %d changed, %d removed, %d unchanged; %d documents, %d passages in %s",
 		path, st.Added, st.Changed, st.Removed, st.Unchanged, st.Documents, st.Passages, took.Round(time.Millisecond))
 	if !st.Wrote {
@@ -117,13 +119,13 @@ func summary(path string, st retrieval.BuildStats, took time.Duration) string {
 
 // parseCorpora reads --corpus values: DIR, or NAME=DIR to name the
 // collection (a value that is an existing path is always a DIR).
-func parseCorpora(args []string) ([]retrieval.Corpus, error) {
-	out := make([]retrieval.Corpus, 0, len(args))
+func parseCorpora(args []string) ([]ingest.Corpus, error) {
+	out := make([]ingest.Corpus, 0, len(args))
 	for _, a := range args {
-		c := retrieval.Corpus{Dir: a}
+		c := ingest.Corpus{Dir: a}
 		if name, dir, ok := strings.Cut(a, "="); ok {
 			if _, err := os.Stat(a); err != nil {
-				c = retrieval.Corpus{Dir: dir, Collection: strings.TrimSpace(name)}
+				c = ingest.Corpus{Dir: dir, Collection: strings.TrimSpace(name)}
 				if c.Collection == "" || dir == "" {
 					return nil, fmt.Errorf("--corpus %q: want DIR or NAME=DIR", a)
 				}
@@ -136,8 +138,8 @@ func parseCorpora(args []string) ([]retrieval.Corpus, error) {
 
 // loadCorpora loads corpus folders, logging each skipped file; a corpus
 // with no documents at all is an error.
-func loadCorpora(ctx context.Context, corpora []retrieval.Corpus, log *slog.Logger, progress retrieval.Progress) ([]retrieval.Document, error) {
-	docs, errs := retrieval.LoadCorpora(ctx, corpora, progress)
+func loadCorpora(ctx context.Context, corpora []ingest.Corpus, log *slog.Logger, progress retrieval.Progress) ([]retrieval.Document, error) {
+	docs, errs := ingest.LoadCorpora(ctx, corpora, progress)
 	for _, e := range errs {
 		log.Warn("skipped", "error", e)
 	}

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/bleveindex"
+	"github.com/citebot/citebot/retrieval/ingest"
 )
 
 // idxBuffer is a writer safe to read while a command writes to it.
@@ -183,7 +185,7 @@ func TestParseCorpora(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []retrieval.Corpus{{Dir: "news"}, {Dir: "/srv/embargoed", Collection: "desk"}, {Dir: odd}}
+	want := []ingest.Corpus{{Dir: "news"}, {Dir: "/srv/embargoed", Collection: "desk"}, {Dir: odd}}
 	if !slices.Equal(got, want) {
 		t.Errorf("parseCorpora = %+v; want %+v", got, want)
 	}
@@ -231,12 +233,12 @@ func TestIndexWatch(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("index --watch returned %v", err)
 	}
-	ix, err := retrieval.Open(path)
+	ix, err := bleveindex.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if _, err := ix.DocumentText("late0"); err != nil {
+	if _, err := ix.Document(context.Background(), "late0"); err != nil {
 		t.Errorf("late0 not indexed: %v", err)
 	}
 }
@@ -268,7 +270,7 @@ func TestIndexKilledMidBuild(t *testing.T) {
 	if _, _, err := runCmd(t, "index", "--corpus", small, "--index", path); err != nil {
 		t.Fatal(err)
 	}
-	before, err := retrieval.CurrentGeneration(path)
+	before, err := bleveindex.CurrentGeneration(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +323,7 @@ wait:
 	}
 	<-exited
 
-	if cur, _ := retrieval.CurrentGeneration(path); cur != before {
+	if cur, _ := bleveindex.CurrentGeneration(path); cur != before {
 		t.Fatalf("CURRENT = %s after the kill; want the previous %s (did the build finish first?)", cur, before)
 	}
 	if _, err := os.Stat(filepath.Join(path, "gens", partial)); err != nil {

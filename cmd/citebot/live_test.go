@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/answer"
+	"github.com/citebot/citebot/retrieval/bleveindex"
 )
 
 // waitFor polls cond until it holds, making a change before each try (a
@@ -27,7 +29,7 @@ func waitFor(t *testing.T, what string, change func(i int), cond func() bool) {
 	}
 }
 
-func liveIDs(t *testing.T, live *retrieval.Live) []string {
+func liveIDs(t *testing.T, live *answer.Engine) []string {
 	t.Helper()
 	srcs, err := live.Sources()
 	if err != nil {
@@ -40,14 +42,14 @@ func liveIDs(t *testing.T, live *retrieval.Live) []string {
 	return ids
 }
 
-// TestOpenLiveWatchesCorpus: serving from corpus folders with watch, new
+// TestOpenEngineWatchesCorpus: serving from corpus folders with watch, new
 // files are answered from without a restart.
-func TestOpenLiveWatchesCorpus(t *testing.T) {
+func TestOpenEngineWatchesCorpus(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	corpus := smallCorpus(t)
 	cf := corpusFlags{corpus: []string{"metro=" + corpus}}
-	live, err := cf.openLive(ctx, true, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	live, err := cf.openEngine(ctx, true, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,9 +72,9 @@ func TestOpenLiveWatchesCorpus(t *testing.T) {
 	}
 }
 
-// TestOpenLiveFollowsIndex: serving a persisted index with watch, the
+// TestOpenEngineFollowsIndex: serving a persisted index with watch, the
 // generations `citebot index` writes are picked up.
-func TestOpenLiveFollowsIndex(t *testing.T) {
+func TestOpenEngineFollowsIndex(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	corpus := smallCorpus(t)
@@ -81,7 +83,7 @@ func TestOpenLiveFollowsIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	cf := corpusFlags{index: path}
-	live, err := cf.openLive(ctx, true, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	live, err := cf.openEngine(ctx, true, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,8 +92,8 @@ func TestOpenLiveFollowsIndex(t *testing.T) {
 	if _, _, err := runCmd(t, "index", "--corpus", corpus, "--index", path); err != nil {
 		t.Fatal(err)
 	}
-	want, _ := retrieval.CurrentGeneration(path)
-	waitFor(t, "the new generation to be served", func(int) {}, func() bool { return live.Generation() == want })
+	want, _ := bleveindex.CurrentGeneration(path)
+	waitFor(t, "the new generation to be served", func(int) {}, func() bool { return live.Live().Generation() == want })
 	if !slices.Contains(liveIDs(t, live), "late") {
 		t.Errorf("serving %v", liveIDs(t, live))
 	}

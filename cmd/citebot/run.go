@@ -16,6 +16,8 @@ import (
 	"github.com/citebot/citebot/adapters/cli"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/answer"
+	"github.com/citebot/citebot/retrieval/ingest"
 	"github.com/citebot/citebot/seeds"
 )
 
@@ -66,7 +68,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newQuoteCmd(stdin, stdout, stderr),
 		newIndexCmd(stdout, stderr),
 		newEvalCmd(stdout, stderr),
-		newTuneCmd(stdout),
+		newTuneCmd(stdout, stderr),
 		newServeCmd(stderr),
 		newConfigCmd(stdout),
 		newHealthcheckCmd(stdout),
@@ -108,19 +110,10 @@ func (cf *corpusFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&cf.corpus, "corpus", nil, "answer from the documents under `[NAME=]DIR` (repeatable; .txt, .md, .html, .pdf, .docx, .jsonl)")
 }
 
-// open returns the index to answer from.
-func (cf *corpusFlags) open(ctx context.Context, log *slog.Logger) (*retrieval.Index, error) {
-	if cf.index != "" && len(cf.corpus) > 0 {
-		return nil, usageError{errors.New("use --index or --corpus, not both")}
-	}
-	if cf.index != "" {
-		return retrieval.Open(cf.index)
-	}
-	docs, err := loadCorpus(ctx, cf.corpus, log)
-	if err != nil {
-		return nil, err
-	}
-	return retrieval.NewMemoryIndex(ctx, docs)
+// open returns the engine to answer from (see openEngine), without
+// watching for changes.
+func (cf *corpusFlags) open(ctx context.Context, log *slog.Logger) (*answer.Engine, error) {
+	return cf.openEngine(ctx, false, log)
 }
 
 // loadCorpus loads documents from dirs (each DIR or NAME=DIR, a
@@ -129,7 +122,7 @@ func (cf *corpusFlags) open(ctx context.Context, log *slog.Logger) (*retrieval.I
 // documents at all is an error.
 func loadCorpus(ctx context.Context, dirs []string, log *slog.Logger) ([]retrieval.Document, error) {
 	if len(dirs) == 0 {
-		docs, errs := retrieval.LoadFS(ctx, seeds.FS, "seeds")
+		docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
 		if len(errs) > 0 {
 			return nil, fmt.Errorf("embedded seeds: %w", errors.Join(errs...))
 		}

@@ -102,7 +102,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	// A persisted index is followed: what `citebot index` swaps in is
 	// answered from next, the old generation until then. Corpus folders
 	// are read once.
-	ix, err := cf.openLive(ctx, cf.index != "" && len(cf.corpus) == 0, log)
+	ix, err := cf.openEngine(ctx, cf.index != "" && len(cf.corpus) == 0, log)
 	if err != nil {
 		return fmt.Errorf("open the index: %w", err)
 	}

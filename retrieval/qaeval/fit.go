@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/answer"
+	"github.com/citebot/citebot/retrieval/bleveindex"
 )
 
 // Fitting citebot's weights. Both models are fitted on SQuAD dev and checked
@@ -36,7 +38,7 @@ type RankingExample struct {
 
 // CollectRanking asks every question and records its candidates; held
 // decides which questions are held out.
-func CollectRanking(ctx context.Context, ix *retrieval.Index, qs []Question, held func(Question) bool) ([]RankingExample, error) {
+func CollectRanking(ctx context.Context, ix *answer.Engine, qs []Question, held func(Question) bool) ([]RankingExample, error) {
 	out := make([]RankingExample, len(qs))
 	err := parallel(ctx, len(qs), func(i int) error {
 		c, err := ix.Candidates(ctx, qs[i].Question)
@@ -56,7 +58,7 @@ func CollectRanking(ctx context.Context, ix *retrieval.Index, qs []Question, hel
 
 // FitRanking fits ranking weights on the examples not held out, starting
 // from m and keeping its fixed weights.
-func FitRanking(exs []RankingExample, m retrieval.RankingModel, epochs int) []float64 {
+func FitRanking(exs []RankingExample, m RankingModel, epochs int) []float64 {
 	w := append([]float64(nil), m.Weights...)
 	score := func(f []float64) float64 {
 		s := 0.0
@@ -156,7 +158,7 @@ type DeclineSample struct {
 }
 
 // CollectDecline asks questions of ix, labelled in or out of its corpus.
-func CollectDecline(ctx context.Context, ix *retrieval.Index, qs []string, in bool, config string) ([]DeclineSample, error) {
+func CollectDecline(ctx context.Context, ix *answer.Engine, qs []string, in bool, config string) ([]DeclineSample, error) {
 	out := make([]DeclineSample, len(qs))
 	err := parallel(ctx, len(qs), func(i int) error {
 		c, err := ix.Candidates(ctx, qs[i])
@@ -285,9 +287,44 @@ func DeclineRates(samples []DeclineSample, w []float64, threshold float64, confi
 	return answered, declined
 }
 
-// Tune refits both models on a SQuAD dev file and writes the new weights as
-// Go source with the held-out figures before and after.
-func Tune(ctx context.Context, s *SQuAD, w io.Writer) error {
+// RankingModel is the ranking part of answer.Model as a fitting program
+// needs it: weights by feature index, and the features fitting keeps.
+type RankingModel struct {
+	Names   []string
+	Weights []float64
+	Fixed   []bool
+}
+
+// currentModels returns the model in use, by feature index.
+func currentModels() (RankingModel, []float64, float64) {
+	m := answer.CurrentModel()
+	var rm RankingModel
+	rm.Names, rm.Fixed = answer.RankingFeatures()
+	for _, n := range rm.Names {
+		rm.Weights = append(rm.Weights, m.Ranking[n])
+	}
+	var dw []float64
+	for _, n := range answer.DeclineFeatures() {
+		dw = append(dw, m.Decline[n])
+	}
+	return rm, dw, m.AnswerThreshold
+}
+
+// NewEngine indexes docs in memory (the embedded Bleve backend) and
+// returns an engine answering from them; Close it when done.
+func NewEngine(ctx context.Context, docs []retrieval.Document) (*answer.Engine, error) {
+	ix, err := bleveindex.NewMemory(ctx, docs)
+	if err != nil {
+		return nil, err
+	}
+	return answer.New(retrieval.NewLive(ix)), nil
+}
+
+// Tune refits both models on a SQuAD dev file, writes the held-out
+// figures before and after to report, and the new model to model, in the
+// form of retrieval/answer/model.json.
+func Tune(ctx context.Context, s *SQuAD, report, model io.Writer) error {
+	w := report
 	articles := func(parity int) []int {
 		var out []int
 		for i := range s.Data {
@@ -299,7 +336,7 @@ func Tune(ctx context.Context, s *SQuAD, w io.Writer) error {
 	}
 	// Ranking, over the whole dev set as one corpus.
 	docs, qs := SQuADCorpus(s, nil)
-	ix, err := retrieval.NewMemoryIndex(ctx, docs)
+	ix, err := NewEngine(ctx, docs)
 	if err != nil {
 		return err
 	}
@@ -313,15 +350,12 @@ func Tune(ctx context.Context, s *SQuAD, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cur := retrieval.CurrentRanking()
+	cur, curDecline, threshold := currentModels()
 	before1, before5 := RankingAccuracy(exs, cur.Weights, true)
 	fitted := FitRanking(exs, cur, 12)
 	after1, after5 := RankingAccuracy(exs, fitted, true)
-	fmt.Fprintf(w, "// ranking, held-out questions (odd articles): @1 %.1f%% @5 %.1f%% → @1 %.1f%% @5 %.1f%%\n",
+	fmt.Fprintf(w, "ranking, held-out questions (odd articles): @1 %.1f%% @5 %.1f%% → @1 %.1f%% @5 %.1f%%\n",
 		100*before1, 100*before5, 100*after1, 100*after5)
-	if err := retrieval.WriteRankingGo(w, fitted); err != nil {
-		return err
-	}
 
 	// Declining, on corpora of several sizes. (The decline features depend
 	// on ranking scores; refit after pasting new ranking weights.)
@@ -335,7 +369,7 @@ func Tune(ctx context.Context, s *SQuAD, w io.Writer) error {
 				sub.Data = append(sub.Data, s.Data[i])
 			}
 			docs, inQs := SQuADCorpus(sub, nil)
-			ix, err := retrieval.NewMemoryIndex(ctx, docs)
+			ix, err := NewEngine(ctx, docs)
 			if err != nil {
 				return err
 			}
@@ -393,15 +427,25 @@ func Tune(ctx context.Context, s *SQuAD, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dm := retrieval.CurrentDecline()
-	dw := FitDecline(train, len(dm.Weights))
+	dw := FitDecline(train, len(curDecline))
 	for _, cfg := range []string{"half", "six", "two", "one"} {
-		a0, d0 := DeclineRates(held, dm.Weights, dm.Threshold, cfg)
-		a1, d1 := DeclineRates(held, dw, dm.Threshold, cfg)
-		fmt.Fprintf(w, "// decline, held out, %-4s corpora at threshold %.2f: answered %.1f%% declined %.1f%% → answered %.1f%% declined %.1f%%\n",
-			cfg, dm.Threshold, 100*a0, 100*d0, 100*a1, 100*d1)
+		a0, d0 := DeclineRates(held, curDecline, threshold, cfg)
+		a1, d1 := DeclineRates(held, dw, threshold, cfg)
+		fmt.Fprintf(w, "decline, held out, %-4s corpora at threshold %.2f: answered %.1f%% declined %.1f%% → answered %.1f%% declined %.1f%%\n",
+			cfg, threshold, 100*a0, 100*d0, 100*a1, 100*d1)
 	}
-	return retrieval.WriteDeclineGo(w, dw)
+	out := answer.Model{Ranking: map[string]float64{}, Decline: map[string]float64{}, AnswerThreshold: threshold}
+	for i, n := range cur.Names {
+		if fitted[i] != 0 {
+			out.Ranking[n] = fitted[i]
+		}
+	}
+	for i, n := range answer.DeclineFeatures() {
+		if dw[i] != 0 {
+			out.Decline[n] = dw[i]
+		}
+	}
+	return answer.WriteModel(model, out)
 }
 
 func pick(rng *rand.Rand, from []int, n int) []int {

@@ -3,8 +3,6 @@ package qaeval
 import (
 	"math/rand"
 	"testing"
-
-	"github.com/citebot/citebot/retrieval"
 )
 
 // TestFitDeclineSeparates: on data where the first feature decides whether
@@ -49,7 +47,7 @@ func TestFitRankingLearnsAFeature(t *testing.T) {
 		ex.Held = q%4 == 0
 		exs = append(exs, ex)
 	}
-	m := retrieval.RankingModel{Names: []string{"noise", "signal", "fixed"}, Weights: []float64{1, 0, 7}, Fixed: []bool{false, false, true}}
+	m := RankingModel{Names: []string{"noise", "signal", "fixed"}, Weights: []float64{1, 0, 7}, Fixed: []bool{false, false, true}}
 	before, _ := RankingAccuracy(exs, m.Weights, true)
 	w := FitRanking(exs, m, 8)
 	after, _ := RankingAccuracy(exs, w, true)

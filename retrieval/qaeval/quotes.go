@@ -12,7 +12,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	rtext "github.com/citebot/citebot/retrieval/text"
+
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/quote"
 )
 
 // This file generates and scores the quote-check and attribution
@@ -236,7 +239,7 @@ func sentences(docs []retrieval.Document) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, d := range docs {
-		for _, p := range retrieval.Segment(d.Text) {
+		for _, p := range rtext.Segment(d.Text) {
 			for _, sp := range p.Sentences {
 				s := d.Text[sp.Start:sp.End]
 				f := strings.Fields(s)
@@ -249,7 +252,7 @@ func sentences(docs []retrieval.Document) []string {
 						letters++
 					}
 				}
-				if key := strings.Join(retrieval.QuoteWords(s), " "); letters*10 >= len(f)*8 && !seen[key] {
+				if key := strings.Join(rtext.QuoteWords(s), " "); letters*10 >= len(f)*8 && !seen[key] {
 					seen[key] = true
 					out = append(out, s)
 				}
@@ -271,7 +274,7 @@ func newCorpusIndex(docs []retrieval.Document) *corpusIndex {
 	c := &corpusIndex{grams: map[int]map[uint64]bool{}}
 	var b strings.Builder
 	for _, d := range docs {
-		ws := retrieval.QuoteWords(d.Text)
+		ws := rtext.QuoteWords(d.Text)
 		c.words = append(c.words, ws...)
 		b.WriteString(" " + strings.Join(ws, " ") + " \n")
 	}
@@ -281,7 +284,7 @@ func newCorpusIndex(docs []retrieval.Document) *corpusIndex {
 
 // contains reports whether s's words occur, in order, in one document.
 func (c *corpusIndex) contains(s string) bool {
-	ws := retrieval.QuoteWords(s)
+	ws := rtext.QuoteWords(s)
 	return len(ws) > 0 && strings.Contains(c.text, " "+strings.Join(ws, " ")+" ")
 }
 
@@ -299,7 +302,7 @@ func (c *corpusIndex) sharesRun(s string, k int) bool {
 		}
 		c.grams[k] = set
 	}
-	ws := retrieval.QuoteWords(s)
+	ws := rtext.QuoteWords(s)
 	for i := 0; i+k <= len(ws); i++ {
 		if set[gram(ws[i:i+k])] {
 			return true
@@ -502,7 +505,7 @@ func (set *QuoteSet) addAttributions(rng *rand.Rand, held []string, names []stri
 	}
 }
 
-// Checker is what the quote evaluation needs: *retrieval.Index is one.
+// Checker is what the quote evaluation needs: *answer.Engine is one.
 type Checker interface {
 	CheckQuote(ctx context.Context, text string, opts retrieval.QuoteOptions) (retrieval.QuoteCheck, error)
 	WhoSaid(ctx context.Context, text string, opts retrieval.QuoteOptions) (retrieval.Attribution, error)
@@ -650,7 +653,7 @@ func RunQuotes(ctx context.Context, ix Checker, set QuoteSet) (QuoteReport, erro
 // after case folding, without a leading article.
 func SameSpeaker(a, b string) bool {
 	norm := func(s string) string {
-		s = strings.ToLower(strings.Join(retrieval.QuoteWords(s), " "))
+		s = strings.ToLower(strings.Join(rtext.QuoteWords(s), " "))
 		for _, art := range []string{"the ", "a ", "an "} {
 			s = strings.TrimPrefix(s, art)
 		}
@@ -675,8 +678,8 @@ func WriteQuoteReport(w io.Writer, r QuoteReport, verbose bool) error {
 		}
 	}
 	section("quote check", r.Quotes)
-	fmt.Fprintf(&b, "near threshold %.2f (retrieval.NearThreshold); best on this set %.2f (%.1f%% of near/not_found cases right)\n\n",
-		retrieval.NearThreshold, r.BestThreshold, 100*r.BestThresholdAccuracy)
+	fmt.Fprintf(&b, "near threshold %.2f (quote.NearThreshold); best on this set %.2f (%.1f%% of near/not_found cases right)\n\n",
+		quote.NearThreshold, r.BestThreshold, 100*r.BestThresholdAccuracy)
 	section("who said it", r.Attribution)
 	b.WriteString("\nright per kind\n")
 	kinds := make([]string, 0, len(r.Kinds))

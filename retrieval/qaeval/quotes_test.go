@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/ingest"
 	"github.com/citebot/citebot/seeds"
 )
 
@@ -17,7 +18,7 @@ import (
 // held out.
 func seedDocs(t *testing.T) []retrieval.Document {
 	t.Helper()
-	docs, errs := retrieval.LoadFS(context.Background(), seeds.FS, "seeds")
+	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
 	if len(errs) > 0 || len(docs) != 2 {
 		t.Fatalf("seeds: %d documents, errors %v", len(docs), errs)
 	}
@@ -119,7 +120,7 @@ func TestQuoteEvalTargets(t *testing.T) {
 			}
 			docs, names := tc.source(s)
 			set := BuildQuoteSet(docs, names, QuoteSetOptions{PerKind: 30, Seed: 1})
-			ix, err := retrieval.NewMemoryIndex(context.Background(), set.Docs)
+			ix, err := NewEngine(context.Background(), set.Docs)
 			if err != nil {
 				t.Fatal(err)
 			}

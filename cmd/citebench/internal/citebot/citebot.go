@@ -12,7 +12,11 @@ import (
 	"io"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/answer"
+	"github.com/citebot/citebot/retrieval/bleveindex"
+	"github.com/citebot/citebot/retrieval/ingest"
 	"github.com/citebot/citebot/retrieval/qaeval"
+	rtext "github.com/citebot/citebot/retrieval/text"
 	"github.com/citebot/citebot/seeds"
 )
 
@@ -36,47 +40,48 @@ type (
 )
 
 // Segment splits a document's text into passages as citebot indexes them.
-func Segment(text string) []Passage { return retrieval.Segment(text) }
+func Segment(text string) []Passage { return rtext.Segment(text) }
 
 // SplitSentences splits text within a span into the sentences citebot
 // quotes.
 func SplitSentences(text string, within Span) []Span {
-	return retrieval.SplitSentences(text, within)
+	return rtext.SplitSentences(text, within)
 }
 
 // Build indexes docs into a new persisted citebot index under dir and
 // returns how many passages it holds.
 func Build(ctx context.Context, dir string, docs []Document) (int, error) {
-	st, err := retrieval.Build(ctx, dir, docs, nil)
+	st, err := bleveindex.Build(ctx, dir, docs, nil)
 	if err != nil {
 		return 0, fmt.Errorf("build citebot index: %w", err)
 	}
 	return st.Passages, nil
 }
 
-// Index is an open persisted citebot index.
-type Index struct{ ix *retrieval.Index }
+// Index is an open persisted citebot index with citebot's answering
+// engine on it, as citebot ask and serve use it.
+type Index struct{ eng *answer.Engine }
 
 // Open opens the persisted index under dir.
 func Open(dir string) (*Index, error) {
-	ix, err := retrieval.Open(dir)
+	ix, err := bleveindex.Open(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open citebot index: %w", err)
 	}
-	return &Index{ix: ix}, nil
+	return &Index{eng: answer.New(retrieval.NewLive(ix))}, nil
 }
 
 // Ask answers a question with at most top citations.
 func (x *Index) Ask(ctx context.Context, question string, top int) (Answer, error) {
-	return x.ix.Ask(ctx, question, retrieval.AskOptions{Top: top})
+	return x.eng.Ask(ctx, question, retrieval.AskOptions{Top: top})
 }
 
 // Close closes the index.
-func (x *Index) Close() error { return x.ix.Close() }
+func (x *Index) Close() error { return x.eng.Close() }
 
 // Seeds returns citebot's embedded seed articles.
 func Seeds(ctx context.Context) ([]Document, error) {
-	docs, errs := retrieval.LoadFS(ctx, seeds.FS, "seeds")
+	docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("load the embedded seeds: %w", errors.Join(errs...))
 	}

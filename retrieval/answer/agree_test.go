@@ -1,0 +1,222 @@
+package answer
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/citebot/citebot/retrieval"
+)
+
+// cited builds a citation whose quote is text, from doc dated date, with
+// the highlight on the first occurrence of hl.
+func cited(doc, date, text, hl string) retrieval.Citation {
+	c := retrieval.Citation{Doc: doc, Metadata: retrieval.Metadata{Date: date}, Start: 100, End: 100 + len(text), Quote: text}
+	if i := strings.Index(text, hl); hl != "" && i >= 0 {
+		c.Highlight = &retrieval.Span{Start: 100 + i, End: 100 + i + len(hl)}
+	}
+	return c
+}
+
+func TestAgreementNormalises(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		typ     AnswerType
+		cites   []retrieval.Citation
+		status  string // "" for no agreement
+		summary string
+	}{
+		{"thousands separators", TypeNumber, []retrieval.Citation{
+			cited("a", "", "The cap was 7,500 people.", "7,500"),
+			cited("b", "", "The cap was 7500 people.", "7500"),
+		}, retrieval.AgreementAgree, "2 sources agree: 7,500"},
+		{"a plus sign is the same figure", TypeNumber, []retrieval.Citation{
+			cited("a", "", "down from 100,000 in fiscal 2024", "100,000"),
+			cited("b", "", "Biden’s 100,000+ admissions in FY2024", "100,000"),
+		}, retrieval.AgreementAgree, "2 sources agree: 100,000"},
+		{"words for the same amount", TypeNumber, []retrieval.Citation{
+			cited("a", "", "It includes more than a dozen talking points.", "more than a dozen"),
+			cited("b", "", "It gives over 12 talking points.", "over 12"),
+		}, retrieval.AgreementAgree, "2 sources agree: more than a dozen"},
+		{"scale words and units", TypeNumber, []retrieval.Citation{
+			cited("a", "", "The budget is $4.2 billion.", "$4.2 billion"),
+			cited("b", "", "The budget is $4,200,000,000.", "$4,200,000,000"),
+			cited("c", "", "The budget is 4.2 billion euros, or 3% of output.", "3%"),
+		}, retrieval.AgreementDiffer, "Sources differ: $4.2 billion (2 sources) vs 3% (1 source)"},
+		{"approximately is within 5%", TypeNumber, []retrieval.Citation{
+			cited("a", "", "about 7,400 refugees", "about 7,400"),
+			cited("b", "", "7,500 refugees", "7,500"),
+		}, retrieval.AgreementAgree, "2 sources agree: about 7,400"},
+		{"fiscal years", TypeDate, []retrieval.Citation{
+			cited("a", "", "The cap was set in FY2024.", "FY2024"),
+			cited("b", "", "The cap was set in fiscal year 2024.", "fiscal year 2024"),
+			cited("c", "", "The cap was set in fiscal 2024.", "2024"),
+		}, retrieval.AgreementAgree, "3 sources agree: FY2024"},
+		{"a month and a day of it", TypeDate, []retrieval.Citation{
+			cited("a", "", "It was sent on November 28, 2025.", "November 28, 2025"),
+			cited("b", "", "It was sent in November 2025.", "November 2025"),
+			cited("c", "", "It was sent on 2025-11-28.", "2025-11-28"),
+		}, retrieval.AgreementAgree, "3 sources agree: November 28, 2025"},
+		{"different years differ", TypeDate, []retrieval.Citation{
+			cited("a", "", "It opened in 1999.", "1999"),
+			cited("b", "", "It opened in 2001.", "2001"),
+		}, retrieval.AgreementDiffer, "Sources differ: 1999 (1 source) vs 2001 (1 source)"},
+		{"a surname is the full name", TypePerson, []retrieval.Citation{
+			cited("a", "", "It quotes Donald Trump saying so.", "Donald Trump"),
+			cited("b", "", "Trump said so.", "Trump"),
+		}, retrieval.AgreementAgree, "2 sources agree: Donald Trump"},
+		{"a role is not a name", TypePerson, []retrieval.Citation{
+			cited("a", "", "It quotes the president saying so.", "president"),
+			cited("b", "", "Trump said so.", "Trump"),
+		}, "", ""},
+		{"one document is no agreement", TypeNumber, []retrieval.Citation{
+			cited("a", "", "The cap was 7,500.", "7,500"),
+			cited("a", "", "Later the cap was 9,000.", "9,000"),
+		}, "", ""},
+		{"no typed answer, no agreement", TypeNone, []retrieval.Citation{
+			cited("a", "", "The cap was 7,500.", "7,500"),
+			cited("b", "", "The cap was 7,500.", "7,500"),
+		}, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ans := retrieval.Answer{Answered: true, AnswerType: tc.typ.String(), Citations: tc.cites}
+			finishAnswer(&ans, nil)
+			a := ans.Agreement
+			if tc.status == "" {
+				if a != nil {
+					t.Fatalf("agreement %+v; want none", *a)
+				}
+				return
+			}
+			if a == nil {
+				t.Fatal("no agreement")
+			}
+			if a.Status != tc.status || a.Summary != tc.summary {
+				t.Errorf("%s %q; want %s %q", a.Status, a.Summary, tc.status, tc.summary)
+			}
+			n := 0
+			for _, v := range a.Values {
+				n += len(v.Citations)
+			}
+			if n != len(tc.cites) {
+				t.Errorf("values cover %d citations; want all %d", n, len(tc.cites))
+			}
+		})
+	}
+}
+
+// TestAgreementNewestFirst: documents of different dates that disagree
+// are listed newest first, the newest marked, whatever the citation
+// order; as_of is the first citation's date.
+func TestAgreementNewestFirst(t *testing.T) {
+	ans := retrieval.Answer{Answered: true, AnswerType: TypeNumber.String(), Citations: []retrieval.Citation{
+		cited("old", "2024-03-01", "The cap was 15,000.", "15,000"),
+		cited("undated", "", "The cap was 15,000.", "15,000"),
+		cited("new", "2025-11-28", "The cap was 7,500.", "7,500"),
+	}}
+	finishAnswer(&ans, nil)
+	a := ans.Agreement
+	if a == nil || a.Status != retrieval.AgreementDiffer || len(a.Values) != 2 {
+		t.Fatalf("agreement %+v; want differ with two values", a)
+	}
+	if v := a.Values[0]; v.Value != "7,500" || !v.Newest || v.Date != "2025-11-28" || a.Values[1].Newest {
+		t.Errorf("values %+v; want 7,500 (2025-11-28) first and only it marked newest", a.Values)
+	}
+	if want := "Sources differ: 7,500 (newest, 2025-11-28, 1 source) vs 15,000 (2024-03-01, 2 sources)"; a.Summary != want {
+		t.Errorf("summary %q; want %q", a.Summary, want)
+	}
+	if ans.AsOf != "2024-03-01" {
+		t.Errorf("as_of %q; want the first citation's date", ans.AsOf)
+	}
+
+	// An undated first citation takes the newest date of the documents
+	// that state the same value.
+	ans = retrieval.Answer{Answered: true, AnswerType: TypeNumber.String(), Citations: []retrieval.Citation{
+		cited("undated", "", "The cap was 7,500.", "7,500"),
+		cited("a", "2024-01-02", "The cap was 7,500.", "7,500"),
+		cited("b", "2025-11-28", "The cap was 7,500.", "7,500"),
+	}}
+	finishAnswer(&ans, nil)
+	if ans.AsOf != "2025-11-28" {
+		t.Errorf("as_of %q; want 2025-11-28", ans.AsOf)
+	}
+}
+
+// TestAgreementInAsk asks through the whole core: the seeds agree on
+// both dev refugee questions (the second after normalising "100,000+"),
+// and a constructed corpus whose documents state different caps is
+// reported as differing, newest first.
+func TestAgreementInAsk(t *testing.T) {
+	ctx := context.Background()
+	seeds := seedEngine(t)
+	for _, tc := range []struct{ q, short, summary, asOf string }{
+		{"What was the FY2026 refugee cap?", "7,500", "2 sources agree: 7,500", "2025-11-28"},
+		{"What was the refugee cap in fiscal 2024?", "100,000", "2 sources agree: 100,000", "2025-11-28"},
+	} {
+		ans, err := seeds.Ask(ctx, tc.q, retrieval.AskOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Short != tc.short || ans.Agreement == nil || ans.Agreement.Summary != tc.summary || ans.AsOf != tc.asOf {
+			t.Errorf("%q: answer %q, agreement %+v, as_of %q; want %q, %q, as of %s", tc.q, ans.Short, ans.Agreement, ans.AsOf, tc.short, tc.summary, tc.asOf)
+		}
+	}
+
+	ix := newEngine(t, []retrieval.Document{
+		{ID: "wire-2024", Metadata: retrieval.Metadata{Title: "Refugee cap announced", Publisher: "Wire", Date: "2024-05-02"},
+			Text: "The administration set the refugee cap for fiscal 2026 at 15,000, officials said on Thursday."},
+		{ID: "daily-2025", Metadata: retrieval.Metadata{Title: "Refugee cap cut", Publisher: "Daily", Date: "2025-11-28"},
+			Text: "The refugee cap for fiscal 2026 was set at 7,500, a record low."},
+	})
+	ans, err := ix.Ask(ctx, "What was the refugee cap for fiscal 2026?", retrieval.AskOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := ans.Agreement
+	if !ans.Answered || a == nil || a.Status != retrieval.AgreementDiffer {
+		t.Fatalf("answered %v %q, agreement %+v; want the two caps reported as differing", ans.Answered, ans.Short, a)
+	}
+	if a.Values[0].Value != "7,500" || !a.Values[0].Newest || a.Values[1].Value != "15,000" {
+		t.Errorf("values %+v; want 7,500 (newest) before 15,000", a.Values)
+	}
+	if !strings.HasPrefix(a.Summary, "Sources differ: 7,500 (newest, 2025-11-28") {
+		t.Errorf("summary %q; want the newest named first", a.Summary)
+	}
+}
+
+// TestPeriodQuestions: questions naming a year or fiscal year are
+// answered from passages about that period, in any of its spellings, and
+// declined for a period no document covers.
+func TestPeriodQuestions(t *testing.T) {
+	ix := seedEngine(t)
+	ctx := context.Background()
+	for _, q := range []string{
+		"What was the refugee cap in fiscal 2024?",
+		"What was the refugee cap in FY2024?",
+		"What was the refugee cap in FY 2024?",
+		"What was the refugee cap in fiscal year 2024?",
+		"What was the FY24 refugee cap?",
+	} {
+		ans, err := ix.Ask(ctx, q, retrieval.AskOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ans.Answered || !strings.HasPrefix(ans.Short, "100,000") {
+			t.Errorf("%q: answered %v with %q; want 100,000 (or 100,000+)", q, ans.Answered, ans.Short)
+		}
+		for _, c := range ans.Citations {
+			if !strings.Contains(c.Quote, "2024") {
+				t.Errorf("%q: citation %q is not about 2024", q, c.Quote)
+			}
+		}
+	}
+	for _, q := range []string{"What is the refugee cap for fiscal 2027?", "What was the FY2019 refugee cap?"} {
+		ans, err := ix.Ask(ctx, q, retrieval.AskOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Answered || !strings.Contains(ans.Reason, "20") {
+			t.Errorf("%q: answered %v (%q), reason %q; want declined naming the year", q, ans.Answered, ans.Short, ans.Reason)
+		}
+	}
+}

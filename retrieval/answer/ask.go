@@ -1,0 +1,483 @@
+package answer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/citebot/citebot/retrieval"
+	rtext "github.com/citebot/citebot/retrieval/text"
+)
+
+// Ask answers a question from one generation of an index. A question the
+// documents do not answer is declined (Answered false, Closest filled),
+// which is not an error; errors mean the index could not be read or ctx
+// ended. Engine.Ask adds "who said …?" questions (see WhoSaidQuestion).
+func Ask(ctx context.Context, b retrieval.Backend, question string, opts retrieval.AskOptions) (retrieval.Answer, error) {
+	top := opts.Top
+	if top <= 0 {
+		top = retrieval.DefaultTop
+	}
+	top = min(top, retrieval.MaxTop)
+	q := AnalyzeQuestion(question)
+	ans := retrieval.Answer{Question: q.Text, Citations: []retrieval.Citation{}, Closest: []retrieval.Citation{}, AnswerType: q.Type.String()}
+	all, r, err := rankSentences(ctx, b, &q, opts.Filter)
+	if err != nil {
+		return ans, err
+	}
+	if len(all) == 0 {
+		ans.Reason = "no document shares a word with the question"
+		return ans, nil
+	}
+	if q.Intent != IntentContent {
+		if ok := r.answerFromMetadata(&ans, all); ok {
+			return ans, nil
+		}
+	}
+
+	// The best sentence that could answer: its passage holds the question's
+	// numbers (a question about fiscal 2027 is not answered with the 2026
+	// figure). Whether it really answers is the decline model's call.
+	bestIdx := -1
+	for i := range all {
+		if opts.NeverDecline || r.missingNumber(&all[i]) == "" {
+			bestIdx = i
+			break
+		}
+	}
+	switch {
+	case opts.NeverDecline:
+	case bestIdx < 0:
+		ans.Reason = fmt.Sprintf("no passage that answers mentions %q", r.missingNumber(&all[0]))
+		ans.Closest = closest(all, top)
+		return ans, nil
+	case q.Type == TypeNumber && all[bestIdx].feat[fUntyped+int(TypeNumber)] > 0:
+		// A question that asks for an amount is not answered by a
+		// sentence without one.
+		ans.Reason = "the passages that come closest give no number for it"
+		ans.Closest = closest(all, top)
+		return ans, nil
+	case r.answerable(all, bestIdx) < answerThreshold:
+		ans.Reason = r.declineReason(&all[bestIdx])
+		ans.Closest = closest(all, top)
+		return ans, nil
+	}
+
+	best := all[bestIdx]
+	ans.Answered = true
+	c := cite(best)
+	if hl, ok := r.shortAnswer(best); ok {
+		c.Highlight = &hl
+		ans.Short = best.doc.Text[hl.Start:hl.End]
+	} else {
+		ans.Short = c.Quote
+	}
+	ans.Citations = append(ans.Citations, c)
+	ans.Citations = append(ans.Citations, r.supporting(all, bestIdx, ans.Short, c.Highlight != nil, top-1)...)
+	finishAnswer(&ans, r) // as_of and agreement (agree.go)
+	return ans, nil
+}
+
+// missingNumber returns a number or year of the question that the
+// sentence's passage lacks, or "".
+func (r *ranker) missingNumber(s *scored) string {
+	for i, t := range r.q.Terms {
+		if !s.inPass[i] && (t.Kind == KindNumber || t.Kind == KindYear) {
+			return t.Surface
+		}
+	}
+	return ""
+}
+
+// missingName returns a name in the question that the sentence's document
+// never mentions, or "".
+func (r *ranker) missingName(s *scored) string {
+	for i, t := range r.q.Terms {
+		if !s.inPass[i] && t.Kind == KindName && !s.doc.Mentions(stripPossessive(t.Surface)) {
+			return stripPossessive(t.Surface)
+		}
+	}
+	return ""
+}
+
+// unsupported says why a sentence cannot serve as a supporting quote: a
+// number of the question missing from its passage or a name missing from
+// its document. "" means it can.
+func (r *ranker) unsupported(s *scored) string {
+	if n := r.missingNumber(s); n != "" {
+		return fmt.Sprintf("no passage that answers mentions %q", n)
+	}
+	if n := r.missingName(s); n != "" {
+		return fmt.Sprintf("the documents that come closest do not mention %q", n)
+	}
+	return ""
+}
+
+func stripPossessive(s string) string {
+	for _, suf := range []string{"’s", "'s", "’", "'"} {
+		s = strings.TrimSuffix(s, suf)
+	}
+	return s
+}
+
+// cite turns a scored sentence into a citation.
+func cite(s scored) retrieval.Citation {
+	d := s.doc
+	sp := quoteSpan(d, s.ord, s.sent, s.span)
+	return retrieval.Citation{
+		Doc:        d.ID,
+		Metadata:   d.Metadata,
+		Collection: d.Collection,
+		Paragraph:  d.Passages[s.ord].Paragraph,
+		Page:       d.PageAt(sp.Start),
+		Start:      sp.Start,
+		End:        sp.End,
+		Quote:      d.Text[sp.Start:sp.End],
+		Score:      round3(sigmoid(s.score)),
+	}
+}
+
+// minQuoteBytes is the length below which a quote is extended with the
+// next sentence of its paragraph: a reader needs some context to use it.
+const minQuoteBytes = 80
+
+// quoteSpan is the stretch of text quoted for sentence sent of passage ord:
+// the sentence, with the sentence before it when it opens by referring back
+// ("He said …", "It was …") — a quote must stand on its own — and with the
+// sentence after it while it is shorter than minQuoteBytes.
+func quoteSpan(d *retrieval.IndexedDoc, ord, sent int, sp retrieval.Span) retrieval.Span {
+	if ord < 0 || ord >= len(d.Passages) {
+		return sp
+	}
+	ss := d.Passages[ord].Sentences
+	if sent < 0 || sent >= len(ss) || ss[sent] != sp {
+		return sp
+	}
+	if sent > 0 && startsWithPronoun(d.Text[sp.Start:sp.End]) {
+		sp.Start = ss[sent-1].Start
+	}
+	if sp.End-sp.Start < minQuoteBytes && sent+1 < len(ss) {
+		sp.End = ss[sent+1].End
+	}
+	return sp
+}
+
+// closest offers the best sentence of each of the nearest passages.
+func closest(all []scored, top int) []retrieval.Citation {
+	out := []retrieval.Citation{}
+	seen := map[string]bool{}
+	for _, s := range all {
+		key := fmt.Sprintf("%s#%d", s.doc.ID, s.ord)
+		if seen[key] || s.question {
+			continue
+		}
+		seen[key] = true
+		out = append(out, cite(s))
+		if len(out) == top {
+			break
+		}
+	}
+	return out
+}
+
+// supporting picks up to n further quotes after the best one: first those
+// from other documents that state the same short answer ("say the same
+// thing"), then the next best sentences that could answer on their own.
+func (r *ranker) supporting(all []scored, bestIdx int, answer string, typed bool, n int) []retrieval.Citation {
+	if n <= 0 {
+		return nil
+	}
+	best := all[bestIdx]
+	used := map[int]bool{bestIdx: true}
+	var out []retrieval.Citation
+	quoted := []retrieval.Citation{cite(best)}
+	overlaps := func(c retrieval.Citation) bool {
+		for _, q := range quoted {
+			if q.Doc == c.Doc && c.Start < q.End && q.Start < c.End {
+				return true
+			}
+		}
+		return false
+	}
+	eligible := func(i int) bool {
+		s := &all[i]
+		if used[i] || s.question || s.covS == 0 || s.feat[fHeading] > 0 {
+			return false
+		}
+		if s.doc.ID == best.doc.ID && s.span == best.span {
+			return false
+		}
+		return r.missingNumber(s) == ""
+	}
+	if typed {
+		want := normalizeValue(answer)
+		for i := range all {
+			if len(out) == n {
+				return out
+			}
+			s := &all[i]
+			if s.doc.ID == best.doc.ID || !eligible(i) {
+				continue
+			}
+			text := s.doc.Text[s.span.Start:s.span.End]
+			if at := indexValue(text, want); at >= 0 {
+				c := cite(*s)
+				if overlaps(c) {
+					continue
+				}
+				hl := retrieval.Span{Start: s.span.Start + at, End: s.span.Start + at + len(valueAt(text, at, len(answer)))}
+				if hl.End > hl.Start {
+					c.Highlight = &hl
+				}
+				out = append(out, c)
+				quoted = append(quoted, c)
+				used[i] = true
+			}
+		}
+	}
+	for i := range all {
+		if len(out) == n {
+			break
+		}
+		if !eligible(i) {
+			continue
+		}
+		c := cite(all[i])
+		if overlaps(c) {
+			continue
+		}
+		if typed {
+			text := c.Quote
+			if at := indexValue(text, normalizeValue(answer)); at >= 0 {
+				hl := retrieval.Span{Start: c.Start + at, End: c.Start + at + len(valueAt(text, at, len(answer)))}
+				c.Highlight = &hl
+			}
+		}
+		out = append(out, c)
+		quoted = append(quoted, c)
+		used[i] = true
+	}
+	return out
+}
+
+// normalizeValue reduces a short answer to a comparable form: lower case,
+// no thousands separators, single spaces.
+func normalizeValue(s string) string {
+	s = strings.ToLower(s)
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ',' && i > 0 && i+1 < len(s) && isDigit(s[i-1]) && isDigit(s[i+1]) {
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// indexValue finds a normalised value in text (at word boundaries) and
+// returns its byte offset in text, or -1.
+func indexValue(text, want string) int {
+	if want == "" {
+		return -1
+	}
+	norm, offs := normalizeWithOffsets(text)
+	from := 0
+	for {
+		i := strings.Index(norm[from:], want)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		end := i + len(want)
+		if (i == 0 || !retrieval.IsWordByte(norm[i-1])) && (end == len(norm) || !retrieval.IsWordByte(norm[end])) {
+			return offs[i]
+		}
+		from = i + 1
+	}
+}
+
+// valueAt returns the text of a value found at offset at, about n bytes
+// long, extended to the end of its last word.
+func valueAt(text string, at, n int) string {
+	end := min(len(text), at+n)
+	for end < len(text) && (retrieval.IsWordByte(text[end]) || text[end] >= 'A' && text[end] <= 'Z' || text[end] == ',' && end+1 < len(text) && isDigit(text[end+1])) {
+		end++
+	}
+	return text[at:end]
+}
+
+// normalizeWithOffsets is normalizeValue that also maps each byte of the
+// result back to its offset in s.
+func normalizeWithOffsets(s string) (string, []int) {
+	var b strings.Builder
+	offs := make([]int, 0, len(s))
+	lastSpace := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ',' && i > 0 && i+1 < len(s) && isDigit(s[i-1]) && isDigit(s[i+1]) {
+			continue
+		}
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			if lastSpace {
+				continue
+			}
+			c = ' '
+			lastSpace = true
+		} else {
+			lastSpace = false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+		offs = append(offs, i)
+	}
+	return b.String(), offs
+}
+
+// shortAnswer picks, from the best sentence, the span of the expected type
+// closest to the question's words in it.
+func (r *ranker) shortAnswer(s scored) (retrieval.Span, bool) {
+	if r.q.Type == TypeNone || r.q.Type == TypeYesNo {
+		return retrieval.Span{}, false
+	}
+	text := s.doc.Text
+	toks := tokensIn(text, s.span)
+	cands := r.freshCandidatesIn(text, s.span, toks)
+	if len(cands) == 0 {
+		return retrieval.Span{}, false
+	}
+	best, _ := r.bestCandidateIn(text, cands, toks)
+	return best, true
+}
+
+// bestCandidate picks the candidate closest to the question's words in the
+// sentence (each word weighted by rarity, divided by one plus the words in
+// between) and returns it with that closeness.
+func (r *ranker) bestCandidate(text string, sent retrieval.Span, cands []candidate) (retrieval.Span, float64) {
+	return r.bestCandidateIn(text, cands, tokensIn(text, sent))
+}
+
+// bestCandidateIn is bestCandidate given the sentence's tokens.
+func (r *ranker) bestCandidateIn(text string, cands []candidate, toks []retrieval.Token) (retrieval.Span, float64) {
+	type at struct {
+		off int
+		w   float64
+	}
+	var hits []at
+	for _, t := range toks {
+		if i := r.match(t.Term); i >= 0 {
+			hits = append(hits, at{t.Start, r.weight[i]})
+		}
+	}
+	bestScore, best := -1.0, retrieval.Span{}
+	for _, c := range cands {
+		sc := 0.0
+		for _, h := range hits {
+			gap := 0
+			switch {
+			case h.off < c.Start:
+				gap = wordsBetween(text, h.off, c.Start)
+			case h.off >= c.End:
+				gap = wordsBetween(text, c.End, h.off)
+			}
+			sc += h.w / float64(1+gap)
+		}
+		sc *= c.prior
+		if sc > bestScore {
+			bestScore, best = sc, c.Span
+		}
+	}
+	return best, bestScore
+}
+
+// wordsBetween counts the words between two offsets.
+func wordsBetween(text string, from, to int) int {
+	return len(strings.FieldsFunc(text[from:to], func(r rune) bool { return unicode.IsSpace(r) }))
+}
+
+// answerFromMetadata answers questions about a document itself (who wrote
+// it, when it was published, who published it) from its metadata, citing
+// the place in the text that shows it (the byline, the dateline) or else
+// the headline. It reports false when no retrieved document has the field.
+func (r *ranker) answerFromMetadata(ans *retrieval.Answer, all []scored) bool {
+	var best *retrieval.IndexedDoc
+	bestMatch := -1.0
+	seen := map[string]bool{}
+	for rank, s := range all {
+		d := s.doc
+		if seen[d.ID] {
+			continue
+		}
+		seen[d.ID] = true
+		if metaField(d, r.q.Intent) == "" {
+			continue
+		}
+		// Prefer the document whose headline or publisher the question
+		// names; break ties by retrieval rank.
+		meta := rtext.Analyze(d.Title + " \n " + d.Publisher)
+		m := make([]bool, len(r.q.Terms))
+		for _, t := range meta {
+			if i, ok := r.termIdx[t.Term]; ok {
+				m[i] = true
+			}
+		}
+		score := r.coverage(m) + s.covP - 0.001*float64(rank)
+		if score > bestMatch {
+			best, bestMatch = d, score
+		}
+	}
+	if best == nil || bestMatch < 0.25 {
+		return false
+	}
+	value := metaField(best, r.q.Intent)
+	c := retrieval.Citation{Doc: best.ID, Metadata: best.Metadata, Collection: best.Collection, Score: round3(min(1, bestMatch))}
+	// Cite the first sentence that shows the value, else the first one.
+	found := false
+	for _, p := range best.Passages {
+		for _, sp := range p.Sentences {
+			sent := best.Text[sp.Start:sp.End]
+			if at := indexValue(sent, normalizeValue(value)); at >= 0 {
+				c.Paragraph, c.Start, c.End, c.Quote = p.Paragraph, sp.Start, sp.End, sent
+				hl := retrieval.Span{Start: sp.Start + at, End: sp.Start + at + len(valueAt(sent, at, len(value)))}
+				c.Highlight = &hl
+				found = true
+				break
+			}
+		}
+		if found {
+			break
+		}
+	}
+	if !found {
+		if len(best.Passages) == 0 || len(best.Passages[0].Sentences) == 0 {
+			return false
+		}
+		p := best.Passages[0]
+		sp := p.Sentences[0]
+		c.Paragraph, c.Start, c.End, c.Quote = p.Paragraph, sp.Start, sp.End, best.Text[sp.Start:sp.End]
+	}
+	ans.Answered = true
+	ans.Short = value
+	if c.Highlight != nil {
+		ans.Short = best.Text[c.Highlight.Start:c.Highlight.End]
+	}
+	ans.Citations = append(ans.Citations, c)
+	return true
+}
+
+func metaField(d *retrieval.IndexedDoc, in Intent) string {
+	switch in {
+	case IntentAuthor:
+		return d.Author
+	case IntentPublished:
+		return d.Date
+	case IntentPublisher:
+		return d.Publisher
+	}
+	return ""
+}
