@@ -4,14 +4,19 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/citebot/citebot/cmd/citebench/internal/citebot"
 )
 
+// loadSeeds loads the embedded seeds once for all the tests.
+var loadSeeds = sync.OnceValues(func() ([]citebot.Document, error) {
+	return citebot.Seeds(context.Background())
+})
+
 func seedDocs(t *testing.T) []citebot.Document {
-	t.Helper()
-	docs, err := citebot.Seeds(context.Background())
+	docs, err := loadSeeds()
 	if err != nil {
 		t.Fatal(err)
 	}
