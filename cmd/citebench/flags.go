@@ -100,7 +100,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fl.IntVar(&o.LoadWarmup, "load-warmup", 1000, "requests of the load test sent before measuring")
 	fl.StringVar(&o.LoadLog, "load-log-level", "info", "citebot serve's log level during the load test")
 	var prof cpuProfileFlag
-	fl.Var(&prof, "cpuprofile", "`[FILE]`: alone, write a CPU profile of every measured phase to DIR/profiles; with FILE, one profile of citebot's phases (indexing and asking, every corpus and run) to FILE")
+	fl.Var(&prof, "cpuprofile", "write CPU profiles: given alone, of every measured phase to the -out DIR's profiles/; given a `FILE`, one profile of citebot's phases (indexing and asking, every corpus and run) to FILE")
 	fl.BoolVar(&o.Keep, "keep", false, "keep the corpora and indexes")
 	phases := fl.String("phases", "", "run only these phases, comma-separated ("+strings.Join(phase.All(), ", ")+"; an ask phase needs its index); default all")
 	fl.Usage = func() {
