@@ -171,7 +171,7 @@ func measureSize(ctx context.Context, o *Options, sz corpus.Size, work string, p
 		if o.Phases != nil && !o.Phases[name] {
 			continue
 		}
-		system := strings.TrimPrefix(strings.TrimPrefix(name, "index-"), "ask-")
+		system := phase.System(name)
 		var runs []*phase.Result
 		for run := range o.Runs {
 			if phase.IsIndex(name) {

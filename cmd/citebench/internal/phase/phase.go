@@ -54,6 +54,11 @@ func All() []string {
 // IsIndex reports whether name is an indexing phase.
 func IsIndex(name string) bool { return strings.HasPrefix(name, indexPrefix) }
 
+// System is the system a phase measures ("citebot" for ask-citebot).
+func System(name string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(name, indexPrefix), askPrefix)
+}
+
 // Result is what one phase measured. Durations are nanoseconds in JSON.
 type Result struct {
 	Phase string `json:"phase"`
@@ -145,12 +150,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	var res *Result
 	var err error
 	switch {
-	case slices.Contains(All(), o.Phase) && IsIndex(o.Phase):
-		res, err = index(ctx, o, strings.TrimPrefix(o.Phase, indexPrefix))
-	case slices.Contains(All(), o.Phase):
-		res, err = ask(ctx, o, strings.TrimPrefix(o.Phase, askPrefix))
-	default:
+	case !slices.Contains(All(), o.Phase):
 		return nil, fmt.Errorf("unknown phase %q", o.Phase)
+	case IsIndex(o.Phase):
+		res, err = index(ctx, o, System(o.Phase))
+	default:
+		res, err = ask(ctx, o, System(o.Phase))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", o.Phase, err)

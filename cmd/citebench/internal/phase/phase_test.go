@@ -35,6 +35,11 @@ func TestNames(t *testing.T) {
 	if !IsIndex(Index(peers.FTS5)) || IsIndex(Ask(peers.FTS5)) {
 		t.Error("IsIndex")
 	}
+	for _, s := range peers.Names {
+		if System(Index(s)) != s || System(Ask(s)) != s {
+			t.Errorf("System of %s's phases: %q, %q", s, System(Index(s)), System(Ask(s)))
+		}
+	}
 }
 
 // Both halves of a system in this process: indexing the seeds and
