@@ -5,26 +5,28 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	rtext "github.com/citebot/citebot/retrieval/text"
+	pprofile "github.com/google/pprof/profile"
 
-	"github.com/citebot/citebot/retrieval"
-	"github.com/citebot/citebot/retrieval/ingest"
-	"github.com/citebot/citebot/seeds"
+	"github.com/citebot/citebot/cmd/citebench/internal/bench"
+	"github.com/citebot/citebot/cmd/citebench/internal/load"
+	"github.com/citebot/citebot/cmd/citebench/internal/phase"
+	"github.com/citebot/citebot/cmd/citebench/internal/report"
+	"github.com/citebot/citebot/cmd/citebench/internal/serveproc"
 )
 
 // TestMain lets the test binary stand in for citebench when the benchmark
 // starts its phases and load generator as processes of their own.
 func TestMain(m *testing.M) {
-	if os.Getenv(envLoadChild) == "1" {
+	if os.Getenv(bench.ChildEnv) == "1" {
 		if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
 			os.Stderr.WriteString("citebench: " + err.Error() + "\n")
 			os.Exit(1)
@@ -52,156 +54,24 @@ func testShared(t *testing.T) string {
 	return dir
 }
 
-func seedDocs(t *testing.T) []retrieval.Document {
+// buildRaceCitebot builds citebot with -race, reusing the packages this
+// test binary was built from.
+func buildRaceCitebot(t *testing.T) string {
 	t.Helper()
-	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	return docs
-}
-
-// Scaled corpora are repeatable, keep the originals, reach the size asked
-// for, and are made of the pool's real sentences.
-func TestAssemble(t *testing.T) {
-	docs := seedDocs(t)
-	a := assemble(docs, docs, 600, 7)
-	if b := assemble(docs, docs, 600, 7); !reflect.DeepEqual(a, b) {
-		t.Fatal("two runs with one seed differ")
-	}
-	if c := assemble(docs, docs, 600, 8); reflect.DeepEqual(a, c) {
-		t.Error("another seed gives the same corpus")
-	}
-	if !reflect.DeepEqual(a[:len(docs)], docs) {
-		t.Error("the original documents are not kept as they are")
-	}
-	n := 0
-	for _, c := range segmentCounts(a) {
-		n += c
-	}
-	if n < 570 || n > 630 {
-		t.Errorf("%d passages; want about 600", n)
-	}
-	var pool []string
-	for _, d := range docs {
-		for _, p := range rtext.Segment(d.Text) {
-			for _, s := range p.Sentences {
-				pool = append(pool, d.Text[s.Start:s.End])
-			}
-		}
-	}
-	for _, d := range a[len(docs):] {
-		if !strings.HasPrefix(d.ID, "assembled-") || d.Title == "" {
-			t.Fatalf("assembled document %q titled %q", d.ID, d.Title)
-		}
-		// Removing every pool sentence leaves only the separators.
-		rest := d.Text
-		for _, s := range pool {
-			rest = strings.ReplaceAll(rest, s, "")
-		}
-		if strings.TrimSpace(rest) != "" {
-			t.Fatalf("%s holds text that is no pool sentence: %q", d.ID, strings.TrimSpace(rest)[:min(80, len(strings.TrimSpace(rest)))])
-		}
-	}
-	if got := assemble(docs, docs, 10, 7); len(got) != len(docs) {
-		t.Errorf("a target below the originals added %d documents", len(got)-len(docs))
-	}
-}
-
-func TestParseSizes(t *testing.T) {
-	got, err := parseSizes("squad, covid,100k,1M,2500")
+	bin, err := serveproc.Build(context.Background(), t.TempDir(), "-race")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []size{{name: "squad"}, {name: "covid"}, {name: "100k", target: 100000}, {name: "1m", target: 1000000}, {name: "2500", target: 2500}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %+v; want %+v", got, want)
-	}
-	for _, bad := range []string{"", "big", "-5k", "0", "10001m"} {
-		if _, err := parseSizes(bad); err == nil {
-			t.Errorf("%q: no error", bad)
-		}
-	}
+	return bin
 }
 
-func TestSampleIsStable(t *testing.T) {
-	var qs []question
-	for i := range 100 {
-		qs = append(qs, question{ID: string(rune('a' + i%26)), Question: strings.Repeat("q", i+1)})
-	}
-	a, b := sample(qs, 10, 1), sample(qs, 10, 1)
-	if len(a) != 10 || !reflect.DeepEqual(a, b) {
-		t.Fatalf("samples differ or have the wrong size: %d, %d", len(a), len(b))
-	}
-	for i := 1; i < len(a); i++ {
-		if len(a[i].Question) <= len(a[i-1].Question) {
-			t.Fatal("sample is not in the original order")
+func profileHasFunction(p *pprofile.Profile, sub string) bool {
+	for _, f := range p.Function {
+		if strings.Contains(f.Name, sub) {
+			return true
 		}
 	}
-	if got := sample(qs, 0, 1); len(got) != 100 {
-		t.Errorf("sample 0 kept %d; want all", len(got))
-	}
-}
-
-// A question goes to FTS5 as quoted words: nothing in it is FTS5 syntax,
-// and FTS5 accepts whatever it holds.
-func TestFTSMatchIsNeverSyntax(t *testing.T) {
-	ctx := context.Background()
-	db, err := openFTS(filepath.Join(t.TempDir(), "t.db"), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows := []ftsPassage{
-		{text: "The refugee cap was set at 7,500 for fiscal 2026.", doc: "a", ord: 0, start: 0},
-		{text: "Diplomats were told to lobby Europe, Canada and Australia.", doc: "a", ord: 1, start: 60},
-		{text: "NEAR the border, officials said nothing.", doc: "b", ord: 0, start: 0},
-	}
-	if err := buildFTS(ctx, db, rows); err != nil {
-		t.Fatal(err)
-	}
-	st, err := db.Prepare(ftsQuery)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	for _, q := range []string{
-		`What was the "refugee cap"?`,
-		`NEAR(border officials) AND text:cap* OR -lobby ^Canada {a b}`,
-		`"unbalanced quote`,
-		`what is the`,
-	} {
-		if _, err := searchFTS(ctx, st, q, 5); err != nil {
-			t.Errorf("%q: %v", q, err)
-		}
-	}
-	hits, err := searchFTS(ctx, st, "Which regions were diplomats told to lobby?", 5)
-	if err != nil || len(hits) == 0 || hits[0].doc != "a" || hits[0].ord != 1 {
-		t.Errorf("lobby question: %+v, %v; want passage a/1 first", hits, err)
-	}
-}
-
-func TestBestSentence(t *testing.T) {
-	text := "The council met on Monday. The refugee cap was set at 7,500. Nobody objected."
-	sp := bestSentence(text, retrieval.Span{End: len(text)}, nil, contentWords("What was the refugee cap?"))
-	if got := text[sp.Start:sp.End]; got != "The refugee cap was set at 7,500." {
-		t.Errorf("got %q", got)
-	}
-}
-
-func TestFormatting(t *testing.T) {
-	for _, c := range []struct{ got, want string }{
-		{thousands(0), "0"}, {thousands(999), "999"}, {thousands(1000), "1,000"}, {thousands(1234567), "1,234,567"},
-		{thousands(-4500), "-4,500"},
-		{ms(850 * time.Microsecond), "850 µs"}, {ms(2345 * time.Microsecond), "2.35 ms"}, {ms(23 * time.Millisecond), "23.0 ms"},
-		{ms(12 * time.Second), "12.0 s"}, {ms(0), "–"},
-		{times(3, 2), "1.50×"}, {times(3, 0), "–"}, {points(75.5, 68.25), "+7.2 pts"},
-		{bytesize(512 << 10), "512 KiB"}, {bytesize(3 << 20), "3.0 MiB"}, {bytesize(5 << 30), "5.00 GiB"},
-	} {
-		if c.got != c.want {
-			t.Errorf("got %q; want %q", c.got, c.want)
-		}
-	}
+	return false
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -209,16 +79,64 @@ func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"-sizes", "enormous"},
 		{"-questions", "-1"},
+		{"-phases", "ask-lucene"},
 		{"stray"},
 		{"load"},
 		{"load", "-c", "0", "http://127.0.0.1:1/api/ask"},
 		{"phase", "-phase", "nap", "-dir", t.TempDir()},
+		{"merge"},
+		{"mix", "--requests", "0"},
+		{"mix", "--requests", "2000000"},
+		{"mix", "--conns", "0"},
+		{"mix", "stray"},
 	} {
 		var out, errb bytes.Buffer
 		err := run(ctx, args, &out, &errb)
 		var ue usageError
 		if err == nil || !errors.As(err, &ue) {
 			t.Errorf("%q: %v; want a usage error", args, err)
+		}
+	}
+}
+
+// -h lists every mode.
+func TestHelpListsModes(t *testing.T) {
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"-h"}, &out, &errb)
+	if !errors.Is(err, errHelp) {
+		t.Errorf("-h: %v", err)
+	}
+	for mode := range modes {
+		if !strings.Contains(errb.String(), "citebench "+mode) {
+			t.Errorf("-h does not list %q:\n%s", mode, errb.String())
+		}
+	}
+	if !strings.Contains(errb.String(), "-cpuprofile") {
+		t.Errorf("-h does not list the benchmark's flags:\n%s", errb.String())
+	}
+}
+
+// -cpuprofile alone is the switch it always was; with a file, whether
+// written -cpuprofile FILE or -cpuprofile=FILE, it names the file.
+func TestCPUProfileFlag(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		all  bool
+		file string
+	}{
+		{[]string{"-cpuprofile"}, true, ""},
+		{[]string{"-cpuprofile", "-sizes", "squad"}, true, ""},
+		{[]string{"-cpuprofile", "cpu.pprof", "-sizes", "squad"}, false, "cpu.pprof"},
+		{[]string{"--cpuprofile=cpu.pprof"}, false, "cpu.pprof"},
+		{[]string{"-sizes", "squad"}, false, ""},
+	} {
+		var p cpuProfileFlag
+		fl := newTestFlagSet(&p)
+		if err := fl.Parse(joinCPUProfileFile(c.args)); err != nil {
+			t.Fatalf("%q: %v", c.args, err)
+		}
+		if p.all != c.all || p.file != c.file {
+			t.Errorf("%q: all %v, file %q; want %v, %q", c.args, p.all, p.file, c.all, c.file)
 		}
 	}
 }
@@ -234,17 +152,26 @@ func TestBenchEndToEnd(t *testing.T) {
 		t.Skip("no go tool to build citebot with")
 	}
 	ctx := context.Background()
+	// A race-built process sleeps a second before it exits (to let
+	// other threads report); this run starts dozens.
+	t.Setenv("GORACE", "atexit_sleep_ms=0")
 	out := t.TempDir()
+	profile := filepath.Join(t.TempDir(), "citebot.pprof")
 	var stdout, stderr bytes.Buffer
 	args := []string{
-		"-sizes", "seeds,1500", "-scale-from", "seeds", "-shared", testShared(t),
-		"-questions", "0", "-warmup", "2", "-qps-time", "200ms", "-startups", "2",
-		"-load-c", "8", "-load-n", "300", "-out", out, "-work", t.TempDir(),
+		"-sizes", "seeds,500", "-scale-from", "seeds", "-shared", testShared(t),
+		"-questions", "0", "-warmup", "2", "-qps-time", "100ms", "-startups", "2",
+		"-load-c", "8", "-load-n", "120", "-load-warmup", "8", "-out", out, "-work", t.TempDir(),
+		"-cpuprofile", profile,
+	}
+	if raceEnabled {
+		// Built from the packages this test was built from.
+		args = append(args, "-citebot", buildRaceCitebot(t))
 	}
 	if err := run(ctx, args, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
-	var rep report
+	var rep report.Report
 	b, err := os.ReadFile(filepath.Join(out, "results.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -256,7 +183,7 @@ func TestBenchEndToEnd(t *testing.T) {
 		t.Fatalf("%d sizes; want 2", len(rep.Sizes))
 	}
 	for _, r := range rep.Sizes {
-		for name, s := range map[string]systemResult{"citebot": r.Citebot, "bleve": r.Bleve, "fts5": r.FTS} {
+		for name, s := range map[string]report.System{"citebot": r.Citebot, "bleve": r.Bleve, "fts5": r.FTS} {
 			if s.Index == nil || s.Ask == nil {
 				t.Fatalf("%s %s: phases missing", r.Name, name)
 			}
@@ -274,7 +201,7 @@ func TestBenchEndToEnd(t *testing.T) {
 		// On the seeds, every system finds most answers: a broken judge
 		// or quote cutter would find none.
 		if r.Name == "seeds" {
-			for name, s := range map[string]systemResult{"citebot": r.Citebot, "bleve": r.Bleve, "fts5": r.FTS} {
+			for name, s := range map[string]report.System{"citebot": r.Citebot, "bleve": r.Bleve, "fts5": r.FTS} {
 				if s.Ask.At5*2 < s.Ask.Questions {
 					t.Errorf("seeds %s: quote@5 %d of %d", name, s.Ask.At5, s.Ask.Questions)
 				}
@@ -284,14 +211,14 @@ func TestBenchEndToEnd(t *testing.T) {
 			t.Errorf("%s: start-up %v from %d runs", r.Name, r.StartupMedian, len(r.StartupRuns))
 		}
 	}
-	if p := rep.Sizes[1].Passages; p < 1400 || p > 1600 {
-		t.Errorf("scaled corpus has %d passages; want about 1,500", p)
+	if p := rep.Sizes[1].Passages; p < 450 || p > 550 {
+		t.Errorf("scaled corpus has %d passages; want about 500", p)
 	}
 	l := rep.Load
-	if l == nil || l.OK != 300 || l.Errors != 0 || l.Answered == 0 || l.PerSec <= 0 || l.P50 <= 0 {
+	if l == nil || l.OK != 120 || l.Errors != 0 || l.Answered == 0 || l.PerSec <= 0 || l.P50 <= 0 {
 		t.Errorf("load test: %+v", l)
 	}
-	for _, want := range []string{"### seeds", "### 1500", "| quote@1 |", "| answer p99 |", "### POST /api/ask under load", "### Targets"} {
+	for _, want := range []string{"### seeds", "### 500", "| quote@1 |", "| answer p99 |", "### POST /api/ask under load", "### Targets"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("the table lacks %q:\n%s", want, stdout.String())
 		}
@@ -299,6 +226,23 @@ func TestBenchEndToEnd(t *testing.T) {
 	md, err := os.ReadFile(filepath.Join(out, "table.md"))
 	if err != nil || !strings.Contains(string(md), "Machine:") {
 		t.Errorf("table.md: %v", err)
+	}
+	// -cpuprofile FILE: one profile of citebot's phases, which spent
+	// their time in citebot's packages.
+	pf, err := os.Open(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	prof, err := pprofile.Parse(pf)
+	if err != nil {
+		t.Fatalf("cpu profile: %v", err)
+	}
+	if len(prof.Sample) == 0 || !profileHasFunction(prof, "retrieval") {
+		t.Errorf("the cpu profile has %d samples, none in citebot's retrieval code", len(prof.Sample))
+	}
+	if _, err := os.Stat(filepath.Join(out, "profiles")); !os.IsNotExist(err) {
+		t.Errorf("-cpuprofile FILE also wrote per-phase profiles: %v", err)
 	}
 	f, err := os.Open(filepath.Join(out, "latency.png"))
 	if err != nil {
@@ -314,27 +258,11 @@ func TestBenchEndToEnd(t *testing.T) {
 	}
 }
 
-// medianPhase keeps each figure's median, not one run's figures.
-func TestMedianPhase(t *testing.T) {
-	runs := []*phaseResult{
-		{IndexSeconds: 3, P50: 9 * time.Millisecond, PerSec1: 100, At1: 7},
-		{IndexSeconds: 1, P50: 1 * time.Millisecond, PerSec1: 300, At1: 7},
-		{IndexSeconds: 2, P50: 5 * time.Millisecond, PerSec1: 200, At1: 7},
-	}
-	m := medianPhase(runs)
-	if m.IndexSeconds != 2 || m.P50 != 5*time.Millisecond || m.PerSec1 != 200 || m.At1 != 7 || m.Runs != 3 {
-		t.Errorf("median of %+v, %+v, %+v = %+v", *runs[0], *runs[1], *runs[2], *m)
-	}
-	if runs[0].IndexSeconds != 3 {
-		t.Error("medianPhase changed its input")
-	}
-}
-
 // merge joins separate runs: every corpus once, the later file's figures
 // for a corpus measured twice, the load test kept.
 func TestMerge(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, rep report) string {
+	write := func(name string, rep report.Report) string {
 		b, err := json.Marshal(rep)
 		if err != nil {
 			t.Fatal(err)
@@ -345,14 +273,14 @@ func TestMerge(t *testing.T) {
 		}
 		return path
 	}
-	ask := func(p50 time.Duration) systemResult {
-		return systemResult{Ask: &phaseResult{P50: p50, P99: 2 * p50}}
+	ask := func(p50 time.Duration) report.System {
+		return report.System{Ask: &phase.Result{P50: p50, P99: 2 * p50}}
 	}
-	a := write("a.json", report{Command: "citebench -sizes squad,100k", Load: &loadResult{Clients: 64, PerSec: 1500}, Sizes: []*sizeResult{
+	a := write("a.json", report.Report{Command: "citebench -sizes squad,100k", Load: &load.AskResult{Clients: 64, PerSec: 1500}, Sizes: []*report.Size{
 		{Name: "squad", Passages: 2000, Citebot: ask(time.Millisecond), Bleve: ask(time.Millisecond / 10)},
 		{Name: "100k", Passages: 100000, Citebot: ask(9 * time.Millisecond), Bleve: ask(time.Millisecond)},
 	}})
-	b := write("b.json", report{Command: "citebench -sizes 100k,1m", Sizes: []*sizeResult{
+	b := write("b.json", report.Report{Command: "citebench -sizes 100k,1m", Sizes: []*report.Size{
 		{Name: "100k", Passages: 100000, Citebot: ask(3 * time.Millisecond), Bleve: ask(time.Millisecond)},
 		{Name: "1m", Passages: 1000000, Citebot: ask(6 * time.Millisecond), Bleve: ask(4 * time.Millisecond)},
 	}})
@@ -365,7 +293,7 @@ func TestMerge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got report
+	var got report.Report
 	if err := json.Unmarshal(js, &got); err != nil {
 		t.Fatal(err)
 	}
@@ -391,4 +319,11 @@ func TestMerge(t *testing.T) {
 	if err := run(context.Background(), []string{"merge"}, &stdout, &stderr); err == nil {
 		t.Error("merge with no files succeeded")
 	}
+}
+
+func newTestFlagSet(p *cpuProfileFlag) *flag.FlagSet {
+	fl := flag.NewFlagSet("t", flag.ContinueOnError)
+	fl.Var(p, "cpuprofile", "")
+	fl.String("sizes", "", "")
+	return fl
 }

@@ -117,7 +117,9 @@ var howWants = map[string]want{
 	"far": withUnit(wantQuantity, "length"), "deep": withUnit(wantQuantity, "length"), "tall": withUnit(wantQuantity, "length"),
 	"high": withUnit(wantQuantity, "length"), "wide": withUnit(wantQuantity, "length"), "heavy": withUnit(wantQuantity, "mass"),
 	"fast": withUnit(wantQuantity, "speed"), "big": wantQuantity, "large": wantQuantity, "hot": withUnit(wantQuantity, "temperature"),
-	"cold": withUnit(wantQuantity, "temperature"), "old": wantAge, "often": wantCount, "strong": wantQuantity,
+	"cold": withUnit(wantQuantity, "temperature"), "old": wantAge, "strong": wantQuantity,
+	// "How often": every 20 minutes, twice a week.
+	"often": {kinds: kinds(retrieval.EntityDuration, 1.0, retrieval.EntityNumber, 0.99, retrieval.EntityQuantity, 0.5)},
 }
 
 // durationVerbs make "how long" ask for a duration rather than a length.

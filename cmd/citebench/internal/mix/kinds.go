@@ -1,4 +1,4 @@
-package main
+package mix
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/citebot/citebot/adapters/discord"
@@ -52,11 +53,34 @@ type kind struct {
 	name string
 	// ok lists the statuses expected; anything else is counted as
 	// unexpected (a 5xx fails the run whatever the list says).
-	ok   []int
-	make func(base string, s *secrets, i int, rng *rand.Rand) *http.Request
+	ok []int
+	// oversized tells which of the kind's requests carry a body over
+	// the endpoint's limit: each of those must get exactly 413.
+	oversized func(r request) bool
+	make      func(base string, s *secrets, r request) *http.Request
 }
 
+// request numbers one request of the mix.
+type request struct {
+	i   int        // its number in the run: unique, for IDs
+	n   int        // its number among the requests of its kind: picks the variant
+	rng *rand.Rand // seeded by i, so a run's bodies are the same every time
+}
+
+func always(request) bool { return true }
+
 const oversized = 2 << 20 // bytes: over every endpoint's body limit
+
+// oversizedBodies are made once: building a 2 MiB body for each request
+// cost the harness more than the server spent refusing it. Each is
+// refused for its size before it is parsed, so one body serves every
+// request of its kind (the signature is still made per request).
+var oversizedBodies = sync.OnceValue(func() (b struct{ api, slack, discord []byte }) {
+	b.api = []byte(`{"question": "` + strings.Repeat("a", oversized) + `"}`)
+	b.slack = mention(0, strings.Repeat("a", oversized))
+	b.discord = []byte(`{"type":2,"data":` + strings.Repeat("[", oversized))
+	return b
+})
 
 func apiAsk(base, token string, body []byte) *http.Request {
 	req, _ := http.NewRequest("POST", base+"/api/ask", bytes.NewReader(body))
@@ -132,70 +156,77 @@ func randomBytes(rng *rand.Rand, n int) []byte {
 	return b
 }
 
-// mix is the request mix, in order; request i is of kind i % len(mix).
+// mix is the request mix, in order; request i is of kind i % len(mix),
+// and the (i / len(mix))th of its kind, which picks its variant (the
+// question, the path, the kind of bad signature), so every variant of a
+// kind is sent in turn.
 var mix = []kind{
-	{"api good question", []int{200}, func(base string, s *secrets, i int, _ *rand.Rand) *http.Request {
-		b, _ := json.Marshal(map[string]any{"question": questions[i%len(questions)]})
+	{"api good question", []int{200}, nil, func(base string, s *secrets, r request) *http.Request {
+		b, _ := json.Marshal(map[string]any{"question": questions[r.n%len(questions)]})
 		return apiAsk(base, s.apiToken, b)
 	}},
-	{"api hostile question", []int{200, 400}, func(base string, s *secrets, i int, _ *rand.Rand) *http.Request {
-		b, _ := json.Marshal(map[string]any{"question": junkQuestions[i%len(junkQuestions)]})
+	{"api hostile question", []int{200, 400}, nil, func(base string, s *secrets, r request) *http.Request {
+		b, _ := json.Marshal(map[string]any{"question": junkQuestions[r.n%len(junkQuestions)]})
 		return apiAsk(base, s.apiToken, b)
 	}},
-	{"api junk body", []int{400}, func(base string, s *secrets, _ int, rng *rand.Rand) *http.Request {
-		return apiAsk(base, s.apiToken, randomBytes(rng, 1+rng.IntN(4096)))
+	{"api junk body", []int{400}, nil, func(base string, s *secrets, r request) *http.Request {
+		return apiAsk(base, s.apiToken, randomBytes(r.rng, 1+r.rng.IntN(4096)))
 	}},
-	{"api bad JSON", []int{400}, func(base string, s *secrets, i int, _ *rand.Rand) *http.Request {
-		return apiAsk(base, s.apiToken, []byte([]string{`{"question": 12}`, `{"question": "a"`, `[]`, `{"question":"x","top":-5}`}[i%4]))
+	{"api bad JSON", []int{400}, nil, func(base string, s *secrets, r request) *http.Request {
+		return apiAsk(base, s.apiToken, []byte([]string{`{"question": 12}`, `{"question": "a"`, `[]`, `{"question":"x","top":-5}`}[r.n%4]))
 	}},
-	{"api oversized body", []int{413}, func(base string, s *secrets, i int, _ *rand.Rand) *http.Request {
-		return apiAsk(base, s.apiToken, []byte(`{"question": "`+strings.Repeat("a", oversized)+`"}`))
+	{"api oversized body", []int{413}, always, func(base string, s *secrets, _ request) *http.Request {
+		return apiAsk(base, s.apiToken, oversizedBodies().api)
 	}},
-	{"api bad token", []int{401}, func(base string, _ *secrets, i int, _ *rand.Rand) *http.Request {
-		b, _ := json.Marshal(map[string]any{"question": questions[i%len(questions)]})
-		return apiAsk(base, []string{"", "wrong-token-wrong-token-wrong"}[i%2], b)
+	{"api bad token", []int{401}, nil, func(base string, _ *secrets, r request) *http.Request {
+		b, _ := json.Marshal(map[string]any{"question": questions[r.n%len(questions)]})
+		return apiAsk(base, []string{"", "wrong-token-wrong-token-wrong"}[r.n%2], b)
 	}},
-	{"slack event", []int{200}, func(base string, s *secrets, i int, _ *rand.Rand) *http.Request {
-		return slackReq(base, "/slack/events", s.slackSecret, mention(i, questions[i%len(questions)]), time.Now())
+	{"slack event", []int{200}, nil, func(base string, s *secrets, r request) *http.Request {
+		return slackReq(base, "/slack/events", s.slackSecret, mention(r.i, questions[r.n%len(questions)]), time.Now())
 	}},
-	{"slack command", []int{200}, func(base string, s *secrets, i int, _ *rand.Rand) *http.Request {
-		return slackReq(base, "/slack/commands", s.slackSecret, slash(s, i, questions[i%len(questions)]), time.Now())
+	{"slack command", []int{200}, nil, func(base string, s *secrets, r request) *http.Request {
+		return slackReq(base, "/slack/commands", s.slackSecret, slash(s, r.i, questions[r.n%len(questions)]), time.Now())
 	}},
-	{"slack interaction", []int{200}, func(base string, s *secrets, i int, _ *rand.Rand) *http.Request {
-		return slackReq(base, "/slack/interactions", s.slackSecret, vote(s, i), time.Now())
+	{"slack interaction", []int{200}, nil, func(base string, s *secrets, r request) *http.Request {
+		return slackReq(base, "/slack/interactions", s.slackSecret, vote(s, r.i), time.Now())
 	}},
-	{"slack bad signature", []int{401}, func(base string, s *secrets, i int, _ *rand.Rand) *http.Request {
-		path := []string{"/slack/events", "/slack/commands", "/slack/interactions"}[i%3]
-		body := [][]byte{mention(i, questions[0]), slash(s, i, questions[0]), vote(s, i)}[i%3]
-		if i%2 == 0 {
+	{"slack bad signature", []int{401}, nil, func(base string, s *secrets, r request) *http.Request {
+		path := []string{"/slack/events", "/slack/commands", "/slack/interactions"}[r.n%3]
+		body := [][]byte{mention(r.i, questions[0]), slash(s, r.i, questions[0]), vote(s, r.i)}[r.n%3]
+		if (r.n/3)%2 == 0 {
 			return slackReq(base, path, "not-the-signing-secret", body, time.Now())
 		}
 		return slackReq(base, path, s.slackSecret, body, time.Now().Add(-time.Hour)) // a replay
 	}},
-	{"slack oversized body", []int{413}, func(base string, s *secrets, i int, _ *rand.Rand) *http.Request {
-		return slackReq(base, "/slack/events", s.slackSecret, mention(i, strings.Repeat("a", oversized)), time.Now())
+	{"slack oversized body", []int{413}, always, func(base string, s *secrets, r request) *http.Request {
+		return slackReq(base, "/slack/events", s.slackSecret, oversizedBodies().slack, time.Now())
 	}},
-	{"slack junk", []int{200, 400}, func(base string, s *secrets, i int, rng *rand.Rand) *http.Request {
-		return slackReq(base, []string{"/slack/events", "/slack/commands", "/slack/interactions"}[i%3], s.slackSecret, randomBytes(rng, 1+rng.IntN(2048)), time.Now())
+	{"slack junk", []int{200, 400}, nil, func(base string, s *secrets, r request) *http.Request {
+		return slackReq(base, []string{"/slack/events", "/slack/commands", "/slack/interactions"}[r.n%3], s.slackSecret, randomBytes(r.rng, 1+r.rng.IntN(2048)), time.Now())
 	}},
-	{"discord ask", []int{200}, func(base string, s *secrets, i int, _ *rand.Rand) *http.Request {
-		return discordReq(base, s.discordKey, interaction(s, i, questions[i%len(questions)]), time.Now())
+	{"discord ask", []int{200}, nil, func(base string, s *secrets, r request) *http.Request {
+		return discordReq(base, s.discordKey, interaction(s, r.i, questions[r.n%len(questions)]), time.Now())
 	}},
-	{"discord ping", []int{200}, func(base string, s *secrets, _ int, _ *rand.Rand) *http.Request {
+	{"discord ping", []int{200}, nil, func(base string, s *secrets, _ request) *http.Request {
 		return discordReq(base, s.discordKey, []byte(`{"type":1,"id":"1","application_id":"`+s.discordAppID+`","token":"t","version":1}`), time.Now())
 	}},
-	{"discord bad signature", []int{401}, func(base string, s *secrets, i int, _ *rand.Rand) *http.Request {
-		body := interaction(s, i, questions[0])
-		if i%2 == 0 {
+	{"discord bad signature", []int{401}, nil, func(base string, s *secrets, r request) *http.Request {
+		body := interaction(s, r.i, questions[0])
+		if r.n%2 == 0 {
 			other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, ed25519.SeedSize))
 			return discordReq(base, other, body, time.Now())
 		}
 		return discordReq(base, s.discordKey, body, time.Now().Add(-time.Hour))
 	}},
-	{"discord junk", []int{200, 400, 413}, func(base string, s *secrets, i int, rng *rand.Rand) *http.Request {
-		if i%10 == 0 {
-			return discordReq(base, s.discordKey, []byte(`{"type":2,"data":`+strings.Repeat("[", oversized/4)), time.Now())
+	// Every tenth is a signed body over Discord's limit, the rest signed
+	// random bytes.
+	{"discord junk", []int{200, 400, 413}, discordOversized, func(base string, s *secrets, r request) *http.Request {
+		if discordOversized(r) {
+			return discordReq(base, s.discordKey, oversizedBodies().discord, time.Now())
 		}
-		return discordReq(base, s.discordKey, randomBytes(rng, 1+rng.IntN(2048)), time.Now())
+		return discordReq(base, s.discordKey, randomBytes(r.rng, 1+r.rng.IntN(2048)), time.Now())
 	}},
 }
+
+func discordOversized(r request) bool { return r.n%10 == 0 }

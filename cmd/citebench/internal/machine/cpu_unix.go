@@ -1,12 +1,12 @@
 //go:build unix
 
-package main
+package machine
 
 import "syscall"
 
-// cpuSeconds is the user and system CPU time this process has used; 0
+// CPUSeconds is the user and system CPU time this process has used; 0
 // where getrusage fails.
-func cpuSeconds() float64 {
+func CPUSeconds() float64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0

@@ -1,16 +1,14 @@
-package main
+package peers
 
 import (
 	"strings"
 	"unicode"
 
-	rtext "github.com/citebot/citebot/retrieval/text"
-
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/cmd/citebench/internal/citebot"
 )
 
 // stopWords are dropped from the SQLite FTS5 query and from the word
-// overlap that picks a baseline's quote: Lucene's classic English list
+// overlap that picks a peer's quote: Lucene's classic English list
 // plus question words and auxiliaries. A plain OR of every word of a
 // question ("what", "the", "of" …) would make FTS5 score nearly every row;
 // Bleve's analyzer drops (a longer list of) stop words on its own.
@@ -42,13 +40,13 @@ func contentWords(s string) []string {
 	return out
 }
 
-// bestSentence is how a quote is cut for the baselines, which return
+// bestSentence is how a quote is cut for the peers, which return
 // passages, not sentences: the sentence of the passage that shares the
 // most distinct content words with the question (the first on a tie).
-// Sentences are retrieval.SplitSentences's, the same citebot quotes.
-func bestSentence(text string, within retrieval.Span, sents []retrieval.Span, qwords []string) retrieval.Span {
+// Sentences are citebot.SplitSentences's, the same citebot quotes.
+func bestSentence(text string, within citebot.Span, sents []citebot.Span, qwords []string) citebot.Span {
 	if len(sents) == 0 {
-		sents = rtext.SplitSentences(text, within)
+		sents = citebot.SplitSentences(text, within)
 	}
 	if len(sents) == 0 {
 		return within
