@@ -18,8 +18,8 @@ import (
 // What Bleve does, and this mirrors:
 //
 //   - a term's idf is ln(1 + (N - df + 0.5) / (df + 0.5)), N the passages;
-//   - its weight in a passage is idf * sqrt(tf)*k1 / (sqrt(tf) + k1*(1 - b
-//   - b*len/avgLen)), k1 1.2 and b 0.75, where len is the passage's
+//   - its weight in a passage is idf * sqrt(tf)*k1 / (sqrt(tf) +
+//     k1*(1-b+b*len/avgLen)), k1 1.2 and b 0.75, where len is the passage's
 //     token count as Bleve's segments store it (1/sqrt(len) rounded to a
 //     float32) and avgLen is ceil(distinct terms / passages);
 //   - that is multiplied by boost*idf*queryNorm, queryNorm being
