@@ -27,9 +27,11 @@
 package opensearchindex
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -533,31 +535,63 @@ func (ix *Index) Search(ctx context.Context, q retrieval.Query, k int, f retriev
 		return nil, err
 	}
 	c := &corpus{passages: float64(ix.meta.Passages), avgLen: bleveAvgLen(ix.meta.Terms, ix.meta.Passages), df: df}
-	body := candidateQuery(q, f, c, candidates(k))
-	query := url.Values{"allow_partial_search_results": {"false"}}
+	bodies := candidateQueries(q, f, c, candidates(k))
+	header := map[string]any{"index": passagesIndex(ix.name, ix.gen), "allow_partial_search_results": false}
 	if ix.meta.Shards > 1 {
 		// Lucene's idf and average length from the whole index, not each
 		// shard's, so which candidates come back does not depend on how
 		// passages fell into shards.
-		query.Set("search_type", "dfs_query_then_fetch")
+		header["search_type"] = "dfs_query_then_fetch"
+	}
+	var nd bytes.Buffer
+	enc := json.NewEncoder(&nd)
+	for _, b := range bodies {
+		if err := enc.Encode(header); err != nil {
+			return nil, err
+		}
+		if err := enc.Encode(b); err != nil {
+			return nil, err
+		}
 	}
 	var res struct {
-		Shards shardsInfo `json:"_shards"`
-		Hits   struct {
-			Hits []struct {
-				Source passageRecord `json:"_source"`
+		Responses []struct {
+			Status int             `json:"status"`
+			Error  json.RawMessage `json:"error"`
+			Shards shardsInfo      `json:"_shards"`
+			Hits   struct {
+				Hits []struct {
+					Source passageRecord `json:"_source"`
+				} `json:"hits"`
 			} `json:"hits"`
-		} `json:"hits"`
+		} `json:"responses"`
 	}
-	if err := ix.c.Do(ctx, http.MethodPost, "/"+url.PathEscape(passagesIndex(ix.name, ix.gen))+"/_search", query, body, &res); err != nil {
+	if err := ix.c.Do(ctx, http.MethodPost, "/_msearch", nil, nd.Bytes(), &res); err != nil {
 		return nil, ix.failed("search", err)
 	}
-	if err := res.Shards.check(); err != nil {
-		return nil, ix.failed("search", err)
-	}
-	cands := make([]candidate, len(res.Hits.Hits))
-	for i, h := range res.Hits.Hits {
-		cands[i] = candidate{Doc: h.Source.Doc, Ord: h.Source.Ord, Terms: splitTerms(h.Source.Terms), Pos: h.Source.Pos}
+	seen := map[string]bool{}
+	var cands []candidate
+	for _, r := range res.Responses {
+		if len(r.Error) > 0 {
+			err := fmt.Errorf("HTTP %d: %s", r.Status, r.Error)
+			if r.Status == http.StatusTooManyRequests || r.Status >= 500 {
+				err = fmt.Errorf("%w: %w", retrieval.ErrUnavailable, err)
+			}
+			if bytes.Contains(r.Error, []byte("index_not_found_exception")) {
+				err = &osclient.Error{Status: r.Status, Type: "index_not_found_exception"}
+			}
+			return nil, ix.failed("search", err)
+		}
+		if err := r.Shards.check(); err != nil {
+			return nil, ix.failed("search", err)
+		}
+		for _, h := range r.Hits.Hits {
+			k := passageKey(h.Source.Doc, h.Source.Ord)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			cands = append(cands, candidate{Doc: h.Source.Doc, Ord: h.Source.Ord, Terms: splitTerms(h.Source.Terms), Pos: h.Source.Pos})
+		}
 	}
 	return p.scoreAll(c, cands, k), nil
 }
@@ -571,10 +605,40 @@ func splitTerms(s string) []string {
 	return strings.Split(s, " ")
 }
 
-// candidateQuery is the OpenSearch search for q's candidates: optional
-// terms boosted by their Bleve weight (boost*idf, so Lucene's idf makes
-// it Bleve's idf²), optional phrases as span queries, required phrases
-// as scored must clauses, the collection filter as a filter.
+// candidateQueries are the OpenSearch searches for q's candidates:
+// optional terms boosted by their Bleve weight (boost*idf, so Lucene's
+// idf makes it Bleve's idf²), optional phrases as span queries, required
+// phrases as scored must clauses, the collection filter as a filter.
+// Bleve multiplies a passage's score by the share of the optional clauses
+// it matches, which Lucene does not, so a passage matching two clauses
+// can rank far higher in Bleve than in Lucene (where a passage repeating
+// one term many times wins): with two or more optional clauses, a second
+// search asks for passages matching at least two, and the candidates are
+// both searches' hits.
+func candidateQueries(q retrieval.Query, f retrieval.Filter, c *corpus, size int) []map[string]any {
+	body := candidateQuery(q, f, c, size)
+	b, ok := body["query"].(map[string]any)["bool"].(map[string]any)
+	if !ok {
+		return []map[string]any{body}
+	}
+	should, _ := b["should"].([]any)
+	if len(should) < 2 {
+		return []map[string]any{body}
+	}
+	two := map[string]any{}
+	for k, v := range b {
+		two[k] = v
+	}
+	two["minimum_should_match"] = 2
+	second := map[string]any{}
+	for k, v := range body {
+		second[k] = v
+	}
+	second["query"] = map[string]any{"bool": two}
+	return []map[string]any{body, second}
+}
+
+// candidateQuery is one search for candidates (see candidateQueries).
 func candidateQuery(q retrieval.Query, f retrieval.Filter, c *corpus, size int) map[string]any {
 	var should, must, filter []any
 	for _, t := range q.Terms {
