@@ -28,16 +28,16 @@ type Config struct {
 	// Corpus lists folders of documents to answer from, indexed in memory
 	// at start-up. Empty (with Index.Path empty too) means the embedded
 	// seed articles.
-	Corpus  []string      `mapstructure:"corpus"`
+	Corpus     []string         `mapstructure:"corpus"`
 	Index      IndexConfig      `mapstructure:"index"`
 	Data       DataConfig       `mapstructure:"data"`
 	OpenSearch OpenSearchConfig `mapstructure:"opensearch"`
-	HTTP    HTTPConfig    `mapstructure:"http"`
-	API     APIConfig     `mapstructure:"api"`
-	Limits  LimitsConfig  `mapstructure:"limits"`
-	Log     LogConfig     `mapstructure:"log"`
-	Slack   SlackConfig   `mapstructure:"slack"`
-	Discord DiscordConfig `mapstructure:"discord"`
+	HTTP       HTTPConfig       `mapstructure:"http"`
+	API        APIConfig        `mapstructure:"api"`
+	Limits     LimitsConfig     `mapstructure:"limits"`
+	Log        LogConfig        `mapstructure:"log"`
+	Slack      SlackConfig      `mapstructure:"slack"`
+	Discord    DiscordConfig    `mapstructure:"discord"`
 
 	// File is the configuration file that was read, empty when none was.
 	File string `mapstructure:"-"`
