@@ -77,7 +77,13 @@ var retrievalRooms = map[string][]string{
 	"retrieval/quote":             {"retrieval", "retrieval/text"},
 	"retrieval/answer":            {"retrieval", "retrieval/text", "retrieval/quote"},
 	"retrieval/qaeval":            {"retrieval", "retrieval/text", "retrieval/quote", "retrieval/answer", "retrieval/bleveindex"},
-	"retrieval/backendtest":       {"retrieval", "retrieval/text", "retrieval/quote", "retrieval/answer", "retrieval/ingest", "retrieval/qaeval", "seeds"},
+	// The OpenSearch backend; its client package is the one importer of
+	// opensearch-go (the shared chat state uses it too), ostest connects
+	// live tests to a cluster.
+	"retrieval/opensearchindex":          {"retrieval", "retrieval/text", "retrieval/docstore", "retrieval/opensearchindex/osclient"},
+	"retrieval/opensearchindex/osclient": {"retrieval"},
+	"retrieval/opensearchindex/ostest":   {"retrieval/opensearchindex/osclient"},
+	"retrieval/backendtest":              {"retrieval", "retrieval/text", "retrieval/quote", "retrieval/answer", "retrieval/ingest", "retrieval/qaeval", "seeds"},
 }
 
 // sdks maps an import path prefix to the packages allowed to import it.
@@ -93,6 +99,9 @@ var sdks = map[string][]string{
 	"github.com/slack-go/slack":                {"adapters/slack"},
 	"github.com/bwmarrin/":                     {"adapters/discord"},
 	"github.com/spf13/viper":                   {"config"},
+	// opensearch-go: one client package, shared by the OpenSearch backend
+	// and the shared chat state.
+	"github.com/opensearch-project/opensearch-go": {"retrieval/opensearchindex/osclient"},
 }
 
 // sdkOwners returns who may import imp, by its longest matching prefix.

@@ -18,6 +18,7 @@ import (
 	"github.com/citebot/citebot/adapters/httpapi"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/retrieval/opensearchindex/osclient"
 )
 
 // chatAdapter builds one chat surface from its configuration section.
@@ -55,8 +56,12 @@ func (f *configFlags) register(cmd *cobra.Command) {
 // load reads the effective configuration for cmd.
 func (f *configFlags) load(cmd *cobra.Command) (*config.Config, error) {
 	flags := map[string]*pflag.Flag{}
+	indexKey := "index.path"
+	if osclient.IsURL(f.cf.index) {
+		indexKey = "index.url" // --index http[s]://HOST:PORT/NAME
+	}
 	for key, name := range map[string]string{
-		"corpus": "corpus", "index.path": "index", "http.addr": "addr",
+		"corpus": "corpus", indexKey: "index", "http.addr": "addr",
 		"log.level": "log-level", "log.format": "log-format",
 	} {
 		if fl := cmd.Flags().Lookup(name); fl != nil {
@@ -70,7 +75,7 @@ func (f *configFlags) load(cmd *cobra.Command) (*config.Config, error) {
 func newServeCmd(stderr io.Writer) *cobra.Command {
 	var f configFlags
 	cmd := &cobra.Command{
-		Use:   "serve [--config FILE] [--addr HOST:PORT] [--index PATH | --corpus DIR…]",
+		Use:   "serve [--config FILE] [--addr HOST:PORT] [--index PATH|URL | --corpus DIR…]",
 		Short: "Serve the HTTP API, the web page and the enabled chat adapters",
 		Long: "Serve answers over HTTP (JSON API, web chat page, /healthz, /readyz, /metrics) and\n" +
 			"through every chat adapter enabled in the configuration, until SIGINT or SIGTERM.\n" +
@@ -98,7 +103,10 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if cfg.File != "" {
 		log.Info("configuration", "file", cfg.File)
 	}
-	cf := corpusFlags{index: cfg.Index.Path, corpus: cfg.Corpus}
+	cf := corpusFlags{index: cfg.Index.Path, corpus: cfg.Corpus, openSearch: &cfg.OpenSearch}
+	if cfg.Index.URL != "" {
+		cf.index = cfg.Index.URL
+	}
 	// A persisted index is followed: what `citebot index` swaps in is
 	// answered from next, the old generation until then. Corpus folders
 	// are read once.
@@ -161,6 +169,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 
 func corpusSource(cfg *config.Config) string {
 	switch {
+	case cfg.Index.URL != "":
+		return osclient.Redact(cfg.Index.URL)
 	case cfg.Index.Path != "":
 		return cfg.Index.Path
 	case len(cfg.Corpus) > 0:

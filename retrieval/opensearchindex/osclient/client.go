@@ -226,7 +226,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 		if cerr := ctx.Err(); cerr != nil {
 			return fmt.Errorf("opensearch %s %s: %w", method, path, cerr)
 		}
-		return fmt.Errorf("opensearch at %s is unreachable (%s %s): %w: %v", c.where, method, path, retrieval.ErrUnavailable, err)
+		return fmt.Errorf("opensearch at %s did not answer %s %s (%v); is the cluster running and opensearch.addresses right? %w", c.where, method, path, err, retrieval.ErrUnavailable)
 	}
 	if resp.IsError() {
 		return c.apiError(resp.StatusCode, resp.Body, method, path)
