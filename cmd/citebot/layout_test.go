@@ -143,6 +143,12 @@ func TestDependencyRule(t *testing.T) {
 				if dep != "retrieval" {
 					t.Errorf("bot imports %s; bot may import only the retrieval domain, never a backend or the answering core", dep)
 				}
+			case me == "bot/opensearchstate":
+				// The shared chat state on OpenSearch: bot's types, through
+				// the one OpenSearch client package.
+				if dep != "bot" && dep != "retrieval/opensearchindex/osclient" {
+					t.Errorf("%s imports %s; it may import only bot and the OpenSearch client", me, dep)
+				}
 			case me == "config" || me == "seeds":
 				t.Errorf("%s imports %s; it must stand alone", me, dep)
 			case me == "adapters":

@@ -127,6 +127,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		Token: cfg.API.Token, Metrics: metrics, PerClient: botRate(cfg.Limits.PerClient), RequestTimeout: cfg.HTTP.RequestTimeout,
 	})}
 	var store bot.Store
+	var threads bot.ThreadStore
+	var deliveries bot.DeliveryStore
 	for _, ca := range chatAdapters {
 		if !ca.enabled(cfg) {
 			continue
@@ -135,13 +137,21 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			list = append(list, adapters.Failed(ca.section, fmt.Errorf("%s is enabled but this citebot has no %s adapter yet", ca.section, ca.section)))
 			continue
 		}
-		if store == nil {
+		switch {
+		case store != nil:
+		case cfg.Data.URL != "":
+			shared, err := openSharedState(ctx, cfg.Data.URL, cfg.OpenSearch, log)
+			if err != nil {
+				return fmt.Errorf("open the shared state (data.url): %w", err)
+			}
+			store, threads, deliveries = shared, shared, shared
+		default:
 			if store, err = openFeedbackStore(cfg.Data.Dir, log); err != nil {
 				return err
 			}
 			defer store.Close()
 		}
-		a, err := ca.build(cfg, chatEnv{Bot: b, Store: store, Log: log.With("adapter", ca.section)})
+		a, err := ca.build(cfg, chatEnv{Bot: b, Store: store, Threads: threads, Deliveries: deliveries, Log: log.With("adapter", ca.section)})
 		if err != nil {
 			a = adapters.Failed(ca.section, err)
 		}
