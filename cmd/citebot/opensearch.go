@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"slices"
 	"time"
@@ -127,12 +126,4 @@ func summaryWhere(index string) string {
 		return osclient.Redact(index)
 	}
 	return index
-}
-
-// describeIndex says how an --index value is read, for usage errors.
-func describeIndex(index string) string {
-	if osclient.IsURL(index) {
-		return fmt.Sprintf("the OpenSearch index %s", osclient.Redact(index))
-	}
-	return "the index folder " + index
 }

@@ -82,7 +82,7 @@ func New(opts Options) (*Client, error) {
 		// No background health checks or discovery: the addresses given
 		// are the nodes, and a dead one is skipped when a request fails.
 		HealthCheckMaxRetries: -1,
-		DiscoverNodesOnStart:  opensearch.ToPointer(false),
+		DiscoverNodesOnStart:  new(false),
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
