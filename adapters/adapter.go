@@ -2,7 +2,10 @@
 // `citebot serve` can run them side by side: the HTTP API and web page,
 // Slack, Discord, and whatever comes next (adding Matrix or Teams touches
 // only adapters/ and one line of wiring). Each surface lives in its own
-// sub-package and never imports another.
+// sub-package and never imports another; the chat adapters share their
+// lifecycle (job pool, retries, start-up, signed bodies) through
+// adapters/internal/chat, and every surface reads request bodies through
+// ReadBody.
 package adapters
 
 import (

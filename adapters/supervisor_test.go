@@ -1,7 +1,6 @@
 package adapters_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,38 +14,8 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/adapters"
+	"github.com/citebot/citebot/adapters/adaptertest"
 )
-
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// lines decodes the JSON log lines written so far.
-func (b *syncBuffer) lines(t *testing.T) []map[string]any {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(b.buf.String()), "\n") {
-		if l == "" {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatalf("log line %q is not JSON: %v", l, err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
 
 // waiter is an adapter that runs until ctx ends and serves one route.
 type waiter struct {
@@ -159,31 +128,18 @@ func readyz(t *testing.T, base string) (int, adapters.Status) {
 	return code, st
 }
 
-// eventually polls cond (adapters start asynchronously) for up to a
-// generous bound; it asserts an outcome, not a speed.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("never happened: %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func TestSupervisorReportsFailingAdapterAndKeepsOthers(t *testing.T) {
-	logs := &syncBuffer{}
+	logs, log := adaptertest.NewLogs(slog.LevelInfo)
 	web := &waiter{name: "web", pattern: "GET /hello", stopped: make(chan struct{})}
 	s := &adapters.Supervisor{
 		Adapters: []adapters.Adapter{web, failing{name: "slack"}, panicky{}},
 		Checks:   []adapters.Check{{Name: "index", Check: func(context.Context) error { return nil }}},
-		Logger:   slog.New(slog.NewJSONHandler(logs, nil)),
+		Logger:   log,
 	}
 	base, stop := start(t, s)
 
 	code, st := 0, adapters.Status{}
-	eventually(t, "slack and panicky reported as failed", func() bool {
+	adaptertest.Eventually(t, "slack and panicky reported as failed", func() bool {
 		code, st = readyz(t, base)
 		return strings.HasPrefix(st.Adapters["slack"], "failed") && strings.HasPrefix(st.Adapters["panicky"], "failed")
 	})
@@ -204,13 +160,13 @@ func TestSupervisorReportsFailingAdapterAndKeepsOthers(t *testing.T) {
 	}
 
 	var failedLine map[string]any
-	for _, l := range logs.lines(t) {
+	for _, l := range logs.Lines(t) {
 		if l["msg"] == "adapter failed" && l["adapter"] == "slack" {
 			failedLine = l
 		}
 	}
 	if failedLine == nil || !strings.Contains(failedLine["error"].(string), "invalid_auth") || failedLine["level"] != "ERROR" {
-		t.Errorf("no error log naming slack and its reason; logs:\n%v", logs.lines(t))
+		t.Errorf("no error log naming slack and its reason; logs:\n%v", logs.Lines(t))
 	}
 
 	if err := stop(); err != nil {
@@ -306,11 +262,11 @@ func (r routeFunc) Mount(mux *http.ServeMux)      { mux.HandleFunc(r.pattern, r.
 
 func TestRequestLogLines(t *testing.T) {
 	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
-		logs := &syncBuffer{}
+		logs, log := adaptertest.NewLogs(level)
 		s := &adapters.Supervisor{
 			Adapters: []adapters.Adapter{&waiter{name: "slack", pattern: "POST /slack/events"},
 				routeFunc{"GET /boom", func(http.ResponseWriter, *http.Request) { panic("bug") }}},
-			Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level})),
+			Logger: log,
 		}
 		base, stop := start(t, s)
 		resp, err := http.Post(base+"/slack/events", "text/plain", strings.NewReader("x"))
@@ -327,7 +283,7 @@ func TestRequestLogLines(t *testing.T) {
 		}
 
 		byPath := map[string]map[string]any{}
-		for _, l := range logs.lines(t) {
+		for _, l := range logs.Lines(t) {
 			if l["msg"] == "request" {
 				if _, dup := byPath[l["path"].(string)]; dup {
 					t.Errorf("two log lines for %s", l["path"])

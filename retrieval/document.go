@@ -118,6 +118,9 @@ type Passage struct {
 	// into the document's text: what the index holds for the passage,
 	// kept so that answering never analyses a passage again.
 	Tokens []Token
+	// Entities are the passage's typed spans (names, dates, amounts …),
+	// in order, with offsets into the document's text.
+	Entities []Entity
 }
 
 // Token is an analysed term (as indexed: stemmed, normalised) with where

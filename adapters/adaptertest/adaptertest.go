@@ -1,11 +1,12 @@
 // Package adaptertest is the conformance kit every chat adapter runs
-// (Slack now, Discord next), so they all keep the same promises: a
+// (Slack, Discord, and the next one), so they all keep the same promises: a
 // question is answered with its short answer and citation; a question
 // the documents cannot answer is declined, saying so; a long answer is
 // trimmed to the platform's limits and says how many quotes it left
 // out; nothing a document says ever notifies anyone (@channel, @here,
-// @everyone, user pings); and a 👍/👎 click is recorded with who voted on
-// which question and answer.
+// @everyone, user pings); a user over the rate limit is told so, without
+// a search; and a 👍/👎 click is recorded with who voted on which
+// question and answer.
 //
 // An adapter's test implements Driver over its real wire protocol (a
 // local fake of the platform's API, the real SDK pointed at it) and
@@ -21,21 +22,25 @@
 // a long one), the index (real, in memory), the bot and its Chat; the
 // driver only moves messages. It imports bot and retrieval, never a chat
 // SDK.
+//
+// It also holds what the adapters' own tests share: the seed index
+// (SeedIndex), render fixtures and quote-check cases, golden files
+// (Golden, with -update), the platforms' recorded payloads (Fixture),
+// waits that end only at the test's deadline (Eventually, Receive),
+// log capture (Logs), the lifecycle check every adapter's Run must pass
+// (RunAdapter), and a client that proves an oversized body gets a
+// readable 413 (Oversized). Every use of the retrieval package by the
+// adapters' tests is in one file, retrieval.go.
 package adaptertest
 
 import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
-	"github.com/citebot/citebot/retrieval/answer"
-	"github.com/citebot/citebot/retrieval/bleveindex"
-	"github.com/citebot/citebot/retrieval/ingest"
-	"github.com/citebot/citebot/seeds"
 )
 
 // Reply is a bot message as the platform received it, reduced to what
@@ -67,6 +72,13 @@ type Driver interface {
 	Vote(t *testing.T, reply Reply, user string, vote bot.Vote)
 }
 
+var serial atomic.Int64
+
+// Serial is a number no other call in the test binary gets: a driver
+// makes the IDs of its messages (event and interaction IDs, timestamps)
+// unique with it, as the platform's are.
+func Serial() int64 { return serial.Add(1) }
+
 // Questions the kit asks.
 const (
 	AnswerQuestion  = "What was the FY2026 refugee cap?"
@@ -79,42 +91,11 @@ const (
 	LongTop = 20
 )
 
-// Corpus is the kit's documents: the seeds, a hostile document whose
-// headline, byline and text are full of mention syntax, and a long one of
-// many similar paragraphs.
-func Corpus(t testing.TB) []retrieval.Document {
-	t.Helper()
-	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	hostile := retrieval.Document{
-		ID: "siren-codes",
-		Metadata: retrieval.Metadata{
-			Title: "<!channel> Harbour siren codes @everyone", Publisher: "@here Gazette",
-			Author: "<@U024BE7LH> and <@&123456789012345678>", Date: "2025-05-01", URL: "javascript:alert(1)",
-		},
-		Text: "Harbour siren codes\n\n" +
-			"The harbour siren code is 4411, announced with <!channel> <!here> <!everyone> <@U024BE7LH> " +
-			"<!subteam^S0614TZR7|@newsroom> <#C0123456789> @channel @here @everyone @all <@&123456789012345678> to every berth.\n",
-	}
-	var long strings.Builder
-	long.WriteString("Harbour budget hearings\n\n")
-	for i := range 30 {
-		// One sentence of about 2,500 characters per paragraph, so each
-		// quote is long.
-		fmt.Fprintf(&long, "At hearing %d the council said the zebra crossing budget would be reviewed again", i+1)
-		long.WriteString(strings.Repeat(", and members debated the zebra crossing budget, the harbour lights and the ferry timetable at length", 24))
-		long.WriteString(".\n\n")
-	}
-	budget := retrieval.Document{ID: "budget-hearings", Metadata: retrieval.Metadata{Title: "Harbour budget hearings", Publisher: "Town Crier", Date: "2025-06-01"}, Text: long.String()}
-	return append(docs, hostile, budget)
-}
-
 // Run runs every conformance case against the adapter newDriver starts
 // around chat (a fresh Chat, Store and adapter per case).
 func Run(t *testing.T, newDriver func(t *testing.T, chat *bot.Chat) Driver) {
-	b := bot.New(NewEngine(t, Corpus(t)))
+	ix := kitIndex(t)
+	b := bot.New(ix)
 	setup := func(t *testing.T) (Driver, bot.Store) {
 		store := bot.NewMemoryStore()
 		chat := bot.NewChat(b, bot.ChatOptions{Platform: "conformance", Store: store, Top: LongTop})
@@ -200,6 +181,27 @@ func Run(t *testing.T, newDriver func(t *testing.T, chat *bot.Chat) Driver) {
 		}
 	})
 
+	t.Run("rate limited", func(t *testing.T) {
+		// One question per user: the second is refused with the
+		// friendly notice, before the index is searched.
+		obs := &Counter{}
+		chat := bot.NewChat(bot.New(ix, bot.WithObserver(obs)), bot.ChatOptions{Platform: "conformance", Store: bot.NewMemoryStore(), Top: LongTop,
+			Limits: bot.Limits{PerUser: bot.Rate{PerSecond: 0.001, Burst: 1}}})
+		d := newDriver(t, chat)
+		want := expect(t, AnswerQuestion)
+		if r := d.Ask(t, AnswerQuestion); !strings.Contains(r.Text, want.Short) {
+			t.Errorf("the first question is answered:\n%s\nwant %q", r.Text, want.Short)
+		}
+		r := d.Ask(t, AnswerQuestion)
+		clean(t, r)
+		if !strings.Contains(r.Text, bot.RateLimitedMessage) {
+			t.Errorf("the second question is answered:\n%s\nwant the rate limit's notice %q", r.Text, bot.RateLimitedMessage)
+		}
+		if n := obs.Questions(); n != 1 {
+			t.Errorf("%d questions reached the index; want 1 (the limited one is refused before searching)", n)
+		}
+	})
+
 	t.Run("feedback", func(t *testing.T) {
 		d, store := setup(t)
 		want := expect(t, AnswerQuestion)
@@ -222,46 +224,4 @@ func Run(t *testing.T, newDriver func(t *testing.T, chat *bot.Chat) Driver) {
 			}
 		}
 	})
-}
-
-// NewEngine indexes docs in memory (the embedded Bleve backend) and
-// returns the answering engine a bot asks, closed when the test ends.
-func NewEngine(t testing.TB, docs []retrieval.Document) *answer.Engine {
-	t.Helper()
-	ix, err := bleveindex.NewMemory(context.Background(), docs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := answer.New(retrieval.NewLive(ix))
-	t.Cleanup(func() { e.Close() })
-	return e
-}
-
-var (
-	seedOnce   sync.Once
-	seedEngine *answer.Engine
-	seedErr    error
-)
-
-// SeedEngine answers from the embedded seed articles, indexed in memory
-// once per test binary and shared (read-only) by its tests.
-func SeedEngine(t testing.TB) *answer.Engine {
-	t.Helper()
-	seedOnce.Do(func() {
-		docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
-		if len(errs) > 0 {
-			seedErr = errs[0]
-			return
-		}
-		ix, err := bleveindex.NewMemory(context.Background(), docs)
-		if err != nil {
-			seedErr = err
-			return
-		}
-		seedEngine = answer.New(retrieval.NewLive(ix))
-	})
-	if seedErr != nil {
-		t.Fatal(seedErr)
-	}
-	return seedEngine
 }

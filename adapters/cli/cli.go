@@ -42,6 +42,17 @@ func AskOne(ctx context.Context, a Asker, question string, w io.Writer, opts Opt
 // AskLines answers each non-empty line of r in order, writing (and
 // flushing, when w can) each answer as soon as it is ready.
 func AskLines(ctx context.Context, a Asker, r io.Reader, w io.Writer, opts Options) error {
+	return eachLine(ctx, r, w, opts.JSON, "questions", func(q string) error {
+		reply, err := a.Ask(ctx, bot.Request{Question: q, Top: opts.Top})
+		return write(w, q, reply, err, opts)
+	})
+}
+
+// eachLine calls do with each non-empty line of r, trimmed, in order;
+// between the outputs for a person (not JSON lines) it writes a blank
+// line, and after each it flushes w when w can. what names the lines in
+// a read error.
+func eachLine(ctx context.Context, r io.Reader, w io.Writer, jsonLines bool, what string, do func(line string) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), MaxLineBytes)
 	first := true
@@ -49,18 +60,17 @@ func AskLines(ctx context.Context, a Asker, r io.Reader, w io.Writer, opts Optio
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		q := strings.TrimSpace(sc.Text())
-		if q == "" {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
 			continue
 		}
-		if !opts.JSON && !first {
+		if !jsonLines && !first {
 			if _, err := io.WriteString(w, "\n"); err != nil {
 				return err
 			}
 		}
 		first = false
-		reply, err := a.Ask(ctx, bot.Request{Question: q, Top: opts.Top})
-		if err := write(w, q, reply, err, opts); err != nil {
+		if err := do(line); err != nil {
 			return err
 		}
 		if f, ok := w.(interface{ Flush() error }); ok {
@@ -70,34 +80,45 @@ func AskLines(ctx context.Context, a Asker, r io.Reader, w io.Writer, opts Optio
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read questions: %w", err)
+		return fmt.Errorf("read %s: %w", what, err)
 	}
 	return nil
 }
 
 // jsonError is the JSON line written for a question that failed.
 type jsonError struct {
-	Question string `json:"question"`
-	Error    struct {
-		Code    bot.Code `json:"code"`
-		Message string   `json:"message"`
-	} `json:"error"`
+	Question string       `json:"question"`
+	Error    errorMessage `json:"error"`
+}
+
+// errorMessage is a failure as the JSON lines give it: the code and the
+// message a user may see.
+type errorMessage struct {
+	Code    bot.Code `json:"code"`
+	Message string   `json:"message"`
+}
+
+func errorOf(err error) errorMessage {
+	return errorMessage{Code: bot.ErrorCode(err), Message: bot.ErrorMessage(err)}
+}
+
+// writeLine writes v as one JSON line; what names it in an error.
+func writeLine(w io.Writer, v any, what string) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", what, err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
 }
 
 func write(w io.Writer, question string, reply bot.Reply, askErr error, opts Options) error {
 	if opts.JSON {
 		var v any = reply
 		if askErr != nil {
-			je := jsonError{Question: question}
-			je.Error.Code, je.Error.Message = bot.ErrorCode(askErr), bot.ErrorMessage(askErr)
-			v = je
+			v = jsonError{Question: question, Error: errorOf(askErr)}
 		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("encode answer: %w", err)
-		}
-		_, err = w.Write(append(b, '\n'))
-		return err
+		return writeLine(w, v, "answer")
 	}
 	if askErr != nil {
 		_, err := fmt.Fprintf(w, "Q: %s\nerror: %s\n", question, bot.ErrorMessage(askErr))

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -35,45 +33,15 @@ func QuoteOne(ctx context.Context, c Checker, text string, w io.Writer, opts Quo
 // QuoteLines checks each non-empty line of r in order, writing each
 // result as soon as it is ready.
 func QuoteLines(ctx context.Context, c Checker, r io.Reader, w io.Writer, opts QuoteOptions) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), MaxLineBytes)
-	first := true
-	for sc.Scan() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
-		}
-		if !opts.JSON && !first {
-			if _, err := io.WriteString(w, "\n"); err != nil {
-				return err
-			}
-		}
-		first = false
-		if err := quoteWrite(ctx, c, text, w, opts); err != nil {
-			return err
-		}
-		if f, ok := w.(interface{ Flush() error }); ok {
-			if err := f.Flush(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read quotes: %w", err)
-	}
-	return nil
+	return eachLine(ctx, r, w, opts.JSON, "quotes", func(text string) error {
+		return quoteWrite(ctx, c, text, w, opts)
+	})
 }
 
 // jsonQuoteError is the JSON line written for a check that failed.
 type jsonQuoteError struct {
-	Text  string `json:"text"`
-	Error struct {
-		Code    bot.Code `json:"code"`
-		Message string   `json:"message"`
-	} `json:"error"`
+	Text  string       `json:"text"`
+	Error errorMessage `json:"error"`
 }
 
 func quoteWrite(ctx context.Context, c Checker, text string, w io.Writer, opts QuoteOptions) error {
@@ -92,16 +60,9 @@ func quoteWrite(ctx context.Context, c Checker, text string, w io.Writer, opts Q
 	}
 	if opts.JSON {
 		if err != nil {
-			je := jsonQuoteError{Text: text}
-			je.Error.Code, je.Error.Message = bot.ErrorCode(err), bot.ErrorMessage(err)
-			v = je
+			v = jsonQuoteError{Text: text, Error: errorOf(err)}
 		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("encode quote check: %w", err)
-		}
-		_, err = w.Write(append(b, '\n'))
-		return err
+		return writeLine(w, v, "quote check")
 	}
 	if err != nil {
 		_, err := fmt.Fprintf(w, "Quote: %s\nerror: %s\n", text, bot.ErrorMessage(err))

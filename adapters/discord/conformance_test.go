@@ -3,7 +3,6 @@ package discord_test
 import (
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,12 +31,11 @@ func TestConformance(t *testing.T) {
 type driver struct {
 	env  *env
 	http bool
-	n    atomic.Int64
 }
 
 func (d *driver) Ask(t *testing.T, question string) adaptertest.Reply {
 	t.Helper()
-	i := d.n.Add(1)
+	i := adaptertest.Serial()
 	var r request
 	if d.http {
 		id := fmt.Sprint(2100000000000000000 + i)
@@ -70,7 +68,7 @@ func (d *driver) Vote(t *testing.T, r adaptertest.Reply, voter string, vote bot.
 	if vote == bot.VoteDown {
 		custom = discord.VoteDownID + r.AnswerID
 	}
-	id := fmt.Sprint(2300000000000000000 + d.n.Add(1))
+	id := fmt.Sprint(2300000000000000000 + adaptertest.Serial())
 	if d.http {
 		if code, body := d.env.signed(t, click(id, custom, voter, channel), time.Now()); code != 200 {
 			t.Fatalf("click = %d %s", code, body)

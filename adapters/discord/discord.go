@@ -37,8 +37,11 @@
 // cancellable, and the answer delivered once.
 //
 // Everything chat-neutral (channel rules, follow-ups, feedback records,
-// the layout of an answer) is bot.Chat and bot.Plan, shared with the
-// other chat adapters; this package keeps what is Discord's own.
+// the layout of an answer) is bot.Chat and bot.Plan, and the lifecycle
+// (the job pool, retries through rate limits, command registration's
+// retries, reading signed requests) is adapters/internal/chat, shared
+// with the other chat adapters; this package keeps what is Discord's
+// own.
 package discord
 
 import (
@@ -49,7 +52,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -60,6 +62,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/citebot/citebot/adapters/internal/chat"
 	"github.com/citebot/citebot/bot"
 )
 
@@ -112,22 +115,21 @@ type Options struct {
 	Deliveries bot.DeliveryStore
 }
 
-// Timing and sizes.
+// Timing, the same for every chat adapter (package chat) but for the
+// initial response.
 const (
 	// JobTimeout bounds answering one event after its acknowledgement:
 	// searching, and posting through rate limits. An interaction's token
 	// lasts 15 minutes.
-	JobTimeout = 5 * time.Minute
+	JobTimeout = chat.JobTimeout
 	// MaxSendAttempts bounds the calls of one request through 429s.
-	MaxSendAttempts = 5
+	MaxSendAttempts = chat.MaxAttempts
 	// MaxRetryAfter caps one wait for Discord's retry_after.
-	MaxRetryAfter = time.Minute
+	MaxRetryAfter = chat.MaxRetryAfter
 	// InitialResponseTimeout bounds the initial response to an
 	// interaction over the gateway: Discord discards the interaction
 	// after 3 seconds.
 	InitialResponseTimeout = 3 * time.Second
-	// maxJobs answers this many events at once; more wait their turn.
-	maxJobs = 16
 )
 
 // discordAPI is the base URL APIURL replaces.
@@ -148,13 +150,18 @@ type Adapter struct {
 	answers *conversations
 	dialer  *gatewayDialer
 	dropped chan struct{} // a gateway Disconnect: reopen
-	jobs    jobs
+	jobs    *chat.Jobs
+	// ready: the slash commands are registered and, in gateway mode,
+	// the gateway is connected.
+	ready  *chat.Readiness
+	signed *chat.Signed // reads and verifies interactions in HTTP mode
+	// serve holds the gateway connection; nil in HTTP mode, where serve's
+	// HTTP server brings the interactions.
+	serve   func(ctx context.Context) error
 	intents discordgo.Intent
 
 	mu      sync.Mutex
 	botUser string // the bot's user ID, from READY
-	cmdErr  error  // why the commands are not registered, nil once they are
-	connErr error  // gateway: why not connected, nil when connected
 }
 
 // New checks opts and returns the adapter; it contacts Discord only in
@@ -178,7 +185,6 @@ func New(opts Options) (*Adapter, error) {
 		mode: opts.Mode, appID: opts.AppID, guildID: opts.GuildID, chat: opts.Chat, log: opts.Logger, now: opts.Now,
 		dedup: opts.Deliveries, answers: newConversations(20000),
 		dropped: make(chan struct{}, 1),
-		cmdErr:  errors.New("the slash commands have not been registered yet"),
 	}
 	if opts.Mode == ModeHTTP || opts.PublicKey != "" {
 		key, err := hex.DecodeString(strings.TrimSpace(opts.PublicKey))
@@ -193,12 +199,16 @@ func New(opts Options) (*Adapter, error) {
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
+	a.jobs = chat.NewJobs(Name, a.log)
 	if a.now == nil {
 		a.now = time.Now
 	}
+	var conn error
 	if a.mode == ModeGateway {
-		a.connErr = errors.New("connecting to the Discord gateway")
+		conn = errors.New("connecting to the Discord gateway")
+		a.serve = a.runGateway
 	}
+	a.ready = chat.NewReadiness("discord commands", errors.New("the slash commands have not been registered yet"), conn)
 
 	client := &http.Client{Timeout: 30 * time.Second}
 	if opts.HTTPClient != nil {
@@ -250,6 +260,10 @@ func New(opts Options) (*Adapter, error) {
 	s.AddHandler(a.onMessageCreate)
 	s.AddHandler(a.onEvent)
 	a.s = s
+	a.signed = &chat.Signed{
+		Adapter: Name, Platform: "Discord", MaxBytes: MaxBodyBytes, Log: a.log,
+		Verify: func(h http.Header, body []byte) error { return Verify(a.key, h, body, a.now()) },
+	}
 	return a, nil
 }
 
@@ -275,14 +289,7 @@ func (a *Adapter) first(key string) bool {
 
 // Ready implements adapters.Readier: the slash commands are registered
 // and, in gateway mode, the gateway is connected.
-func (a *Adapter) Ready() error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.cmdErr != nil {
-		return fmt.Errorf("discord commands: %w", a.cmdErr)
-	}
-	return a.connErr
-}
+func (a *Adapter) Ready() error { return a.ready.Err() }
 
 // Run implements adapters.Adapter. It registers the slash commands
 // (retrying while Discord is unreachable) and, in gateway mode, holds the
@@ -290,16 +297,7 @@ func (a *Adapter) Ready() error {
 // finish. It returns an error only when Discord rejects the bot token or
 // the intents for good.
 func (a *Adapter) Run(ctx context.Context) error {
-	defer a.jobs.close()
-	ctx, cancel := context.WithCancel(ctx)
-	regDone := make(chan struct{})
-	go func() { defer close(regDone); a.registerCommands(ctx) }()
-	defer func() { cancel(); <-regDone }()
-	if a.mode == ModeHTTP {
-		<-ctx.Done()
-		return nil
-	}
-	return a.runGateway(ctx)
+	return chat.Run(ctx, a.jobs, a.registerCommands, a.serve)
 }
 
 // botUserID is the bot's own user ID, "" before the gateway's READY.
@@ -321,12 +319,6 @@ func (a *Adapter) botUserID() string {
 	return ""
 }
 
-func (a *Adapter) setConn(err error) {
-	a.mu.Lock()
-	a.connErr = err
-	a.mu.Unlock()
-}
-
 // call makes one REST call through discordgo, with ctx, and calls again
 // when the call surely did no harm, up to MaxSendAttempts: on a 429
 // after retry_after (at most MaxRetryAfter, and never past ctx); on a
@@ -336,38 +328,32 @@ func (a *Adapter) setConn(err error) {
 // only once, and new messages carry an enforced nonce (sendMessage), so
 // a repeat never posts twice. discordgo itself also retries 502s.
 func (a *Adapter) call(ctx context.Context, what string, fn func(opts ...discordgo.RequestOption) error) error {
-	backoff := retryBackoff
-	for attempt := 1; ; attempt++ {
-		err := redact(fn(discordgo.WithContext(ctx)))
-		if err == nil {
-			return nil
-		}
-		var wait time.Duration
-		var rl *discordgo.RateLimitError
-		var rest *discordgo.RESTError
-		var ue *url.Error
-		switch {
-		case attempt == MaxSendAttempts || ctx.Err() != nil:
-			return fmt.Errorf("%s: %w", what, err)
-		case errors.As(err, &rl):
-			wait = MaxRetryAfter
-			if rl.RateLimit != nil && rl.TooManyRequests != nil {
-				wait = min(max(rl.RetryAfter, 50*time.Millisecond), MaxRetryAfter)
-			}
-			a.log.Warn("discord rate limit; calling again after retry_after", "call", what, "retry_after", wait.String(), "attempt", attempt)
-		case errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode >= 500, errors.As(err, &ue):
-			wait = min(backoff+rand.N(backoff/2+1), MaxRetryAfter)
-			backoff *= 2
-			a.log.Warn("discord did not carry out a call; calling again", "call", what, "error", err, "retry_in", wait.String(), "attempt", attempt)
-		default:
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s: waiting to call again: %w", what, ctx.Err())
-		case <-time.After(wait):
-		}
+	retry := chat.Retry{Backoff: retryBackoff, Log: a.log,
+		RateLimited: "discord rate limit; calling again after retry_after", Failed: "discord did not carry out a call; calling again"}
+	err := retry.Do(ctx, func() error { return redact(fn(discordgo.WithContext(ctx))) }, failure, "call", what)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
+	return nil
+}
+
+// failure says which failed calls are safe to make again: a 429 after
+// its retry_after (the longest wait when discordgo could not read it),
+// a 5xx or a failed connection after the back-off.
+func failure(err error) chat.Failure {
+	var rl *discordgo.RateLimitError
+	var rest *discordgo.RESTError
+	var ue *url.Error
+	switch {
+	case errors.As(err, &rl):
+		if rl.RateLimit != nil && rl.TooManyRequests != nil {
+			return chat.Failure{RetryAfter: max(rl.RetryAfter, 50*time.Millisecond)}
+		}
+		return chat.Failure{RetryAfter: MaxRetryAfter}
+	case errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode >= 500, errors.As(err, &ue):
+		return chat.Failure{Again: true}
+	}
+	return chat.Failure{}
 }
 
 // retryBackoff is the first wait before calling again after a 5xx or a
@@ -440,40 +426,23 @@ func (e *scrubbed) Unwrap() error { return e.err }
 // /readyz reports it, while HTTP interactions keep being verified and
 // answered.
 func (a *Adapter) registerCommands(ctx context.Context) {
-	wait, lastErr := 2*time.Second, ""
 	scope := "global"
 	if a.guildID != "" {
 		scope = "guild " + a.guildID
 	}
-	for {
-		callCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := a.call(callCtx, "register commands", func(opts ...discordgo.RequestOption) error {
-			_, err := a.s.ApplicationCommandBulkOverwrite(a.appID, a.guildID, Commands(a.guildID == ""), opts...)
+	startup := chat.Startup{Timeout: 30 * time.Second, Log: a.log,
+		Failed: "discord refused the slash commands or is unreachable (check discord.bot_token and discord.app_id); retrying"}
+	startup.Run(ctx, func(ctx context.Context) error {
+		cmds := Commands(a.guildID == "")
+		err := a.call(ctx, "register commands", func(opts ...discordgo.RequestOption) error {
+			_, err := a.s.ApplicationCommandBulkOverwrite(a.appID, a.guildID, cmds, opts...)
 			return err
 		})
-		cancel()
-		if ctx.Err() != nil {
-			return
-		}
-		a.mu.Lock()
-		a.cmdErr = err
-		a.mu.Unlock()
 		if err == nil {
-			a.log.Info("discord slash commands registered", "scope", scope, "commands", len(Commands(a.guildID == "")))
-			return
+			a.log.Info("discord slash commands registered", "scope", scope, "commands", len(cmds))
 		}
-		if msg := err.Error(); msg != lastErr {
-			a.log.Error("discord refused the slash commands or is unreachable (check discord.bot_token and discord.app_id); retrying",
-				"error", err, "retry_in", wait.String())
-			lastErr = msg
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 5*time.Minute)
-	}
+		return err
+	}, a.ready.SetSetup)
 }
 
 // rewrite sends requests for https://discord.com/api/ to another base
@@ -494,65 +463,6 @@ func (t rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.URL, r.Host = u, ""
 	}
 	return t.base.RoundTrip(r)
-}
-
-// jobs runs the work that follows an acknowledgement, at most maxJobs at
-// a time, and lets Run wait for it on shutdown.
-type jobs struct {
-	mu     sync.Mutex
-	wg     sync.WaitGroup
-	closed bool
-	sem    chan struct{}
-}
-
-func (j *jobs) start(run func()) bool {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.closed {
-		return false
-	}
-	if j.sem == nil {
-		j.sem = make(chan struct{}, maxJobs)
-	}
-	j.wg.Add(1)
-	go func() {
-		defer j.wg.Done()
-		j.sem <- struct{}{}
-		defer func() { <-j.sem }()
-		run()
-	}()
-	return true
-}
-
-func (j *jobs) close() {
-	j.mu.Lock()
-	j.closed = true
-	j.mu.Unlock()
-	j.wg.Wait()
-}
-
-// job is the work that follows an acknowledgement.
-type job func(ctx context.Context)
-
-// dispatch runs work after the acknowledgement, with its own deadline:
-// a shutdown lets it finish rather than drop the answer.
-func (a *Adapter) dispatch(what string, work job) {
-	if work == nil {
-		return
-	}
-	ok := a.jobs.start(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), JobTimeout)
-		defer cancel()
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("discord handler panicked", "handling", what, "panic", p)
-			}
-		}()
-		work(ctx)
-	})
-	if !ok {
-		a.log.Warn("shutting down; not answering", "handling", what)
-	}
 }
 
 // conversations maps the bot's answer messages to the conversation they

@@ -1,7 +1,7 @@
 package discord_test
 
 import (
-	"context"
+	"cmp"
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
@@ -10,8 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,10 +18,10 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/citebot/citebot/adapters"
 	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/discord"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval/answer"
 )
 
 // This file is a local Discord: a REST API (the routes citebot calls,
@@ -41,10 +39,6 @@ const (
 	thread   = "1200000000000000001"
 	user     = "53908232506183680" // the official interaction's member
 	question = "What was the FY2026 refugee cap?"
-	// protocols holds copies of ../shared/protocols/fixtures/discord-*
-	// (official payloads and the signing vector), so the tests run from
-	// any checkout; TestFixturesMatchShared guards the copies.
-	protocols = "testdata/protocols"
 )
 
 // request is one REST call the fake received.
@@ -101,7 +95,7 @@ func newFake(t testing.TB) *fakeDiscord {
 	f := &fakeDiscord{limits: map[string]int{}, channels: map[string]map[string]any{},
 		failures: map[string]int{}, nonces: map[string]map[string]any{}, hung: make(chan string, 100)}
 	f.cond = sync.NewCond(&f.mu)
-	f.gw = newGateway(f)
+	f.gw = newGateway(f, adaptertest.Fixture(t, "discord-gateway-hello.json"))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v9/gateway", func(w http.ResponseWriter, r *http.Request) {
 		// The official reply, pointed at this server.
@@ -117,12 +111,6 @@ func newFake(t testing.TB) *fakeDiscord {
 		f.srv.Close()
 	})
 	return f
-}
-
-func (f *fakeDiscord) set(fn func(f *fakeDiscord)) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	fn(f)
 }
 
 // rest serves the REST routes citebot calls.
@@ -264,8 +252,8 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 // and path prefix, and takes it.
 func (f *fakeDiscord) next(t *testing.T, method, prefix string) request {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	timer := time.AfterFunc(20*time.Second, func() { f.mu.Lock(); f.cond.Broadcast(); f.mu.Unlock() })
+	deadline := adaptertest.Deadline(t)
+	timer := time.AfterFunc(time.Until(deadline), func() { f.mu.Lock(); f.cond.Broadcast(); f.mu.Unlock() })
 	defer timer.Stop()
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -281,9 +269,18 @@ func (f *fakeDiscord) next(t *testing.T, method, prefix string) request {
 			for _, r := range f.requests {
 				seen = append(seen, r.Method+" "+r.Path)
 			}
-			t.Fatalf("no %s %s… within 20s; requests: %q", method, prefix, seen)
+			t.Fatalf("no %s %s… by the test's deadline; requests: %q", method, prefix, seen)
 		}
 		f.cond.Wait()
+	}
+}
+
+// set changes how the fake behaves (nil changes nothing).
+func (f *fakeDiscord) set(fn func(f *fakeDiscord)) {
+	if fn != nil {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		fn(f)
 	}
 }
 
@@ -309,6 +306,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // fakeGateway is Discord's gateway, one connection at a time.
 type fakeGateway struct {
 	f          *fakeDiscord
+	hello      []byte // the gateway's first frame
 	mu         sync.Mutex
 	conn       *websocket.Conn
 	wmu        sync.Mutex
@@ -324,8 +322,8 @@ type fakeGateway struct {
 	stopOnce   sync.Once
 }
 
-func newGateway(f *fakeDiscord) *fakeGateway {
-	return &fakeGateway{f: f, identifies: make(chan map[string]any, 10), resumes: make(chan map[string]any, 10),
+func newGateway(f *fakeDiscord, hello []byte) *fakeGateway {
+	return &fakeGateway{f: f, hello: hello, identifies: make(chan map[string]any, 10), resumes: make(chan map[string]any, 10),
 		ready: make(chan struct{}, 10), stop: make(chan struct{})}
 }
 
@@ -348,7 +346,7 @@ func (g *fakeGateway) serve(w http.ResponseWriter, r *http.Request) {
 		<-g.stop
 		conn.Close()
 	}()
-	g.write(conn, fixture(nil, "discord-gateway-hello.json"))
+	g.write(conn, g.hello)
 	for {
 		var frame struct {
 			Op int             `json:"op"`
@@ -433,54 +431,7 @@ func (g *fakeGateway) shutdown() { g.stopOnce.Do(func() { close(g.stop) }) }
 // waitReady waits for the adapter to be identified or resumed.
 func (g *fakeGateway) waitReady(t *testing.T) {
 	t.Helper()
-	select {
-	case <-g.ready:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the adapter did not connect to the gateway within 20s")
-	}
-}
-
-// fixture reads an official payload (see protocols).
-func fixture(t *testing.T, name string) []byte {
-	b, err := os.ReadFile(filepath.Join(protocols, name))
-	if err != nil {
-		if t != nil {
-			t.Fatalf("fixture: %v", err)
-		}
-		panic(err)
-	}
-	return b
-}
-
-// jsonFixture decodes a fixture for editing.
-func jsonFixture(t *testing.T, name string) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(fixture(t, name), &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// seedIndex is one real in-memory index of the seeds, shared (read-only)
-// by the tests.
-func seedIndex(t testing.TB) *answer.Engine { return adaptertest.SeedEngine(t) }
-
-// counter is a bot.Observer counting questions and votes.
-type counter struct {
-	questions atomic.Int32
-	mu        sync.Mutex
-	votes     map[bot.Vote]int
-}
-
-func (c *counter) ObserveQuestion(bot.QuestionEvent) { c.questions.Add(1) }
-func (c *counter) ObserveFeedback(ev bot.FeedbackEvent) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.votes == nil {
-		c.votes = map[bot.Vote]int{}
-	}
-	c.votes[ev.Vote]++
+	adaptertest.Receive(t, g.ready, "the adapter connecting to the gateway")
 }
 
 // testKey is the RFC 8032 TEST 1 key pair of the signing vector.
@@ -493,28 +444,24 @@ func testKey(t testing.TB) (ed25519.PublicKey, ed25519.PrivateKey) {
 	return priv.Public().(ed25519.PublicKey), priv
 }
 
-// env is an adapter wired to a fake Discord over the seed index.
+// env is an adapter wired to a fake Discord (over the seed index,
+// unless the test brought its own Chat).
 type env struct {
+	*adaptertest.Env
 	fake    *fakeDiscord
 	adapter *discord.Adapter
-	chat    *bot.Chat
-	store   bot.Store
-	obs     *counter
-	base    string // the adapter's HTTP server (HTTP mode)
-	logs    *syncBuffer
-	priv    ed25519.PrivateKey
-	done    chan error
+	priv    ed25519.PrivateKey // signs requests to the adapter
 }
 
 type envOptions struct {
 	mode           string
 	rules          bot.Rules
-	chat           *bot.Chat // instead of one over the seeds
-	fake           *fakeDiscord
+	chat           *bot.Chat            // instead of one over the seeds
+	setup          func(f *fakeDiscord) // sets the fake up before the adapter starts
 	guild          string
 	messageContent bool
 	apiURL         string // instead of the fake's
-	noCleanup      bool   // the test waits for Run itself
+	stops          bool   // Run stops on its own: the test waits for it
 	now            func() time.Time
 	client         *http.Client // instead of the adapter's default
 }
@@ -523,56 +470,24 @@ type envOptions struct {
 // for the connection.
 func start(t *testing.T, o envOptions) *env {
 	t.Helper()
-	e := &env{fake: o.fake, obs: &counter{}, logs: &syncBuffer{}, done: make(chan error, 1)}
-	if e.fake == nil {
-		e.fake = newFake(t)
-	}
-	e.chat = o.chat
-	if e.chat == nil {
-		e.store = bot.NewMemoryStore()
-		e.chat = bot.NewChat(bot.New(seedIndex(t), bot.WithObserver(e.obs)), bot.ChatOptions{Platform: "discord", Rules: o.rules, Store: e.store})
-	}
-	mode := o.mode
-	if mode == "" {
-		mode = discord.ModeGateway
-	}
+	e := &env{fake: newFake(t)}
+	e.fake.set(o.setup)
+	mode := cmp.Or(o.mode, discord.ModeGateway)
 	pub, priv := testKey(t)
 	e.priv = priv
-	api := o.apiURL
-	if api == "" {
-		api = e.fake.api
-	}
-	a, err := discord.New(discord.Options{
+	opts := discord.Options{
 		Mode: mode, BotToken: botToken, AppID: appID, PublicKey: hex.EncodeToString(pub), GuildID: o.guild,
-		APIURL: api, MessageContent: o.messageContent, Chat: e.chat, Logger: newLogger(e.logs), Now: o.now,
-		HTTPClient: o.client,
-	})
-	if err != nil {
-		t.Fatal(err)
+		APIURL: cmp.Or(o.apiURL, e.fake.api), MessageContent: o.messageContent, Now: o.now, HTTPClient: o.client,
 	}
-	e.adapter = a
-	if mode == discord.ModeHTTP {
-		srv := httptest.NewServer(a.Handler())
-		t.Cleanup(srv.Close)
-		e.base = srv.URL
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() { e.done <- a.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if o.noCleanup {
-			return
-		}
-		select {
-		case err := <-e.done:
-			if err != nil {
-				t.Errorf("Run = %v after cancel; want nil", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("Run did not return within 30s of cancel")
-		}
-	})
-	if mode == discord.ModeGateway && !o.noCleanup {
+	chat := bot.ChatOptions{Platform: "discord", Rules: o.rules}
+	e.Env = adaptertest.Start(t, adaptertest.EnvOptions{Chat: o.chat, ChatOptions: chat, LogLevel: slog.LevelDebug, HTTP: mode == discord.ModeHTTP},
+		func(chat *bot.Chat, log *slog.Logger) (adapters.Adapter, error) {
+			opts.Chat, opts.Logger = chat, log
+			var err error
+			e.adapter, err = discord.New(opts)
+			return e.adapter, err
+		})
+	if mode == discord.ModeGateway && !o.stops {
 		e.fake.gw.waitReady(t)
 	}
 	return e
@@ -581,28 +496,13 @@ func start(t *testing.T, o envOptions) *env {
 // signed posts body to the interactions endpoint, signed at time at.
 func (e *env) signed(t *testing.T, body []byte, at time.Time) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest("POST", e.base+discord.InteractionsPath, strings.NewReader(string(body)))
+	req, err := http.NewRequest("POST", e.Base+discord.InteractionsPath, strings.NewReader(string(body)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header = discord.Sign(e.priv, fmt.Sprint(at.Unix()), body)
 	req.Header.Set("Content-Type", "application/json")
-	return do(t, req)
-}
-
-func do(t *testing.T, req *http.Request) (int, string) {
-	t.Helper()
-	client := &http.Client{Timeout: 15 * time.Second}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(b)
+	return adaptertest.Do(t, req)
 }
 
 // command is the official slash command interaction, edited into
@@ -610,7 +510,7 @@ func do(t *testing.T, req *http.Request) (int, string) {
 // guild is "").
 func command(t *testing.T, id, name string, options map[string]any, guild, channelID string) []byte {
 	t.Helper()
-	m := jsonFixture(t, "discord-interaction-command.json")
+	m := adaptertest.JSONFixture(t, "discord-interaction-command.json")
 	m["id"], m["token"], m["application_id"] = id, "token-"+id, appID
 	m["channel_id"] = channelID
 	var opts []any
@@ -650,7 +550,7 @@ func click(id, customID, clicker, channelID string) []byte {
 // from user in channelID (in the guild unless guild is "") saying text.
 func messageEvent(t *testing.T, id, guild, channelID, text string, edit map[string]any) map[string]any {
 	t.Helper()
-	m := jsonFixture(t, "discord-message.json")
+	m := adaptertest.JSONFixture(t, "discord-message.json")
 	m["id"], m["channel_id"], m["content"] = id, channelID, text
 	m["author"] = map[string]any{"id": user, "username": "Mason", "discriminator": "9999"}
 	if guild != "" {
@@ -708,41 +608,6 @@ func noPings(t *testing.T, what string, body map[string]any) {
 	if !ok || !isList || len(parse) != 0 {
 		t.Errorf("%s: allowed_mentions = %v; want {\"parse\": []}", what, body["allowed_mentions"])
 	}
-}
-
-// eventually polls cond until it holds, for state that settles
-// asynchronously (readiness); it asserts no duration.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not happen within 20s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// syncBuffer collects log output from the adapter's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

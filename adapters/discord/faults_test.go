@@ -1,13 +1,14 @@
 package discord_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/discord"
-	"github.com/citebot/citebot/bot"
 )
 
 // TestServerErrorsAreRetriedOnce: Discord answers the message create
@@ -15,10 +16,8 @@ import (
 // call carrying the same enforced nonce (the mention's ID).
 func TestServerErrorsAreRetriedOnce(t *testing.T) {
 	discord.SetRetryBackoff(t, time.Millisecond)
-	fake := newFake(t)
 	path := "/channels/" + channel + "/messages"
-	fake.set(func(f *fakeDiscord) { f.failures["POST "+path] = 2 })
-	e := start(t, envOptions{fake: fake})
+	e := start(t, envOptions{setup: func(f *fakeDiscord) { f.failures["POST "+path] = 2 }})
 	const mentionID = "1600000000000000501"
 	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, mentionID, channel, question))
 	var bodies []map[string]any
@@ -37,8 +36,8 @@ func TestServerErrorsAreRetriedOnce(t *testing.T) {
 	if em := embed(t, bodies[2]); em["title"] != "7,500" {
 		t.Errorf("the answer that landed: %v", em)
 	}
-	if !strings.Contains(e.logs.String(), "calling again") {
-		t.Errorf("the retries are not logged:\n%s", e.logs)
+	if !strings.Contains(e.Logs.String(), "calling again") {
+		t.Errorf("the retries are not logged:\n%s", e.Logs)
 	}
 }
 
@@ -48,22 +47,20 @@ func TestServerErrorsAreRetriedOnce(t *testing.T) {
 // returns the message already made: one answer in the channel.
 func TestCreateThatLandedIsNotPostedTwice(t *testing.T) {
 	discord.SetRetryBackoff(t, time.Millisecond)
-	fake := newFake(t)
-	fake.set(func(f *fakeDiscord) { f.landThenFail = 1 })
-	e := start(t, envOptions{fake: fake})
+	e := start(t, envOptions{setup: func(f *fakeDiscord) { f.landThenFail = 1 }})
 	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000502", channel, question))
 	path := "/channels/" + channel + "/messages"
 	e.fake.next(t, "POST", path)
 	e.fake.next(t, "POST", path)
 	discord.WaitJobs(e.adapter)
-	fake.mu.Lock()
-	created := len(fake.nonces)
-	fake.mu.Unlock()
+	e.fake.mu.Lock()
+	created := len(e.fake.nonces)
+	e.fake.mu.Unlock()
 	if created != 1 || e.fake.count("POST", path) != 2 {
 		t.Errorf("%d messages created in %d calls; want 1 in 2", created, e.fake.count("POST", path))
 	}
-	if strings.Contains(e.logs.String(), "could not deliver") {
-		t.Errorf("the answer is reported lost although it was posted:\n%s", e.logs)
+	if strings.Contains(e.Logs.String(), "could not deliver") {
+		t.Errorf("the answer is reported lost although it was posted:\n%s", e.Logs)
 	}
 }
 
@@ -71,9 +68,7 @@ func TestCreateThatLandedIsNotPostedTwice(t *testing.T) {
 // answers 503 twice; the answer replaces "thinking…" on the third call.
 func TestDeferredEditSurvivesServerErrors(t *testing.T) {
 	discord.SetRetryBackoff(t, time.Millisecond)
-	fake := newFake(t)
-	fake.set(func(f *fakeDiscord) { f.failures["PATCH /webhooks/"] = 2 })
-	e := start(t, envOptions{fake: fake, mode: discord.ModeHTTP})
+	e := start(t, envOptions{setup: func(f *fakeDiscord) { f.failures["PATCH /webhooks/"] = 2 }, mode: discord.ModeHTTP})
 	const id = "2000000000000000501"
 	if code, _ := e.signed(t, command(t, id, "ask", map[string]any{"question": question}, guildID, channel), time.Now()); code != 200 {
 		t.Fatalf("/ask = %d", code)
@@ -86,8 +81,8 @@ func TestDeferredEditSurvivesServerErrors(t *testing.T) {
 	if n := e.fake.count("PATCH", edit); n != 3 {
 		t.Errorf("%d edits; want two 503s then one", n)
 	}
-	if strings.Contains(e.logs.String(), "could not deliver") {
-		t.Errorf("the answer is reported lost:\n%s", e.logs)
+	if strings.Contains(e.Logs.String(), "could not deliver") {
+		t.Errorf("the answer is reported lost:\n%s", e.Logs)
 	}
 }
 
@@ -96,51 +91,22 @@ func TestDeferredEditSurvivesServerErrors(t *testing.T) {
 // then gives up, logs why, and never logs the interaction token.
 func TestHungEditIsCutOff(t *testing.T) {
 	discord.SetRetryBackoff(t, time.Millisecond)
-	fake := newFake(t)
-	fake.set(func(f *fakeDiscord) { f.hang = "PATCH /webhooks/" })
-	e := start(t, envOptions{fake: fake, mode: discord.ModeHTTP, client: &http.Client{Timeout: 50 * time.Millisecond}})
+	e := start(t, envOptions{setup: func(f *fakeDiscord) { f.hang = "PATCH /webhooks/" }, mode: discord.ModeHTTP, client: &http.Client{Timeout: 50 * time.Millisecond}})
 	const id = "2000000000000000502"
 	if code, body := e.signed(t, command(t, id, "ask", map[string]any{"question": question}, guildID, channel), time.Now()); code != 200 || !strings.Contains(body, `"type":5`) {
 		t.Fatalf("/ask = %d %s; want the deferred response regardless of the hung REST API", code, body)
 	}
 	discord.WaitJobs(e.adapter) // returns: the hung edit was abandoned
 	for i := range discord.MaxSendAttempts {
-		select {
-		case got := <-fake.hung:
-			if !strings.HasPrefix(got, "PATCH /webhooks/") {
-				t.Errorf("hung call %q", got)
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatalf("attempt %d: the hung edit never saw citebot hang up; logs:\n%s", i+1, e.logs)
+		if got := adaptertest.Receive(t, e.fake.hung, fmt.Sprintf("attempt %d: the hung edit seeing citebot hang up", i+1)); !strings.HasPrefix(got, "PATCH /webhooks/") {
+			t.Errorf("hung call %q", got)
 		}
 	}
-	logs := e.logs.String()
+	logs := e.Logs.String()
 	if !strings.Contains(logs, "could not deliver the answer") || !strings.Contains(logs, "Timeout") {
 		t.Errorf("the abandoned answer is not logged with its cause:\n%s", logs)
 	}
 	if strings.Contains(logs, "token-"+id) || strings.Contains(logs, botToken) {
 		t.Errorf("a token is in the logs:\n%s", logs)
-	}
-}
-
-// TestRateLimitedUserIsToldSo: over the per-user limit, /ask answers
-// with the friendly notice instead of searching.
-func TestRateLimitedUserIsToldSo(t *testing.T) {
-	obs := &counter{}
-	chat := bot.NewChat(bot.New(seedIndex(t), bot.WithObserver(obs)), bot.ChatOptions{Platform: "discord",
-		Limits: bot.Limits{PerUser: bot.Rate{PerSecond: 0.001, Burst: 1}}})
-	e := start(t, envOptions{chat: chat, mode: discord.ModeHTTP})
-	for i, want := range []string{"7,500", bot.RateLimitedMessage} {
-		id := []string{"2000000000000000511", "2000000000000000512"}[i]
-		if code, _ := e.signed(t, command(t, id, "ask", map[string]any{"question": question}, guildID, channel), time.Now()); code != 200 {
-			t.Fatalf("/ask %d = %d", i+1, code)
-		}
-		b := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-"+id+"/").Body
-		if !strings.Contains(string(b), want) {
-			t.Errorf("question %d answered %s; want %q", i+1, b, want)
-		}
-	}
-	if n := obs.questions.Load(); n != 1 {
-		t.Errorf("%d questions reached the index; want 1 (the limited one is refused before searching)", n)
 	}
 }

@@ -42,16 +42,16 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 				a.close()
 				return nil
 			case <-a.dropped:
-				a.setConn(errors.New("the gateway connection dropped; reconnecting"))
+				a.ready.SetConn(errors.New("the gateway connection dropped; reconnecting"))
 				a.log.Warn("discord gateway connection dropped; reconnecting")
 				continue
 			}
 		}
 		if fatal := fatalClose(err); fatal != nil {
-			a.setConn(fatal)
+			a.ready.SetConn(fatal)
 			return fatal
 		}
-		a.setConn(fmt.Errorf("connecting to the gateway: %w", err))
+		a.ready.SetConn(fmt.Errorf("connecting to the gateway: %w", err))
 		a.log.Warn("could not connect to the discord gateway; retrying", "error", err, "retry_in", wait.String())
 		select {
 		case <-ctx.Done():
@@ -89,7 +89,7 @@ func (a *Adapter) close() {
 	if err := a.s.Close(); err != nil {
 		a.log.Debug("closing the discord gateway", "error", err)
 	}
-	a.setConn(errors.New("the gateway connection is closed"))
+	a.ready.SetConn(errors.New("the gateway connection is closed"))
 }
 
 // fatalClose returns an error naming the setting to fix when err is a
@@ -119,13 +119,13 @@ func (a *Adapter) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	}
 	a.mu.Lock()
 	a.botUser = r.User.ID
-	a.connErr = nil
 	a.mu.Unlock()
+	a.ready.SetConn(nil)
 	a.log.Info("connected to the discord gateway", "bot_user", r.User.ID, "guilds", len(r.Guilds), "intents", int(a.intents))
 }
 
 func (a *Adapter) onResumed(*discordgo.Session, *discordgo.Resumed) {
-	a.setConn(nil)
+	a.ready.SetConn(nil)
 	a.log.Info("resumed the discord gateway session")
 }
 
@@ -158,7 +158,7 @@ func (a *Adapter) onMessageCreate(_ *discordgo.Session, mc *discordgo.MessageCre
 		a.log.Info("skipped a redelivered message", "message", m.ID)
 		return
 	}
-	a.dispatch("message", a.message(m))
+	a.jobs.Dispatch("message", a.message(m))
 }
 
 // onEvent takes interactions from the gateway as raw JSON, so they are
@@ -190,7 +190,7 @@ func (a *Adapter) onEvent(_ *discordgo.Session, e *discordgo.Event) {
 		a.log.Error("could not respond to an interaction in time", "error", err)
 		return
 	}
-	a.dispatch("interaction", in.work)
+	a.jobs.Dispatch("interaction", in.work)
 }
 
 // gatewayDialer dials the gateway's TCP connections with a deadline on

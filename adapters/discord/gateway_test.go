@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/discord"
 	"github.com/citebot/citebot/bot"
 )
@@ -54,11 +55,11 @@ func TestGatewayIdentifyAndCommands(t *testing.T) {
 	if q["name"] != "question" || q["type"] != 3.0 || q["required"] != true || p["name"] != "private" || p["type"] != 5.0 {
 		t.Errorf("/ask options = %v; want question (string, required) and private (boolean)", ask)
 	}
-	eventually(t, "ready", func() bool { return e.adapter.Ready() == nil })
+	adaptertest.Eventually(t, "ready", func() bool { return e.adapter.Ready() == nil })
 	if n := e.fake.count("PUT", "/applications/"); n != 1 {
 		t.Errorf("%d command registrations; want one bulk overwrite", n)
 	}
-	if strings.Contains(e.logs.String(), botToken) {
+	if strings.Contains(e.Logs.String(), botToken) {
 		t.Error("the bot token was logged")
 	}
 }
@@ -209,15 +210,15 @@ func TestGatewayReconnectResumesWithoutDuplicates(t *testing.T) {
 		t.Errorf("RESUME = %v; want the session, the token and the last sequence", resume)
 	}
 	e.fake.gw.waitReady(t)
-	eventually(t, "ready after resuming", func() bool { return e.adapter.Ready() == nil })
+	adaptertest.Eventually(t, "ready after resuming", func() bool { return e.adapter.Ready() == nil })
 	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000042", channel, "What is the FY2026 refugee cap?"))
 	e.fake.next(t, "POST", "/channels/"+channel+"/messages")
 	discord.WaitJobs(e.adapter)
 	if n := e.fake.count("POST", "/channels/"); n != 2 {
 		t.Errorf("%d posts after the replay; want 2 (the replayed mention answered once)", n)
 	}
-	if !strings.Contains(e.logs.String(), "skipped a redelivered message") {
-		t.Errorf("the replay is not logged:\n%s", e.logs)
+	if !strings.Contains(e.Logs.String(), "skipped a redelivered message") {
+		t.Errorf("the replay is not logged:\n%s", e.Logs)
 	}
 }
 
@@ -258,7 +259,7 @@ func TestGatewayInteractions(t *testing.T) {
 	if n := e.fake.count("POST", "/interactions/1900000000000000001/"); n != 1 {
 		t.Errorf("%d initial responses to the replayed interaction; want 1", n)
 	}
-	votes, _ := e.store.Votes(context.Background())
+	votes, _ := e.Store.Votes(context.Background())
 	if len(votes) != 1 || votes[0].User != user || votes[0].Vote != bot.VoteUp || votes[0].Platform != "discord" {
 		t.Errorf("votes = %+v; want the member's 👍", votes)
 	}
@@ -268,12 +269,10 @@ func TestGatewayInteractions(t *testing.T) {
 // and an edit's with a global one: each is retried after retry_after,
 // and delivered once.
 func TestGatewayRateLimits(t *testing.T) {
-	fake := newFake(t)
-	fake.set(func(f *fakeDiscord) {
+	e := start(t, envOptions{setup: func(f *fakeDiscord) {
 		f.limits["POST /channels/"] = 1
 		f.limitFor = 0.5
-	})
-	e := start(t, envOptions{fake: fake})
+	}})
 	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000051", channel, question))
 	first := e.fake.next(t, "POST", "/channels/")
 	second := e.fake.next(t, "POST", "/channels/")
@@ -290,7 +289,7 @@ func TestGatewayRateLimits(t *testing.T) {
 		t.Errorf("%d attempts; want the 429 and one post", n)
 	}
 
-	fake.set(func(f *fakeDiscord) {
+	e.fake.set(func(f *fakeDiscord) {
 		f.limits["PATCH /webhooks/"] = 1
 		f.global = true
 	})
@@ -301,8 +300,8 @@ func TestGatewayRateLimits(t *testing.T) {
 	if em := embed(t, e.fake.next(t, "PATCH", "/webhooks/").body(t)); em["title"] != "7,500" {
 		t.Errorf("edit after a global 429 = %v", em)
 	}
-	if !strings.Contains(e.logs.String(), "discord rate limit") {
-		t.Errorf("rate limits are not logged:\n%s", e.logs)
+	if !strings.Contains(e.Logs.String(), "discord rate limit") {
+		t.Errorf("rate limits are not logged:\n%s", e.Logs)
 	}
 }
 
@@ -310,16 +309,9 @@ func TestGatewayRateLimits(t *testing.T) {
 // (MESSAGE_CONTENT not enabled in the portal): Run stops with an error
 // naming the setting.
 func TestGatewayDisallowedIntents(t *testing.T) {
-	fake := newFake(t)
-	fake.gw.closeCode = 4014
-	e := start(t, envOptions{fake: fake, messageContent: true, noCleanup: true})
-	select {
-	case err := <-e.done:
-		if err == nil || !strings.Contains(err.Error(), "discord.message_content") || !strings.Contains(err.Error(), "4014") {
-			t.Errorf("Run = %v; want an error naming discord.message_content and 4014", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("Run did not return after Discord closed with 4014")
+	e := start(t, envOptions{setup: func(f *fakeDiscord) { f.gw.closeCode = 4014 }, messageContent: true, stops: true})
+	if err := e.Run.Wait(t); err == nil || !strings.Contains(err.Error(), "discord.message_content") || !strings.Contains(err.Error(), "4014") {
+		t.Errorf("Run = %v; want an error naming discord.message_content and 4014", err)
 	}
 	if e.adapter.Ready() == nil {
 		t.Error("Ready = nil after the gateway refused the intents")

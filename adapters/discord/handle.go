@@ -11,13 +11,14 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/citebot/citebot/adapters/internal/chat"
 	"github.com/citebot/citebot/bot"
 )
 
 // This file handles Discord's payloads the same way whichever transport
 // brought them: a handler returns at once with the initial response (for
 // an interaction) and the work to do after it, which the transport
-// passes to dispatch.
+// passes to the adapter's jobs.
 
 // inbound is one interaction: the initial response to give, and the
 // work after it. A nil response means there is nothing to answer (an
@@ -25,7 +26,7 @@ import (
 type inbound struct {
 	i        *discordgo.Interaction
 	response *discordgo.InteractionResponse
-	work     job
+	work     chat.Job
 }
 
 // ErrUnsupported is an interaction type citebot does not handle
@@ -154,7 +155,7 @@ func (a *Adapter) command(in inbound, pc partialChannel) (inbound, error) {
 		}
 		m := bot.Message{Channel: pl.rules, Direct: pl.direct, User: user, Conversation: conv, Mentioned: true, InThread: inThread, Text: text}
 		turn, err := a.chat.Handle(ctx, m)
-		a.logTurn("slash command /"+data.Name, turn, err)
+		chat.LogTurn(a.log, "slash command /"+data.Name, turn, err)
 		sent, err := a.edit(ctx, i, a.turnMessage(turn, err, view{answerID: turn.AnswerID}))
 		if err != nil {
 			a.log.Error("could not deliver the answer to a slash command", "error", err)
@@ -222,7 +223,7 @@ func interactionUser(i *discordgo.Interaction) string {
 // message handles a message from the gateway: a mention, a reply to
 // one of the bot's answers, a message in a thread started from one, or
 // a direct message. Other messages are left alone before any lookup.
-func (a *Adapter) message(m *discordgo.Message) job {
+func (a *Adapter) message(m *discordgo.Message) chat.Job {
 	botUser := a.botUserID()
 	direct := m.GuildID == ""
 	mentioned := mentions(m, botUser)
@@ -242,7 +243,7 @@ func (a *Adapter) message(m *discordgo.Message) job {
 		msg := bot.Message{Channel: pl.rules, Direct: direct, User: m.Author.ID, Conversation: conv,
 			Mentioned: mentioned, InThread: inThread, Text: text}
 		turn, err := a.chat.Handle(ctx, msg)
-		a.logTurn("message", turn, err)
+		chat.LogTurn(a.log, "message", turn, err)
 		if err == nil && turn.Action == bot.ActionIgnore {
 			return
 		}
@@ -429,25 +430,4 @@ func (a *Adapter) turnMessage(t bot.Turn, err error, v view) message {
 		v.readAs = t.Question
 	}
 	return answerMessage(t.Reply, v)
-}
-
-func (a *Adapter) logTurn(what string, t bot.Turn, err error) {
-	outcome := "answered"
-	switch {
-	case bot.ErrorCode(err) == bot.CodeRateLimited:
-		a.log.Info("rate limited", "handling", what, "error", err)
-		return
-	case err != nil:
-		a.log.Warn("could not answer", "handling", what, "code", string(bot.ErrorCode(err)), "error", err)
-		return
-	case t.Action == bot.ActionIgnore:
-		a.log.Debug("ignored a message", "handling", what, "why", t.Why)
-		return
-	case t.Action != bot.ActionAnswer:
-		outcome = "command"
-	case !t.Reply.Answered:
-		outcome = "declined"
-	}
-	a.log.Info("answered", "handling", what, "outcome", outcome, "follow_up", t.FollowUp)
-	a.log.Debug("question", "handling", what, "question", t.Question)
 }

@@ -3,11 +3,7 @@ package discord
 import (
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
-
-	"github.com/citebot/citebot/adapters"
 )
 
 // MaxBodyBytes bounds a request from Discord (interactions are a few
@@ -40,21 +36,8 @@ func (a *Adapter) Handler() http.Handler {
 // before parsing it, answers with the initial response, and does the
 // work once that is sent.
 func (a *Adapter) httpInteraction(w http.ResponseWriter, r *http.Request) {
-	adapters.Annotate(r.Context(), slog.String("adapter", Name))
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "could not read the request", http.StatusBadRequest)
-		return
-	}
-	if err := Verify(a.key, r.Header, body, a.now()); err != nil {
-		a.log.Warn("rejected a request that is not verifiably from Discord", "path", r.URL.Path, "reason", err.Error())
-		adapters.Annotate(r.Context(), slog.String("reason", err.Error()))
-		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+	body, ok := a.signed.Read(w, r)
+	if !ok {
 		return
 	}
 	in, err := a.interaction(body)
@@ -76,10 +59,6 @@ func (a *Adapter) httpInteraction(w http.ResponseWriter, r *http.Request) {
 		a.log.Warn("could not write the interaction response", "error", err)
 		return
 	}
-	if in.work == nil {
-		return
-	}
 	// The initial response reaches Discord before the work starts.
-	http.NewResponseController(w).Flush()
-	a.dispatch("interaction", in.work)
+	a.jobs.DispatchAfter(w, "interaction", in.work)
 }

@@ -1,54 +1,45 @@
 package discord_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/discord"
 	"github.com/citebot/citebot/bot"
 )
-
-// deadAPI is a Discord API URL where nothing listens.
-func deadAPI(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "http://" + ln.Addr().String() + "/api/"
-	ln.Close() // connection refused from now on
-	return url
-}
 
 // TestHTTPPing: the vector's exact request (Discord's PING, signed with
 // the RFC 8032 test key) is answered with PONG, as is a freshly signed
 // one, while Discord's REST API is unreachable.
 func TestHTTPPing(t *testing.T) {
 	v, _, h, now := loadVector(t)
-	e := start(t, envOptions{mode: discord.ModeHTTP, apiURL: deadAPI(t), now: func() time.Time { return now }})
-	req, _ := http.NewRequest("POST", e.base+discord.InteractionsPath, strings.NewReader(v.Body))
+	e := start(t, envOptions{mode: discord.ModeHTTP, apiURL: adaptertest.DeadURL(t), now: func() time.Time { return now }})
+	req, _ := http.NewRequest("POST", e.Base+discord.InteractionsPath, strings.NewReader(v.Body))
 	req.Header = h.Clone()
 	req.Header.Set("Content-Type", "application/json")
-	if code, body := do(t, req); code != 200 || strings.TrimSpace(body) != `{"type":1}` {
+	if code, body := adaptertest.Do(t, req); code != 200 || strings.TrimSpace(body) != `{"type":1}` {
 		t.Errorf("vector PING = %d %s; want 200 {\"type\":1}", code, body)
 	}
 
-	e = start(t, envOptions{mode: discord.ModeHTTP, apiURL: deadAPI(t)})
-	code, body := e.signed(t, fixture(t, "discord-ping.json"), time.Now())
+	e = start(t, envOptions{mode: discord.ModeHTTP, apiURL: adaptertest.DeadURL(t)})
+	code, body := e.signed(t, adaptertest.Fixture(t, "discord-ping.json"), time.Now())
 	var pong, want map[string]any
 	json.Unmarshal([]byte(body), &pong)
-	json.Unmarshal(fixture(t, "discord-pong-response.json"), &want)
+	json.Unmarshal(adaptertest.Fixture(t, "discord-pong-response.json"), &want)
 	if code != 200 || fmt.Sprint(pong) != fmt.Sprint(want) {
 		t.Errorf("PING = %d %s; want 200 and discord-pong-response.json", code, body)
 	}
-	eventually(t, "Ready reporting the unreachable REST API", func() bool {
+	adaptertest.Eventually(t, "Ready reporting the unreachable REST API", func() bool {
 		err := e.adapter.Ready()
 		return err != nil && strings.Contains(err.Error(), "discord commands")
 	})
@@ -81,27 +72,34 @@ func TestHTTPRejectsUnverifiedRequests(t *testing.T) {
 		},
 	}
 	for name, sign := range cases {
-		req, _ := http.NewRequest("POST", e.base+discord.InteractionsPath, strings.NewReader(string(body)))
+		req, _ := http.NewRequest("POST", e.Base+discord.InteractionsPath, strings.NewReader(string(body)))
 		sign(req)
 		req.Header.Set("Content-Type", "application/json")
-		if code, text := do(t, req); code != http.StatusUnauthorized {
+		if code, text := adaptertest.Do(t, req); code != http.StatusUnauthorized {
 			t.Errorf("%s = %d %q; want 401", name, code, text)
 		}
 	}
 	discord.WaitJobs(e.adapter)
-	if n := e.obs.questions.Load(); n != 0 {
+	if n := e.Obs.Questions(); n != 0 {
 		t.Errorf("the bot was asked %d questions by unverified requests; want none", n)
 	}
 	if n := e.fake.count("POST", "/") + e.fake.count("PATCH", "/"); n != 0 {
 		t.Errorf("%d calls to Discord for unverified requests; want none", n)
 	}
-	if !strings.Contains(e.logs.String(), "not verifiably from Discord") {
-		t.Errorf("rejections are not logged:\n%s", e.logs)
+	if !strings.Contains(e.Logs.String(), "not verifiably from Discord") {
+		t.Errorf("rejections are not logged:\n%s", e.Logs)
 	}
 
 	big := make([]byte, discord.MaxBodyBytes+1)
 	if code, _ := e.signed(t, big, time.Now()); code != http.StatusRequestEntityTooLarge {
 		t.Errorf("an oversized body = %d; want 413", code)
+	}
+	// Far over the limit, from a client that sends it all before reading
+	// the answer: the 413 reaches it every time.
+	for _, body := range adaptertest.Oversized(t, e.Base+discord.InteractionsPath, http.Header{"Content-Type": {"application/json"}}, 6) {
+		if !strings.Contains(body, "request body too large") {
+			t.Errorf("oversized body answered %q", body)
+		}
 	}
 	if code, _ := e.signed(t, []byte(`{"type":`), time.Now()); code != http.StatusBadRequest {
 		t.Errorf("signed junk = %d; want 400", code)
@@ -161,7 +159,7 @@ func TestHTTPAskIsDeferredThenEdited(t *testing.T) {
 	}
 	// The official interaction has no application_id: the webhook uses
 	// the configured one.
-	raw := jsonFixture(t, "discord-interaction-command.json")
+	raw := adaptertest.JSONFixture(t, "discord-interaction-command.json")
 	raw["data"] = map[string]any{"id": "1", "name": "ask", "type": 1, "options": []any{map[string]any{"type": 3, "name": "question", "value": question}}}
 	b, _ := json.Marshal(raw)
 	if code, _ := e.signed(t, b, time.Now()); code != 200 {
@@ -174,20 +172,20 @@ func TestHTTPAskIsDeferredThenEdited(t *testing.T) {
 // signed /ask still gets its deferred response within the request.
 func TestHTTPRESTDownStillAcks(t *testing.T) {
 	discord.SetRetryBackoff(t, time.Millisecond) // the dead API is called MaxSendAttempts times
-	e := start(t, envOptions{mode: discord.ModeHTTP, apiURL: deadAPI(t)})
+	e := start(t, envOptions{mode: discord.ModeHTTP, apiURL: adaptertest.DeadURL(t)})
 	code, body := e.signed(t, command(t, "2000000000000000021", "ask", map[string]any{"question": question}, guildID, channel), time.Now())
 	if code != 200 || !strings.Contains(body, `"type":5`) {
 		t.Errorf("/ask with REST down = %d %s; want the deferred response", code, body)
 	}
 	discord.WaitJobs(e.adapter)
-	if !strings.Contains(e.logs.String(), "could not deliver the answer") {
-		t.Errorf("the failed delivery is not logged:\n%s", e.logs)
+	if !strings.Contains(e.Logs.String(), "could not deliver the answer") {
+		t.Errorf("the failed delivery is not logged:\n%s", e.Logs)
 	}
-	if strings.Contains(e.logs.String(), botToken) || strings.Contains(e.logs.String(), "token-2000000000000000021") {
-		t.Errorf("a token was logged:\n%s", e.logs)
+	if strings.Contains(e.Logs.String(), botToken) || strings.Contains(e.Logs.String(), "token-2000000000000000021") {
+		t.Errorf("a token was logged:\n%s", e.Logs)
 	}
-	if !strings.Contains(e.logs.String(), "/webhooks/"+appID+"/[token]/") {
-		t.Errorf("the failed call is not logged with its (redacted) URL:\n%s", e.logs)
+	if !strings.Contains(e.Logs.String(), "/webhooks/"+appID+"/[token]/") {
+		t.Errorf("the failed call is not logged with its (redacted) URL:\n%s", e.Logs)
 	}
 }
 
@@ -231,15 +229,13 @@ func TestHTTPHelpSourcesAndVotes(t *testing.T) {
 			t.Errorf("click %d acknowledged %v; want %q", i, note["content"], c.want)
 		}
 	}
-	votes, err := e.store.Votes(context.Background())
+	votes, err := e.Store.Votes(context.Background())
 	if err != nil || len(votes) != 1 || votes[0].Vote != bot.VoteDown || votes[0].User != user || votes[0].Answer != "7,500" || votes[0].Question != question {
 		t.Errorf("votes = %+v, %v; want the member's vote, now 👎, on the 7,500 answer", votes, err)
 	}
-	e.obs.mu.Lock()
-	if e.obs.votes[bot.VoteUp] != 1 || e.obs.votes[bot.VoteDown] != 1 {
-		t.Errorf("metrics counted %v; want one up and one down", e.obs.votes)
+	if up, down := e.Obs.Votes(bot.VoteUp), e.Obs.Votes(bot.VoteDown); up != 1 || down != 1 {
+		t.Errorf("metrics counted %d up, %d down; want one of each", up, down)
 	}
-	e.obs.mu.Unlock()
 
 	e.signed(t, click("2000000000000000199", discord.VoteUpID+"000000000000deadbeef", user, channel), time.Now())
 	if note := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000199/").body(t); !strings.Contains(note["content"].(string), "no longer on record") {
@@ -298,4 +294,101 @@ func TestHTTPQuote(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `"type":4`) || !strings.Contains(body, "/quote text:") {
 		t.Errorf("/quote help = %d %s; want the usage at once", code, body)
 	}
+}
+
+// permissiveDiscord is a REST API that accepts every call at once:
+// under fuzzing the adapter answers thousands of interactions, and the
+// fake (which records each call for the test) would only grow.
+func permissiveDiscord(t testing.TB) string {
+	return adaptertest.AcceptAll(t, func(r *http.Request) string {
+		switch {
+		case strings.Contains(r.URL.Path, "/channels/"):
+			return `{"id":"645027906669510667","type":0}`
+		case r.Method == http.MethodPut:
+			return `[]`
+		}
+		return `{"id":"1500000000000000001","channel_id":"645027906669510667"}`
+	})
+}
+
+// FuzzDiscordInteraction sends arbitrary bodies to the interactions
+// endpoint, signed with the application's key (so the parsing behind
+// the signature check is reached), with another key, or too long ago.
+// Whatever the body: no panic (in the handler or in the answer it
+// starts), no 5xx, and the signature decides — a bad or stale one is
+// 401, a good one never is.
+func FuzzDiscordInteraction(f *testing.F) {
+	for _, name := range []string{"discord-ping.json", "discord-interaction-command.json"} {
+		b := adaptertest.Fixture(f, name)
+		for mode := range 3 {
+			f.Add(uint8(mode), b)
+		}
+	}
+	ask := func(opts string) []byte {
+		return []byte(`{"type":2,"id":"2000000000000000001","application_id":"` + appID + `","token":"tok","channel_id":"645027906669510667",` +
+			`"guild_id":"290926798626357999","member":{"user":{"id":"53908232506183680"}},"data":{"id":"1","name":"ask","type":1,"options":` + opts + `}}`)
+	}
+	f.Add(uint8(0), ask(`[{"type":3,"name":"question","value":"What was the FY2026 refugee cap?"}]`))
+	f.Add(uint8(0), ask(`[{"type":3,"name":"question","value":"@everyone <@&1> <@!2>"},{"type":5,"name":"private","value":true}]`))
+	f.Add(uint8(0), ask(`[{"type":3,"name":"text","value":12}]`))
+	f.Add(uint8(0), []byte(`{"type":3,"id":"3","token":"t","channel_id":"1","member":{"user":{"id":"5"}},"data":{"custom_id":"citebot:up:a1","component_type":2}}`))
+
+	_, priv := testKey(f)
+	other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+	logs, log := adaptertest.NewPanicWatch()
+	chat := bot.NewChat(bot.New(adaptertest.SeedIndex(f)), bot.ChatOptions{Platform: "discord", Store: bot.NewMemoryStore()})
+	a, err := discord.New(discord.Options{
+		Mode: discord.ModeHTTP, BotToken: botToken, AppID: appID, PublicKey: hex.EncodeToString(priv.Public().(ed25519.PublicKey)),
+		APIURL: permissiveDiscord(f), Chat: chat, Logger: log, HTTPClient: &http.Client{Timeout: 5 * time.Second},
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := a.Handler()
+	f.Fuzz(func(t *testing.T, mode uint8, body []byte) {
+		key, at := priv, time.Now()
+		switch mode % 3 {
+		case 1:
+			key = other
+		case 2:
+			at = at.Add(-discord.ReplayWindow - time.Minute)
+		}
+		req := httptest.NewRequest("POST", discord.InteractionsPath, bytes.NewReader(body))
+		req.Header = discord.Sign(key, fmt.Sprint(at.Unix()), body)
+		req.Header.Set("Content-Type", "application/json")
+		adaptertest.ServeFuzzed(t, h, req, mode%3 == 0, func() { discord.WaitJobs(a) }, logs)
+	})
+}
+
+// BenchmarkInteractionAck measures the path Discord's 3-second limit
+// applies to: a signed /ask read, verified, parsed and answered with the
+// deferred response (the answer itself runs after, against the local
+// REST API).
+func BenchmarkInteractionAck(b *testing.B) {
+	fake := newFake(b)
+	pub, priv := testKey(b)
+	chat := bot.NewChat(bot.New(adaptertest.SeedIndex(b)), bot.ChatOptions{Platform: "discord"})
+	a, err := discord.New(discord.Options{Mode: discord.ModeHTTP, BotToken: botToken, AppID: appID,
+		PublicKey: hex.EncodeToString(pub), APIURL: fake.api, Chat: chat})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := a.Handler()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		i++
+		body := []byte(fmt.Sprintf(`{"id":"%d","application_id":%q,"type":2,"token":"t%d","version":1,"guild_id":%q,"channel_id":%q,`+
+			`"member":{"user":{"id":%q}},"data":{"id":"1","name":"ask","type":1,"options":[{"type":3,"name":"question","value":%q}]}}`,
+			3000000000000000000+i, appID, i, guildID, channel, user, question))
+		req := httptest.NewRequest("POST", discord.InteractionsPath, strings.NewReader(string(body)))
+		req.Header = discord.Sign(priv, fmt.Sprint(time.Now().Unix()), body)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("ack = %d %s", rec.Code, rec.Body)
+		}
+	}
+	b.StopTimer()
+	discord.WaitJobs(a)
 }

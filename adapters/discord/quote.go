@@ -107,7 +107,7 @@ func passageValue(p bot.QuotePlan, q bot.QuotePassage) string {
 		}
 		b.WriteString(t)
 	}
-	v := "> " + strings.ReplaceAll(strings.TrimSpace(b.String()), "\n", "\n> ") + "\n" + citationLine(q.Source)
+	v := "> " + strings.ReplaceAll(strings.TrimSpace(b.String()), "\n", "\n> ") + "\n" + markup.CitationLine(q.Source)
 	switch {
 	case p.Who && q.Speaker != "":
 		v += " · said by " + escape(q.Speaker)

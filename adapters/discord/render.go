@@ -9,6 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/citebot/citebot/adapters/internal/chat"
 	"github.com/citebot/citebot/bot"
 )
 
@@ -135,7 +136,7 @@ func answerEmbed(p bot.Plan, cites []bot.Citation, v view) *discordgo.MessageEmb
 // form is too long for a field is laid out again from its citation,
 // shorter, around its answer span.
 func quoteValue(q bot.Quote, c bot.Citation) string {
-	v := quoteText(q) + "\n" + citationLine(q.Source)
+	v := quoteText(q) + "\n" + markup.CitationLine(q.Source)
 	if units(v) <= MaxFieldValue || c.Quote == "" {
 		return cutRunes(v, MaxFieldValue)
 	}
@@ -146,7 +147,7 @@ func quoteValue(q bot.Quote, c bot.Citation) string {
 			break
 		}
 		q = p.Quotes[0]
-		if v = quoteText(q) + "\n" + citationLine(q.Source); units(v) <= MaxFieldValue {
+		if v = quoteText(q) + "\n" + markup.CitationLine(q.Source); units(v) <= MaxFieldValue {
 			return v
 		}
 	}
@@ -170,31 +171,17 @@ func quoteText(q bot.Quote) string {
 	return "> " + strings.ReplaceAll(strings.TrimSpace(b.String()), "\n", "\n> ")
 }
 
-// citationLine is "headline — publisher, author, date · paragraph N",
-// the headline a masked link when the document has an http(s) URL.
-func citationLine(s bot.Source) string {
-	title := escape(s.Title)
-	if u := linkTarget(s.URL); u != "" {
-		title = "[" + title + "](" + u + ")"
-	}
-	line := title
-	if s.Byline != "" {
-		line += " — " + escape(s.Byline)
-	}
-	if s.Paragraph > 0 {
-		line += fmt.Sprintf(" · paragraph %d", s.Paragraph)
-	}
-	return line
-}
+// markup writes citation lines and document lists in Discord's
+// Markdown.
+var markup = chat.Markup{Escape: escape, Link: masked, Cut: cutRunes}
 
-// linkTarget makes an http(s) URL safe inside a masked link: the
-// characters that would end it are percent-encoded. Overlong URLs are
-// not linked.
-func linkTarget(u string) string {
+// masked makes label a masked link to u, [label](u): the characters
+// that would end it are percent-encoded. An overlong URL is not linked.
+func masked(label, u string) string {
 	if u == "" || len(u) > 512 {
-		return ""
+		return label
 	}
-	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E").Replace(u)
+	return "[" + label + "](" + strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E").Replace(u) + ")"
 }
 
 // mdInline are the characters that start Markdown anywhere on a line:
@@ -309,15 +296,7 @@ func sourcesMessage(t bot.Turn) message {
 	var lines []string
 	size, shown := 0, 0
 	for _, s := range t.Sources {
-		src := bot.Source{Title: s.Title, Byline: bot.Byline(s.Metadata), URL: bot.LinkURL(s.URL)}
-		if src.Title == "" {
-			src.Title = s.ID
-		}
-		src.Title, src.Byline = bot.DefuseMentions(cutRunes(src.Title, 150)), bot.DefuseMentions(cutRunes(src.Byline, 150))
-		line := "• " + citationLine(src)
-		if s.Collection != "" {
-			line += " · " + escape(bot.DefuseMentions(s.Collection))
-		}
+		line := markup.SourceLine(s, 150)
 		if size+units(line)+1 > MaxEmbedDescription-100 {
 			break
 		}

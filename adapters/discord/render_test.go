@@ -1,11 +1,7 @@
 package discord
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,55 +9,9 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// golden compares v, as indented JSON, with testdata/name.json.
-func golden(t *testing.T, name string, v any) {
-	t.Helper()
-	got := indent(t, v)
-	path := filepath.Join("testdata", name+".json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it after review):\n%s", path, got)
-	}
-}
-
-// indent marshals v as Discord receives it, then indents it without
-// HTML escaping, so the file reads "<@1>", not "\u003c@1\u003e".
-func indent(t *testing.T, v any) []byte {
-	t.Helper()
-	raw, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var generic any
-	if err := dec.Decode(&generic); err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(generic); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 // sent is a message as a reply posts it.
 func sent(m message) *discordgo.MessageSend {
@@ -77,75 +27,46 @@ func marshal(t *testing.T, v any) []byte {
 	return b
 }
 
-func doc(quote, answer string, start int, meta retrieval.Metadata, paragraph int) retrieval.Citation {
-	c := retrieval.Citation{Doc: "doc", Metadata: meta, Paragraph: paragraph, Start: start, End: start + len(quote), Quote: quote, Score: 1}
-	if i := strings.Index(quote, answer); answer != "" && i >= 0 {
-		c.Highlight = &retrieval.Span{Start: start + i, End: start + i + len(answer)}
-	}
-	return c
+// check compares a rendering with its golden file, as a reply posts it,
+// and checks it pings nobody and fits Discord's limits.
+func check(t *testing.T, name string, m message) {
+	t.Helper()
+	s := sent(m)
+	raw := marshal(t, s)
+	adaptertest.Rendered(t, name, s, Pings(raw), LimitError(raw))
 }
 
 var (
-	crbc   = retrieval.Metadata{Title: "US slashes refugee cap to 7,500", Publisher: "CRBC News", Author: "Humeyra Pamuk", Date: "2025-10-31", URL: "https://example.org/news/refugees_(2025)?id=7&src=x"}
-	ledger = retrieval.Metadata{Title: "Cable urges allies to curb migration", Publisher: "The Ledger", Date: "2025-11-02"}
+	crbc   = bot.Metadata{Title: "US slashes refugee cap to 7,500", Publisher: "CRBC News", Author: "Humeyra Pamuk", Date: "2025-10-31", URL: "https://example.org/news/refugees_(2025)?id=7&src=x"}
+	ledger = bot.Metadata{Title: "Cable urges allies to curb migration", Publisher: "The Ledger", Date: "2025-11-02"}
 )
 
-func answered() bot.Reply {
-	return bot.Reply{Answer: retrieval.Answer{
-		Question: "What was the FY2026 refugee cap?", Answered: true, Short: "7,500",
-		Citations: []retrieval.Citation{
-			doc("The administration set the FY2026 refugee cap at 7,500, the lowest on record.", "7,500", 1200, crbc, 4),
-			doc("Trump reduced FY2026 to 7,500 from Biden’s 100,000+ in FY2024.", "7,500", 88, ledger, 2),
-		},
-	}}
-}
-
 func TestRenderGolden(t *testing.T) {
-	hostileMeta := retrieval.Metadata{Title: "@everyone *Breaking* <@123456789012345678> [click](https://evil.example)", Publisher: "@here Daily",
+	hostileMeta := bot.Metadata{Title: "@everyone *Breaking* <@123456789012345678> [click](https://evil.example)", Publisher: "@here Daily",
 		Author: "<@&123456789012345678> __team__", Date: "2025", URL: "javascript:alert(1)"}
-	hostile := bot.Reply{Answer: retrieval.Answer{
+	hostile := bot.Reply{Answer: bot.Answer{
 		Question: "What is the siren code @here?", Answered: true, Short: "@everyone 4411 ||spoiler||",
-		Citations: []retrieval.Citation{doc("# Sirens\n> code: @everyone 4411 @here <@123456789012345678> <@!1> <@&2> <#3> <t:1:R> `x` ~~y~~ **z** \\<@4> - 1. item",
+		Citations: []bot.Citation{adaptertest.Cite("# Sirens\n> code: @everyone 4411 @here <@123456789012345678> <@!1> <@&2> <#3> <t:1:R> `x` ~~y~~ **z** \\<@4> - 1. item",
 			"4411", 0, hostileMeta, 1)},
 	}}
-	declined := bot.Reply{Answer: retrieval.Answer{
-		Question: "What is the refugee cap for fiscal 2027?", Answered: false, Reason: "no document mentions 2027",
-		Closest: []retrieval.Citation{doc("Trump reduced FY2026 to 7,500 from Biden’s 100,000+ in FY2024.", "", 88, ledger, 2)},
-	}}
+	answered := adaptertest.Answered(crbc, ledger)
 	cases := map[string]struct {
 		reply bot.Reply
 		view  view
 	}{
-		"answer":           {answered(), view{answerID: "0190aaaaaaaa01234567"}},
-		"answer_follow_up": {answered(), view{answerID: "0190aaaaaaaa01234567", readAs: "What was the fiscal 2024 refugee cap?"}},
-		"declined":         {declined, view{answerID: "0190aaaaaaaa01234568"}},
+		"answer":           {answered, view{answerID: "0190aaaaaaaa01234567"}},
+		"answer_follow_up": {answered, view{answerID: "0190aaaaaaaa01234567", readAs: "What was the fiscal 2024 refugee cap?"}},
+		"declined":         {adaptertest.Declined(ledger), view{answerID: "0190aaaaaaaa01234568"}},
 		"hostile":          {hostile, view{answerID: "0190aaaaaaaa01234569", readAs: "<@123456789012345678> @everyone siren?"}},
-		"no_record":        {answered(), view{}},
+		"no_record":        {answered, view{}},
 	}
 	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			m := sent(answerMessage(c.reply, c.view))
-			golden(t, name, m)
-			raw := marshal(t, m)
-			if p := Pings(raw); len(p) > 0 {
-				t.Errorf("the message would notify: %q", p)
-			}
-			if err := LimitError(raw); err != nil {
-				t.Error(err)
-			}
-		})
+		t.Run(name, func(t *testing.T) { check(t, name, answerMessage(c.reply, c.view)) })
 	}
-	golden(t, "help", sent(helpMessage()))
-	src := sent(sourcesMessage(bot.Turn{Action: bot.ActionSources, Sources: []retrieval.Source{
-		{ID: "000_49e5d4ef9c47bd09", Metadata: crbc, Collection: "seeds", Passages: 12},
-		{ID: "002_af087fb2e48502ed", Metadata: hostileMeta, Passages: 9},
-	}}))
-	golden(t, "sources", src)
-	if p := Pings(marshal(t, src)); len(p) > 0 {
-		t.Errorf("the sources list would notify: %q", p)
-	}
-	golden(t, "commands_guild", Commands(false))
-	golden(t, "commands_global", Commands(true))
+	check(t, "help", helpMessage())
+	check(t, "sources", sourcesMessage(adaptertest.Sources(crbc, hostileMeta)))
+	adaptertest.Golden(t, "commands_guild", Commands(false))
+	adaptertest.Golden(t, "commands_global", Commands(true))
 }
 
 // TestRenderHostileDocumentIsInert checks what the hostile golden file
@@ -153,9 +74,9 @@ func TestRenderGolden(t *testing.T) {
 // javascript: URL is not linked; and that the checker itself catches
 // live mentions.
 func TestRenderHostileDocumentIsInert(t *testing.T) {
-	meta := retrieval.Metadata{Title: "<@1> news", Publisher: "@here Times", URL: "javascript:alert(1)"}
-	r := bot.Reply{Answer: retrieval.Answer{Question: "q", Answered: true, Short: "@everyone",
-		Citations: []retrieval.Citation{doc("@everyone @here <@123> <@!123> <@&456> \\<@789> *bold* [x](https://evil.example)", "", 0, meta, 1)}}}
+	meta := bot.Metadata{Title: "<@1> news", Publisher: "@here Times", URL: "javascript:alert(1)"}
+	r := bot.Reply{Answer: bot.Answer{Question: "q", Answered: true, Short: "@everyone",
+		Citations: []bot.Citation{adaptertest.Cite("@everyone @here <@123> <@!123> <@&456> \\<@789> *bold* [x](https://evil.example)", "", 0, meta, 1)}}}
 	m := answerMessage(r, view{answerID: "x"})
 	raw := marshal(t, sent(m))
 	if p := Pings(raw); len(p) > 0 {
@@ -216,11 +137,11 @@ func TestEscape(t *testing.T) {
 // first quotes, say how many were left out, and keep its buttons.
 func TestRenderTrimsToDiscordLimits(t *testing.T) {
 	para := strings.Repeat("The council debated the *harbour budget* at length_again. ", 50) // ~2,900 characters, 1 in 10 escaped
-	var cites []retrieval.Citation
+	var cites []bot.Citation
 	for i := range 20 {
-		cites = append(cites, doc(para, "harbour budget", i*4000, crbc, i+1))
+		cites = append(cites, adaptertest.Cite(para, "harbour budget", i*4000, crbc, i+1))
 	}
-	r := bot.Reply{Answer: retrieval.Answer{Question: "q", Answered: true, Short: strings.Repeat("long answer ", 100), Citations: cites}}
+	r := bot.Reply{Answer: bot.Answer{Question: "q", Answered: true, Short: strings.Repeat("long answer ", 100), Citations: cites}}
 	m := answerMessage(r, view{answerID: "x"})
 	raw := marshal(t, sent(m))
 	if err := LimitError(raw); err != nil {
@@ -245,8 +166,8 @@ func TestRenderTrimsToDiscordLimits(t *testing.T) {
 // escaping still fits one field, laid out shorter around its span.
 func TestQuoteFieldOfEscapes(t *testing.T) {
 	para := strings.Repeat("*_", 280) + " the answer " + strings.Repeat("~|", 280)
-	r := bot.Reply{Answer: retrieval.Answer{Question: "q", Answered: true, Short: "the answer",
-		Citations: []retrieval.Citation{doc(para, "the answer", 0, crbc, 1)}}}
+	r := bot.Reply{Answer: bot.Answer{Question: "q", Answered: true, Short: "the answer",
+		Citations: []bot.Citation{adaptertest.Cite(para, "the answer", 0, crbc, 1)}}}
 	m := answerMessage(r, view{})
 	if len(m.Embeds[0].Fields) != 1 {
 		t.Fatalf("%d fields; want the quote kept, shortened", len(m.Embeds[0].Fields))
@@ -257,15 +178,62 @@ func TestQuoteFieldOfEscapes(t *testing.T) {
 	}
 }
 
+func TestRenderQuoteGolden(t *testing.T) {
+	cases := adaptertest.QuoteCases(crbc, ledger, adaptertest.Hostile{
+		Meta:    bot.Metadata{Title: "<@1> wire **now**", Publisher: "@here Daily"},
+		Text:    "<@123> sirens at 4411 @everyone",
+		Passage: "Sirens: <@&5> 4412 @here <@123456789012345678> *loud* [x](https://evil.example) & more.", Match: "Sirens: <@&5> 4412 @here",
+	})
+	for name, turn := range cases {
+		t.Run(name, func(t *testing.T) { check(t, name, quoteMessage(turn)) })
+	}
+
+	// The differing words are the underlined runs, in order.
+	m := quoteMessage(cases["quote_near"])
+	var marked []string
+	for _, f := range m.Embeds[0].Fields {
+		for _, s := range regexp.MustCompile(`__([^_]+)__`).FindAllStringSubmatch(f.Value, -1) {
+			marked = append(marked, s[1])
+		}
+	}
+	if strings.Join(marked, ",") != "adverse,citizens" {
+		t.Errorf("underlined words = %q; want adverse, citizens", marked)
+	}
+
+	check(t, "answer_agreement", answerMessage(adaptertest.Agreed(adaptertest.Answered(crbc, ledger)), view{answerID: "0190aaaaaaaa01234567"}))
+}
+
+// TestRenderQuoteTrimsToDiscordLimits renders a check with 20 long
+// passages: it fits, keeps the first, and counts the rest.
+func TestRenderQuoteTrimsToDiscordLimits(t *testing.T) {
+	para := strings.Repeat("The council debated the *harbour* budget at length. ", 30)
+	var ps []adaptertest.Passage
+	for i := range 20 {
+		ps = append(ps, adaptertest.Passage{Quote: para, Matched: "harbour", Start: i * 4000, Meta: crbc, Paragraph: i + 1, Score: 0.8, Diffs: [][2]string{{"port", "budget"}}})
+	}
+	m := quoteMessage(adaptertest.QuoteTurn("the port budget", "near", ps))
+	if err := LimitError(marshal(t, sent(m))); err != nil {
+		t.Fatal(err)
+	}
+	kept := len(m.Embeds[0].Fields)
+	if m.Embeds[0].Footer == nil {
+		t.Fatalf("all %d passages kept in one embed; want some left out", kept)
+	}
+	more := regexp.MustCompile(`… \((\d+) more passages\)`).FindStringSubmatch(m.Embeds[0].Footer.Text)
+	if kept == 0 || more == nil || more[1] != strconv.Itoa(20-kept) {
+		t.Errorf("kept %d passages, footer %q; want some kept and the rest counted", kept, m.Embeds[0].Footer.Text)
+	}
+}
+
 // BenchmarkAnswerMessage renders an answer of 20 long quotes, fitting it
 // to Discord's limits (the worst case of the fitting loop).
 func BenchmarkAnswerMessage(b *testing.B) {
 	para := strings.Repeat("The council debated the *harbour budget* at length. ", 60)
-	var cites []retrieval.Citation
+	var cites []bot.Citation
 	for i := range 20 {
-		cites = append(cites, doc(para, "harbour budget", i*4000, crbc, i+1))
+		cites = append(cites, adaptertest.Cite(para, "harbour budget", i*4000, crbc, i+1))
 	}
-	r := bot.Reply{Answer: retrieval.Answer{Question: "q", Answered: true, Short: "the harbour budget", Citations: cites}}
+	r := bot.Reply{Answer: bot.Answer{Question: "q", Answered: true, Short: "the harbour budget", Citations: cites}}
 	for b.Loop() {
 		answerMessage(r, view{answerID: "x"})
 	}

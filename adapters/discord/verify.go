@@ -6,9 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/citebot/citebot/adapters/internal/chat"
 )
+
+// ReplayWindow is how far a request's timestamp may be from the local
+// clock. Discord documents no window; without one, a captured request
+// could be replayed for ever.
+const ReplayWindow = chat.ReplayWindow
 
 // Why a request to the interactions endpoint is rejected. Each is
 // answered 401 before the body is parsed; Discord itself sends requests
@@ -16,14 +22,9 @@ import (
 // loses its URL.
 var (
 	ErrMissingSignature = errors.New("missing X-Signature-Ed25519 or X-Signature-Timestamp")
-	ErrStaleTimestamp   = errors.New("request timestamp outside the 5-minute window (a replay, or a clock off)")
+	ErrStaleTimestamp   = chat.ErrStaleTimestamp
 	ErrBadSignature     = errors.New("signature does not match the timestamp, the body and the application's public key")
 )
-
-// ReplayWindow is how far a request's timestamp may be from the local
-// clock. Discord documents no window; without one, a captured request
-// could be replayed for ever.
-const ReplayWindow = 5 * time.Minute
 
 // Verify checks a request to the interactions endpoint as Discord
 // documents it (https://discord.com/developers/docs/interactions/overview,
@@ -38,16 +39,9 @@ const ReplayWindow = 5 * time.Minute
 // injectable, the signing vector is a unit test. The tests check that
 // both agree.
 func Verify(key ed25519.PublicKey, h http.Header, body []byte, now time.Time) error {
-	sigHex, ts := h.Get("X-Signature-Ed25519"), h.Get("X-Signature-Timestamp")
-	if sigHex == "" || ts == "" {
-		return ErrMissingSignature
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
+	sigHex, ts, err := chat.SignedAt(h, "X-Signature-Ed25519", "X-Signature-Timestamp", now, ErrMissingSignature)
 	if err != nil {
-		return fmt.Errorf("%w: timestamp %q is not Unix seconds", ErrStaleTimestamp, ts)
-	}
-	if d := now.Sub(time.Unix(sec, 0)); d > ReplayWindow || d < -ReplayWindow {
-		return ErrStaleTimestamp
+		return err
 	}
 	sig, err := hex.DecodeString(sigHex)
 	if err != nil || len(sig) != ed25519.SignatureSize {

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,33 +14,20 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/discord"
 )
 
-// vector is fixtures/discord-signing-vector.json.
-type vector struct {
-	PublicKey string            `json:"public_key_hex"`
-	Headers   map[string]string `json:"headers"`
-	Timestamp string            `json:"timestamp"`
-	Body      string            `json:"body"`
-	Signature string            `json:"expected_signature_hex"`
-}
-
-func loadVector(t *testing.T) (vector, ed25519.PublicKey, http.Header, time.Time) {
+// loadVector reads the signing vector: the example, its key, its
+// headers, and a moment within its freshness window.
+func loadVector(t testing.TB) (adaptertest.SigningVector, ed25519.PublicKey, http.Header, time.Time) {
 	t.Helper()
-	var v vector
-	if err := json.Unmarshal(fixture(t, "discord-signing-vector.json"), &v); err != nil {
-		t.Fatal(err)
-	}
+	v := adaptertest.LoadVector(t, "discord-signing-vector.json")
 	key, err := hex.DecodeString(v.PublicKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := http.Header{}
-	for k, val := range v.Headers {
-		h.Set(k, val)
-	}
-	return v, key, h, time.Unix(1608597133, 0).Add(30 * time.Second)
+	return v, key, v.Header(), time.Unix(1608597133, 0).Add(30 * time.Second)
 }
 
 // TestVerifyVector checks the signing vector (the RFC 8032 TEST 1 key
@@ -48,14 +35,14 @@ func loadVector(t *testing.T) (vector, ed25519.PublicKey, http.Header, time.Time
 func TestVerifyVector(t *testing.T) {
 	v, key, h, now := loadVector(t)
 	body := []byte(v.Body)
-	if !bytes.Equal(body, fixture(t, "discord-ping.json")) {
+	if !bytes.Equal(body, adaptertest.Fixture(t, "discord-ping.json")) {
 		t.Fatal("the vector's body is not discord-ping.json byte for byte")
 	}
 	if err := discord.Verify(key, h, body, now); err != nil {
 		t.Fatalf("Verify(vector) = %v; want nil", err)
 	}
 	upper := h.Clone()
-	upper.Set("X-Signature-Ed25519", strings.ToUpper(v.Signature))
+	upper.Set("X-Signature-Ed25519", strings.ToUpper(v.SignatureHex))
 	if err := discord.Verify(key, upper, body, now); err != nil {
 		t.Errorf("an upper-case hex signature: %v; want accepted (hex is case-insensitive)", err)
 	}
@@ -78,8 +65,8 @@ func TestVerifyVector(t *testing.T) {
 		{"no signature", key, without("X-Signature-Ed25519"), body, now, discord.ErrMissingSignature},
 		{"no timestamp", key, without("X-Signature-Timestamp"), body, now, discord.ErrMissingSignature},
 		{"no headers", key, http.Header{}, body, now, discord.ErrMissingSignature},
-		{"not hex", key, with("X-Signature-Ed25519", "zz"+v.Signature[2:]), body, now, discord.ErrBadSignature},
-		{"short signature", key, with("X-Signature-Ed25519", v.Signature[:64]), body, now, discord.ErrBadSignature},
+		{"not hex", key, with("X-Signature-Ed25519", "zz"+v.SignatureHex[2:]), body, now, discord.ErrBadSignature},
+		{"short signature", key, with("X-Signature-Ed25519", v.SignatureHex[:64]), body, now, discord.ErrBadSignature},
 		{"timestamp not a number", key, with("X-Signature-Timestamp", "yesterday"), body, now, discord.ErrStaleTimestamp},
 		{"replayed later", key, h, body, now.Add(discord.ReplayWindow), discord.ErrStaleTimestamp},
 		{"from the future", key, h, body, time.Unix(1608597133, 0).Add(-discord.ReplayWindow - time.Second), discord.ErrStaleTimestamp},
@@ -122,11 +109,40 @@ func TestVerifyAgreesWithDiscordgo(t *testing.T) {
 	}
 }
 
+// FuzzDiscordVerify: Verify accepts a request only with a valid Ed25519
+// signature of its timestamp and body, whatever the headers hold, and
+// never panics.
+func FuzzDiscordVerify(f *testing.F) {
+	v, pub, _, _ := loadVector(f)
+	sig := v.Headers["X-Signature-Ed25519"]
+	f.Add(sig, v.Timestamp, []byte(v.Body))
+	f.Add(strings.ToUpper(sig), v.Timestamp, []byte(v.Body))
+	f.Add(sig[:len(sig)-2], v.Timestamp, []byte(v.Body))
+	f.Add("", "", []byte{})
+	f.Add(sig, "+"+v.Timestamp, []byte(v.Body+" "))
+	ts := v.Timestamp
+	var sec int64
+	fmt.Sscan(ts, &sec)
+	now := time.Unix(sec, 0)
+	f.Fuzz(func(t *testing.T, sigHex, ts string, body []byte) {
+		h := http.Header{}
+		h.Set("X-Signature-Ed25519", sigHex)
+		h.Set("X-Signature-Timestamp", ts)
+		if discord.Verify(pub, h, body, now) != nil {
+			return
+		}
+		s, err := hex.DecodeString(h.Get("X-Signature-Ed25519"))
+		if err != nil || !ed25519.Verify(pub, append([]byte(h.Get("X-Signature-Timestamp")), body...), s) {
+			t.Fatalf("accepted signature %q for ts %q, body %q", sigHex, ts, body)
+		}
+	})
+}
+
 // BenchmarkVerify measures checking one signature.
 func BenchmarkVerify(b *testing.B) {
 	_, priv := testKey(b)
 	pub := priv.Public().(ed25519.PublicKey)
-	body := fixture(nil, "discord-interaction-command.json")
+	body := adaptertest.Fixture(b, "discord-interaction-command.json")
 	h := discord.Sign(priv, "1700000000", body)
 	now := time.Unix(1700000000, 0)
 	for b.Loop() {

@@ -147,9 +147,11 @@ type askRequest struct {
 func (a *API) ask(w http.ResponseWriter, r *http.Request) {
 	adapters.Annotate(r.Context(), slog.String("adapter", Name))
 	req, status, msg := decodeAsk(w, r)
-	if msg != "" {
-		adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)))
-		writeError(w, r, status, string(bot.CodeInvalid), msg)
+	if status != 0 {
+		if msg != "" { // else decodeBody has answered
+			adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)))
+			writeError(w, r, status, string(bot.CodeInvalid), msg)
+		}
 		return
 	}
 	adapters.AnnotateDebug(r.Context(), slog.String("question", req.Question))
@@ -188,14 +190,17 @@ var askShape = bodyShape{
 // decodeBody reads one JSON object from the request body into dst,
 // strictly (no unknown fields, nothing after it, at most MaxBodyBytes),
 // returning the status and user-facing message of what is wrong, or 0
-// and "".
+// and "". A body over MaxBodyBytes it answers itself (413, drained so
+// the client reads it: adapters.ReadBody), returning 413 and "".
 func decodeBody(w http.ResponseWriter, r *http.Request, dst any, shape bodyShape) (int, string) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d KiB", MaxBodyBytes>>10)
-		}
+	body, err := adapters.ReadBody(w, r, MaxBodyBytes, func(w http.ResponseWriter, r *http.Request) {
+		adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)))
+		writeError(w, r, http.StatusRequestEntityTooLarge, string(bot.CodeInvalid), fmt.Sprintf("the request body is larger than %d KiB", MaxBodyBytes>>10))
+	})
+	switch {
+	case errors.Is(err, adapters.ErrBodyTooLarge):
+		return http.StatusRequestEntityTooLarge, ""
+	case err != nil:
 		return http.StatusBadRequest, "the request body could not be read"
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -213,7 +218,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any, shape bodyShape
 // or the status and user-facing message of what is wrong with it.
 func decodeAsk(w http.ResponseWriter, r *http.Request) (bot.Request, int, string) {
 	var in askRequest
-	if status, msg := decodeBody(w, r, &in, askShape); msg != "" {
+	if status, msg := decodeBody(w, r, &in, askShape); status != 0 {
 		return bot.Request{}, status, msg
 	}
 	switch {

@@ -21,7 +21,7 @@ import (
 const refugeeQ = "What was the FY2026 refugee cap?"
 
 // seedIndex is a real in-memory index of the embedded seed articles.
-func seedIndex(t testing.TB) *answer.Engine { return adaptertest.SeedEngine(t) }
+func seedIndex(t testing.TB) *answer.Engine { return adaptertest.SeedIndex(t) }
 
 // fixture is the API over the seeds, as serve wires it.
 type fixture struct {

@@ -39,15 +39,17 @@ func (a *API) quote(w http.ResponseWriter, r *http.Request) {
 	var in quoteRequest
 	status, msg := decodeBody(w, r, &in, quoteShape)
 	switch {
-	case msg != "":
+	case status != 0:
 	case in.Text == nil:
 		status, msg = http.StatusBadRequest, `the text is missing; send {"text": "…"}`
 	case in.Top != nil && (*in.Top < 1 || *in.Top > bot.MaxTop):
 		status, msg = http.StatusBadRequest, fmt.Sprintf("top must be between 1 and %d", bot.MaxTop)
 	}
-	if msg != "" {
-		adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)))
-		writeError(w, r, status, string(bot.CodeInvalid), msg)
+	if status != 0 {
+		if msg != "" { // else decodeBody has answered
+			adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)))
+			writeError(w, r, status, string(bot.CodeInvalid), msg)
+		}
 		return
 	}
 	q, ok := a.bot.(Quoter)

@@ -17,14 +17,13 @@ import (
 	"github.com/citebot/citebot/adapters/httpapi"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/retrieval"
-	"github.com/citebot/citebot/retrieval/answer"
 )
 
 // gatedIndex is the real seed index, held at a gate: Ask signals that it
 // has been entered, waits for the test to open the gate, then delegates.
 // It makes "a request in flight" deterministic without sleeping.
 type gatedIndex struct {
-	*answer.Engine
+	bot.Index
 	entered chan struct{}
 	open    chan struct{}
 	once    sync.Once
@@ -37,7 +36,7 @@ func (g *gatedIndex) Ask(ctx context.Context, q string, opts retrieval.AskOption
 	case <-ctx.Done():
 		return retrieval.Answer{}, ctx.Err()
 	}
-	return g.Engine.Ask(ctx, q, opts)
+	return g.Index.Ask(ctx, q, opts)
 }
 
 type lockedBuffer struct {
@@ -58,7 +57,7 @@ func (l *lockedBuffer) String() string {
 }
 
 func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
-	ix := &gatedIndex{Engine: seedIndex(t), entered: make(chan struct{}), open: make(chan struct{})}
+	ix := &gatedIndex{Index: seedIndex(t), entered: make(chan struct{}), open: make(chan struct{})}
 	logs := &lockedBuffer{}
 	sup := &adapters.Supervisor{
 		Adapters:        []adapters.Adapter{httpapi.New(bot.New(ix), httpapi.Options{})},

@@ -1,11 +1,8 @@
 package slack_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,12 +22,11 @@ func TestConformance(t *testing.T) {
 
 type driver struct {
 	env *env
-	n   atomic.Int64
 }
 
 func (d *driver) Ask(t *testing.T, question string) adaptertest.Reply {
 	t.Helper()
-	i := d.n.Add(1)
+	i := adaptertest.Serial()
 	ts := fmt.Sprintf("1700000100.%06d", i)
 	body := mention(t, fmt.Sprintf("EvConf%d", i), ts, "", question)
 	if code, text := d.env.signed(t, "/slack/events", jsonT, body, time.Now(), nil); code != 200 {
@@ -41,7 +37,7 @@ func (d *driver) Ask(t *testing.T, question string) adaptertest.Reply {
 		t.Errorf("answered in thread %q; want %s", p.ThreadTS, ts)
 	}
 	return adaptertest.Reply{
-		Text:     visibleText(t, p.Blocks),
+		Text:     slack.VisibleText(p.Blocks),
 		Pings:    slack.Pings(p.Blocks, p.Text, ""),
 		LimitErr: slack.LimitError(p.Blocks),
 		Quotes:   strings.Count(string(p.Blocks), `"rich_text_quote"`),
@@ -62,42 +58,4 @@ func (d *driver) Vote(t *testing.T, r adaptertest.Reply, user string, vote bot.V
 	if p := d.env.fake.next(t); !strings.Contains(p.Text, "recorded") {
 		t.Errorf("the click was answered %q", p.Text)
 	}
-}
-
-var link = regexp.MustCompile(`<[^<>|]*\|([^<>]*)>`)
-
-// visibleText is what Slack shows of blocks: every text, links as their
-// labels, entities decoded, invisible word joiners gone.
-func visibleText(t *testing.T, blocks json.RawMessage) string {
-	t.Helper()
-	var v any
-	if err := json.Unmarshal(blocks, &v); err != nil {
-		t.Fatalf("blocks: %v", err)
-	}
-	var b strings.Builder
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		case map[string]any:
-			if s, ok := v["text"].(string); ok {
-				b.WriteString(s)
-				b.WriteString("\n")
-			}
-			for k, e := range v {
-				if k != "text" {
-					walk(e)
-				} else if _, ok := e.(string); !ok {
-					walk(e)
-				}
-			}
-		}
-	}
-	walk(v)
-	text := link.ReplaceAllString(b.String(), "$1")
-	text = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "\u2060", "").Replace(text)
-	return text
 }

@@ -4,7 +4,7 @@ import "time"
 
 // WaitJobs waits until the work dispatched so far is done, so a test can
 // assert that a delivery started none.
-func WaitJobs(a *Adapter) { a.jobs.wg.Wait() }
+func WaitJobs(a *Adapter) { a.jobs.Wait() }
 
 // SetRetryBackoff shortens the wait before posting again after a 5xx or
 // a failed connection, until the test ends.

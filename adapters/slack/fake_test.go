@@ -1,17 +1,14 @@
 package slack_test
 
 import (
-	"context"
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,10 +17,10 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack/slacktest"
 
+	"github.com/citebot/citebot/adapters"
 	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/slack"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval/answer"
 )
 
 // This file is a local Slack: slack-go's slacktest server with handlers
@@ -36,10 +33,6 @@ const (
 	botUser  = "UBOT"
 	secret   = "8f742231b10e8888abcd99yyyzzz85a5" // the official vector's
 	question = "What was the FY2026 refugee cap?"
-	// protocols holds copies of ../shared/protocols/fixtures/slack-*
-	// (official payloads and the signing vector), so the tests run from
-	// any checkout; TestFixturesMatchShared guards the copies.
-	protocols = "testdata/protocols"
 )
 
 // post is one message the fake received.
@@ -74,13 +67,15 @@ type fakeSlack struct {
 	postc   chan post
 	release chan struct{} // closed at cleanup: hanging handlers return
 	sockets chan *fakeSocket
+	hello   []byte // Slack's first frame on a socket
 	opens   atomic.Int32
 	ts      atomic.Int64
 }
 
 func newFake(t testing.TB) *fakeSlack {
 	t.Helper()
-	f := &fakeSlack{authMode: "ok", postc: make(chan post, 100), release: make(chan struct{}), sockets: make(chan *fakeSocket, 10)}
+	f := &fakeSlack{authMode: "ok", postc: make(chan post, 100), release: make(chan struct{}), sockets: make(chan *fakeSocket, 10),
+		hello: adaptertest.Fixture(t, "slack-socket-hello.json")}
 	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/auth.test", f.authTest)
 		c.Handle("/chat.postMessage", f.postMessage)
@@ -95,12 +90,6 @@ func newFake(t testing.TB) *fakeSlack {
 		f.srv.Stop()
 	})
 	return f
-}
-
-func (f *fakeSlack) set(fn func(f *fakeSlack)) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	fn(f)
 }
 
 func (f *fakeSlack) authTest(w http.ResponseWriter, r *http.Request) {
@@ -208,13 +197,25 @@ func (f *fakeSlack) record(p post) {
 // next returns the next message the fake receives.
 func (f *fakeSlack) next(t *testing.T) post {
 	t.Helper()
-	select {
-	case p := <-f.postc:
-		return p
-	case <-time.After(20 * time.Second):
-		t.Fatal("the adapter posted nothing within 20s")
+	return adaptertest.Receive(t, f.postc, "a post from the adapter")
+}
+
+// set changes how the fake behaves (nil changes nothing).
+func (f *fakeSlack) set(fn func(f *fakeSlack)) {
+	if fn == nil {
+		return
 	}
-	return post{}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f)
+}
+
+// postAttempts are the times of every chat.postMessage call, 429s and
+// 503s included.
+func (f *fakeSlack) postAttempts() []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Time(nil), f.attempts...)
 }
 
 func (f *fakeSlack) count() int {
@@ -280,7 +281,7 @@ func (f *fakeSlack) socket(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}()
-	s.sendRaw(fixture(nil, "slack-socket-hello.json"))
+	s.sendRaw(f.hello)
 	f.sockets <- s
 }
 
@@ -304,71 +305,19 @@ func (s *fakeSocket) send(t *testing.T, v any) {
 // ack waits for the client's acknowledgement of an envelope.
 func (s *fakeSocket) ack(t *testing.T, envelopeID string) map[string]any {
 	t.Helper()
-	deadline := time.After(20 * time.Second)
 	for {
-		select {
-		case m := <-s.frame:
-			if m["envelope_id"] == envelopeID {
-				return m
-			}
-		case <-deadline:
-			t.Fatalf("no ack for envelope %s within 20s", envelopeID)
+		if m := adaptertest.Receive(t, s.frame, "the ack of envelope "+envelopeID); m["envelope_id"] == envelopeID {
+			return m
 		}
 	}
 }
 
-// fixture reads an official payload (see protocols).
-func fixture(t *testing.T, name string) []byte {
-	b, err := os.ReadFile(filepath.Join(protocols, name))
-	if err != nil {
-		if t != nil {
-			t.Fatalf("fixture: %v", err)
-		}
-		panic(err)
-	}
-	return b
-}
-
-// jsonFixture decodes a fixture for editing.
-func jsonFixture(t *testing.T, name string) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(fixture(t, name), &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// seedIndex is one real in-memory index of the seeds, shared (read-only)
-// by the tests.
-func seedIndex(t testing.TB) *answer.Engine { return adaptertest.SeedEngine(t) }
-
-// counter is a bot.Observer counting questions and votes.
-type counter struct {
-	questions atomic.Int32
-	mu        sync.Mutex
-	votes     map[bot.Vote]int
-}
-
-func (c *counter) ObserveQuestion(bot.QuestionEvent) { c.questions.Add(1) }
-func (c *counter) ObserveFeedback(ev bot.FeedbackEvent) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.votes == nil {
-		c.votes = map[bot.Vote]int{}
-	}
-	c.votes[ev.Vote]++
-}
-
-// env is an adapter wired to a fake Slack over the seed index.
+// env is an adapter wired to a fake Slack (over the seed index, unless
+// the test brought its own Chat).
 type env struct {
+	*adaptertest.Env
 	fake    *fakeSlack
 	adapter *slack.Adapter
-	chat    *bot.Chat
-	store   bot.Store
-	obs     *counter
-	base    string // the adapter's HTTP server (HTTP mode)
-	logs    *syncBuffer
 }
 
 type envOptions struct {
@@ -376,7 +325,8 @@ type envOptions struct {
 	rules bot.Rules
 	top   int
 	chat  *bot.Chat // instead of one over the seeds
-	fake  *fakeSlack
+	// setup sets the fake up before the adapter starts.
+	setup func(f *fakeSlack)
 	// client calls Slack instead of the adapter's default.
 	client *http.Client
 }
@@ -384,54 +334,26 @@ type envOptions struct {
 // start runs an adapter until the test ends.
 func start(t *testing.T, o envOptions) *env {
 	t.Helper()
-	e := &env{fake: o.fake, obs: &counter{}, logs: &syncBuffer{}}
-	if e.fake == nil {
-		e.fake = newFake(t)
-	}
-	e.chat = o.chat
-	if e.chat == nil {
-		e.store = bot.NewMemoryStore()
-		e.chat = bot.NewChat(bot.New(seedIndex(t), bot.WithObserver(e.obs)), bot.ChatOptions{Platform: "slack", Rules: o.rules, Store: e.store, Top: o.top})
-	}
-	mode := o.mode
-	if mode == "" {
-		mode = slack.ModeHTTP
-	}
-	a, err := slack.New(slack.Options{
-		Mode: mode, BotToken: "xoxb-test", AppToken: "xapp-1-test", SigningSecret: secret,
-		APIURL: e.fake.url, Chat: e.chat, Logger: newLogger(e.logs), PingInterval: 5 * time.Second,
-		HTTPClient: o.client,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.adapter = a
-	if mode == slack.ModeHTTP {
-		srv := httptest.NewServer(a.Handler())
-		t.Cleanup(srv.Close)
-		e.base = srv.URL
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run = %v after cancel; want nil", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("Run did not return within 30s of cancel")
-		}
-	})
+	e := &env{fake: newFake(t)}
+	e.fake.set(o.setup)
+	mode := cmp.Or(o.mode, slack.ModeHTTP)
+	chat := bot.ChatOptions{Platform: "slack", Rules: o.rules, Top: o.top}
+	e.Env = adaptertest.Start(t, adaptertest.EnvOptions{Chat: o.chat, ChatOptions: chat, LogLevel: slog.LevelInfo, HTTP: mode == slack.ModeHTTP},
+		func(chat *bot.Chat, log *slog.Logger) (adapters.Adapter, error) {
+			var err error
+			e.adapter, err = slack.New(slack.Options{
+				Mode: mode, BotToken: "xoxb-test", AppToken: "xapp-1-test", SigningSecret: secret,
+				APIURL: e.fake.url, Chat: chat, Logger: log, PingInterval: 5 * time.Second, HTTPClient: o.client,
+			})
+			return e.adapter, err
+		})
 	return e
 }
 
 // signed sends a request signed with the secret at time at.
 func (e *env) signed(t *testing.T, path, contentType string, body []byte, at time.Time, header http.Header) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest("POST", e.base+path, strings.NewReader(string(body)))
+	req, err := http.NewRequest("POST", e.Base+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,27 +364,12 @@ func (e *env) signed(t *testing.T, path, contentType string, body []byte, at tim
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	return do(t, req)
-}
-
-func do(t *testing.T, req *http.Request) (int, string) {
-	t.Helper()
-	client := &http.Client{Timeout: 15 * time.Second}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body) // the whole body: the handler has returned
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(b)
+	return adaptertest.Do(t, req)
 }
 
 // slashForm is a slash command body like the official one, for /ask.
-func slashForm(text, responseURL string) []byte {
-	v, _ := url.ParseQuery(string(fixture(nil, "slack-slash-command.form")))
+func slashForm(t testing.TB, text, responseURL string) []byte {
+	v, _ := url.ParseQuery(string(adaptertest.Fixture(t, "slack-slash-command.form")))
 	v.Set("command", "/ask")
 	v.Set("text", text)
 	v.Set("response_url", responseURL)
@@ -473,7 +380,7 @@ func slashForm(text, responseURL string) []byte {
 // asking text.
 func mention(t *testing.T, eventID, ts, threadTS, text string) []byte {
 	t.Helper()
-	m := jsonFixture(t, "slack-app-mention-event.json")
+	m := adaptertest.JSONFixture(t, "slack-app-mention-event.json")
 	m["event_id"] = eventID
 	ev := m["event"].(map[string]any)
 	ev["text"] = "<@" + botUser + "> " + text
@@ -489,7 +396,7 @@ func mention(t *testing.T, eventID, ts, threadTS, text string) []byte {
 // any channel.
 func message(t *testing.T, eventID string, event map[string]any) []byte {
 	t.Helper()
-	m := jsonFixture(t, "slack-message-im-event.json")
+	m := adaptertest.JSONFixture(t, "slack-message-im-event.json")
 	m["event_id"] = eventID
 	ev := m["event"].(map[string]any)
 	for k, v := range event {
@@ -529,20 +436,14 @@ func interaction(user, channel, actionID, value, responseURL string) []byte {
 }
 
 // newChat is a Chat over the seeds.
-func newChat(t *testing.T) *bot.Chat {
-	return bot.NewChat(bot.New(seedIndex(t)), bot.ChatOptions{Platform: "slack"})
+func newChat(t testing.TB) *bot.Chat {
+	return bot.NewChat(bot.New(adaptertest.SeedIndex(t)), bot.ChatOptions{Platform: "slack"})
 }
 
 // nextSocket waits for the adapter to connect.
 func (f *fakeSlack) nextSocket(t *testing.T) *fakeSocket {
 	t.Helper()
-	select {
-	case s := <-f.sockets:
-		return s
-	case <-time.After(20 * time.Second):
-		t.Fatal("the adapter did not open a Socket Mode connection within 20s")
-	}
-	return nil
+	return adaptertest.Receive(t, f.sockets, "a Socket Mode connection from the adapter")
 }
 
 // buttonValue finds the value of the button with actionID in blocks.
@@ -561,39 +462,4 @@ func buttonValue(t *testing.T, blocks json.RawMessage, actionID string) string {
 		}
 	}
 	return ""
-}
-
-// eventually polls cond until it holds, for state that settles
-// asynchronously (readiness); it asserts no duration.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not happen within 20s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// syncBuffer collects log output from the adapter's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }

@@ -7,22 +7,20 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/citebot/citebot/adapters/internal/chat"
 	"github.com/citebot/citebot/bot"
 )
 
 // This file handles Slack's payloads the same way whichever transport
 // brought them: each handler returns at once with what to acknowledge
 // and the work to do once the acknowledgement is sent (nil for none),
-// which the transport passes to dispatch.
-
-// job is the work that follows an acknowledgement.
-type job func(ctx context.Context)
+// which the transport passes to the adapter's jobs.
 
 // slash handles a slash command. It returns the immediate, ephemeral
 // response (the HTTP body or the Socket Mode ack payload): usage for
 // help, else a "Looking…" notice; the answer follows through the
 // command's response_url, replacing the notice.
-func (a *Adapter) slash(cmd slack.SlashCommand) (*ackMessage, job) {
+func (a *Adapter) slash(cmd slack.SlashCommand) (*ackMessage, chat.Job) {
 	text := plainText(cmd.Text, a.botUserID(""))
 	parsed := bot.ParseCommand(text)
 	if cmd.Command == QuoteCommand {
@@ -47,7 +45,7 @@ func (a *Adapter) slash(cmd slack.SlashCommand) (*ackMessage, job) {
 	url := cmd.ResponseURL
 	answer := func(ctx context.Context) {
 		turn, err := a.chat.Handle(ctx, m)
-		a.logTurn("slash command", turn, err)
+		chat.LogTurn(a.log, "slash command", turn, err)
 		blocks, fallback := a.turnMessage(turn, err, view{answerID: turn.AnswerID, private: true})
 		if err := a.resend(ctx, slack.MsgOptionResponseURL(url, slack.ResponseTypeEphemeral), slack.MsgOptionReplaceOriginal(url),
 			slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(fallback, false)); err != nil {
@@ -88,31 +86,10 @@ func (a *Adapter) turnMessage(t bot.Turn, err error, v view) ([]slack.Block, str
 	return answerMessage(t.Reply, v)
 }
 
-func (a *Adapter) logTurn(what string, t bot.Turn, err error) {
-	outcome := "answered"
-	switch {
-	case bot.ErrorCode(err) == bot.CodeRateLimited:
-		a.log.Info("rate limited", "handling", what, "error", err)
-		return
-	case err != nil:
-		a.log.Warn("could not answer", "handling", what, "code", string(bot.ErrorCode(err)), "error", err)
-		return
-	case t.Action == bot.ActionIgnore:
-		a.log.Debug("ignored a message", "handling", what, "why", t.Why)
-		return
-	case t.Action != bot.ActionAnswer:
-		outcome = "command"
-	case !t.Reply.Answered:
-		outcome = "declined"
-	}
-	a.log.Info("answered", "handling", what, "outcome", outcome, "follow_up", t.FollowUp)
-	a.log.Debug("question", "handling", what, "question", t.Question)
-}
-
 // events handles one Events API callback (app_mention, message). It is
 // deduplicated on event_id, and each message on its channel and
 // timestamp (a mention arrives as both app_mention and message).
-func (a *Adapter) events(ev slackevents.EventsAPIEvent) job {
+func (a *Adapter) events(ev slackevents.EventsAPIEvent) chat.Job {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok {
 		return nil
@@ -183,7 +160,7 @@ func (a *Adapter) events(ev slackevents.EventsAPIEvent) job {
 	}
 	return func(ctx context.Context) {
 		turn, err := a.chat.Handle(ctx, m)
-		a.logTurn("event", turn, err)
+		chat.LogTurn(a.log, "event", turn, err)
 		if err == nil && turn.Action == bot.ActionIgnore {
 			return
 		}
@@ -202,11 +179,11 @@ func (a *Adapter) events(ev slackevents.EventsAPIEvent) job {
 // interaction handles a button click: a vote is recorded and
 // acknowledged to the voter alone; "Share in channel" posts the answer
 // for everyone, "asked by" its asker, and removes the private copy.
-func (a *Adapter) interaction(cb slack.InteractionCallback) job {
+func (a *Adapter) interaction(cb slack.InteractionCallback) chat.Job {
 	if cb.Type != slack.InteractionTypeBlockActions {
 		return nil
 	}
-	var todo []job
+	var todo []chat.Job
 	for _, act := range cb.ActionCallback.BlockActions {
 		if act == nil {
 			continue

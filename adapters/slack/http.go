@@ -3,7 +3,6 @@ package slack
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -46,25 +45,11 @@ func (a *Adapter) Handler() http.Handler {
 // Slack does not resend it.
 func (a *Adapter) verified(next func(http.ResponseWriter, *http.Request, []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		adapters.Annotate(r.Context(), slog.String("adapter", Name))
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "could not read the request", http.StatusBadRequest)
+		body, ok := a.signed.Read(w, r)
+		if !ok {
 			return
 		}
-		if err := Verify(a.secret, r.Header, body, a.now()); err != nil {
-			a.log.Warn("rejected a request that is not verifiably from Slack", "path", r.URL.Path, "reason", err.Error())
-			adapters.Annotate(r.Context(), slog.String("reason", err.Error()))
-			w.Header().Set("X-Slack-No-Retry", "1")
-			http.Error(w, "invalid request signature", http.StatusUnauthorized)
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = io.NopCloser(bytes.NewReader(body)) // slack-go parses commands from the request
 		next(w, r, body)
 	})
 }
@@ -98,7 +83,7 @@ func (a *Adapter) httpEvents(w http.ResponseWriter, r *http.Request, body []byte
 	if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
 		a.log.Info("Slack redelivered an event", "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
 	}
-	ackThen(w, a, "event", a.events(ev))
+	a.jobs.DispatchAfter(w, "event", a.events(ev))
 }
 
 func (a *Adapter) httpCommands(w http.ResponseWriter, r *http.Request, _ []byte) {
@@ -109,7 +94,7 @@ func (a *Adapter) httpCommands(w http.ResponseWriter, r *http.Request, _ []byte)
 	}
 	ack, work := a.slash(cmd)
 	writeJSON(w, ack)
-	ackThen(w, a, "slash command", work)
+	a.jobs.DispatchAfter(w, "slash command", work)
 }
 
 func (a *Adapter) httpInteractions(w http.ResponseWriter, _ *http.Request, body []byte) {
@@ -123,17 +108,7 @@ func (a *Adapter) httpInteractions(w http.ResponseWriter, _ *http.Request, body 
 		a.log.Warn("acknowledged an interaction citebot cannot read", "error", err)
 		return
 	}
-	ackThen(w, a, "interaction", a.interaction(cb))
-}
-
-// ackThen sends the acknowledgement (what the handler wrote, or an empty
-// 200) to Slack before the work starts.
-func ackThen(w http.ResponseWriter, a *Adapter, what string, work job) {
-	if work == nil {
-		return
-	}
-	http.NewResponseController(w).Flush()
-	a.dispatch(what, work)
+	a.jobs.DispatchAfter(w, "interaction", a.interaction(cb))
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

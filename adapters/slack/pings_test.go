@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 var (
@@ -31,28 +32,36 @@ func Pings(blocks json.RawMessage, text, asker string) []string {
 	if err := json.Unmarshal(blocks, &v); err != nil && len(blocks) > 0 {
 		return append(out, "unreadable blocks: "+err.Error())
 	}
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		case map[string]any:
-			switch v["type"] {
-			case "user", "usergroup", "broadcast":
-				out = append(out, fmt.Sprint(v))
-			}
-			for k, e := range v {
-				if s, ok := e.(string); ok && k == "text" {
-					check(s)
-				}
-				walk(e)
-			}
+	walkObjects(v, func(obj map[string]any) {
+		switch obj["type"] {
+		case "user", "usergroup", "broadcast":
+			out = append(out, fmt.Sprint(obj))
 		}
-	}
-	walk(v)
+		if s, ok := obj["text"].(string); ok {
+			check(s)
+		}
+	})
 	return out
+}
+
+var linkRef = regexp.MustCompile(`<[^<>|]*\|([^<>]*)>`)
+
+// VisibleText is what Slack shows of blocks (as sent): every text, links
+// as their labels, entities decoded, invisible word joiners gone.
+func VisibleText(blocks json.RawMessage) string {
+	var v any
+	if err := json.Unmarshal(blocks, &v); err != nil {
+		return "unreadable blocks: " + err.Error()
+	}
+	var b strings.Builder
+	walkObjects(v, func(obj map[string]any) {
+		if s, ok := obj["text"].(string); ok {
+			b.WriteString(s)
+			b.WriteString("\n")
+		}
+	})
+	text := linkRef.ReplaceAllString(b.String(), "$1")
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "\u2060", "").Replace(text)
 }
 
 // LimitError says which of Slack's limits blocks (as sent) break, or nil.

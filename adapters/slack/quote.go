@@ -63,7 +63,7 @@ func quoteBlocks(p bot.QuotePlan) []slack.Block {
 				}
 				elems = append(elems, slack.NewRichTextSectionTextElement(literal(s.Text), style))
 			}
-			line := citationLine(q.Source)
+			line := markup.CitationLine(q.Source)
 			switch {
 			case p.Who && q.Speaker != "":
 				line += " · said by " + escape(q.Speaker)

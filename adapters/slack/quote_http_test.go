@@ -11,8 +11,8 @@ import (
 )
 
 // quoteForm is a slash command body like the official one, for /quote.
-func quoteForm(text, responseURL string) []byte {
-	v, _ := url.ParseQuery(string(slashForm(text, responseURL)))
+func quoteForm(t testing.TB, text, responseURL string) []byte {
+	v, _ := url.ParseQuery(string(slashForm(t, text, responseURL)))
 	v.Set("command", slack.QuoteCommand)
 	return []byte(v.Encode())
 }
@@ -22,7 +22,7 @@ func quoteForm(text, responseURL string) []byte {
 // through the response_url.
 func TestHTTPSlashQuote(t *testing.T) {
 	e := start(t, envOptions{})
-	code, ack := e.signed(t, "/slack/commands", form, quoteForm("“protect your voters from the negative social impacts”", e.fake.url+"response/q1"), time.Now(), nil)
+	code, ack := e.signed(t, "/slack/commands", form, quoteForm(t, "“protect your voters from the negative social impacts”", e.fake.url+"response/q1"), time.Now(), nil)
 	var msg struct {
 		ResponseType string `json:"response_type"`
 		Text         string `json:"text"`
@@ -41,14 +41,14 @@ func TestHTTPSlashQuote(t *testing.T) {
 		}
 	}
 
-	e.signed(t, "/slack/commands", form, quoteForm("--who a nation without borders is not a nation", e.fake.url+"response/q2"), time.Now(), nil)
+	e.signed(t, "/slack/commands", form, quoteForm(t, "--who a nation without borders is not a nation", e.fake.url+"response/q2"), time.Now(), nil)
 	p = e.fake.next(t)
 	if !strings.Contains(string(p.Blocks), "*Attributed to Trump.*") || !strings.Contains(string(p.Blocks), "said by the president") {
 		t.Errorf("/quote --who answered %s; want Trump, with each place's speaker", p.Blocks)
 	}
 
 	for _, text := range []string{"", "help", "--who"} {
-		code, ack := e.signed(t, "/slack/commands", form, quoteForm(text, e.fake.url+"response/h"), time.Now(), nil)
+		code, ack := e.signed(t, "/slack/commands", form, quoteForm(t, text, e.fake.url+"response/h"), time.Now(), nil)
 		if code != 200 || !strings.Contains(ack, "/quote --who") {
 			t.Errorf("/quote %q = %d %s; want usage in the ack", text, code, ack)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/citebot/citebot/adapters/internal/chat"
 	"github.com/citebot/citebot/bot"
 )
 
@@ -119,7 +120,7 @@ func answerBlocks(p bot.Plan, v view) []slack.Block {
 		}
 		blocks = append(blocks,
 			slack.NewRichTextBlock("", &slack.RichTextQuote{Type: slack.RTEQuote, Elements: elems}),
-			contextBlock(citationLine(q.Source)))
+			contextBlock(markup.CitationLine(q.Source)))
 	}
 	if note := p.MoreNote(); note != "" {
 		blocks = append(blocks, contextBlock(escape(note)))
@@ -146,32 +147,18 @@ var controlOpen = regexp.MustCompile(`<([!@#])`)
 // answerBlocks).
 func literal(s string) string { return controlOpen.ReplaceAllString(s, "<\u2060$1") }
 
-// citationLine is "headline — publisher, author, date · paragraph N",
-// the headline linked when the document has an http(s) URL.
-func citationLine(s bot.Source) string {
-	title := escape(s.Title)
-	if u := linkTarget(s.URL); u != "" {
-		title = "<" + u + "|" + title + ">"
-	}
-	line := title
-	if s.Byline != "" {
-		line += " — " + escape(s.Byline)
-	}
-	if s.Paragraph > 0 {
-		line += fmt.Sprintf(" · paragraph %d", s.Paragraph)
-	}
-	return line
-}
+// markup writes citation lines and document lists in mrkdwn.
+var markup = chat.Markup{Escape: escape, Link: link, Cut: cutRunes}
 
-// linkTarget makes a URL safe inside <url|label>: the characters that
-// would end the link are percent-encoded and & is escaped as Slack
-// expects. Overlong URLs are not linked.
-func linkTarget(u string) string {
+// link makes label a link to u, <u|label>: the characters that would end
+// the link are percent-encoded and & is escaped as Slack expects. An
+// overlong URL is not linked.
+func link(label, u string) string {
 	if u == "" || len(u) > 1000 {
-		return ""
+		return label
 	}
 	u = strings.NewReplacer("|", "%7C", "<", "%3C", ">", "%3E").Replace(u)
-	return strings.ReplaceAll(u, "&", "&amp;")
+	return "<" + strings.ReplaceAll(u, "&", "&amp;") + "|" + label + ">"
 }
 
 // mrkdwn is a mrkdwn text object with verbatim set, so Slack does not
@@ -235,15 +222,7 @@ func sourcesMessage(t bot.Turn) ([]slack.Block, string) {
 		}
 	}
 	for _, s := range t.Sources {
-		src := bot.Source{Title: s.Title, Byline: bot.Byline(s.Metadata), URL: bot.LinkURL(s.URL)}
-		if src.Title == "" {
-			src.Title = s.ID
-		}
-		src.Title, src.Byline = bot.DefuseMentions(cutRunes(src.Title, 200)), bot.DefuseMentions(cutRunes(src.Byline, 200))
-		line := "• " + citationLine(src)
-		if s.Collection != "" {
-			line += " · " + escape(bot.DefuseMentions(s.Collection))
-		}
+		line := markup.SourceLine(s, 200)
 		l := utf8.RuneCountInString(line) + 1
 		if total+l > MaxBlockText-500 || len(blocks) >= MaxBlocks-3 {
 			break
@@ -290,26 +269,30 @@ func measureJSON(b []byte) size {
 	}
 	list, _ := v.([]any)
 	s := size{blocks: len(list), bytes: len(b)}
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		case map[string]any:
-			for k, e := range v {
-				if t, ok := e.(string); ok && k == "text" {
-					n := utf8.RuneCountInString(t)
-					s.text += n
-					s.longest = max(s.longest, n)
-				}
-				walk(e)
-			}
+	walkObjects(v, func(obj map[string]any) {
+		if t, ok := obj["text"].(string); ok {
+			n := utf8.RuneCountInString(t)
+			s.text += n
+			s.longest = max(s.longest, n)
+		}
+	})
+	return s
+}
+
+// walkObjects calls visit with every object in v (decoded JSON), each
+// before the objects inside it.
+func walkObjects(v any, visit func(obj map[string]any)) {
+	switch v := v.(type) {
+	case []any:
+		for _, e := range v {
+			walkObjects(e, visit)
+		}
+	case map[string]any:
+		visit(v)
+		for _, e := range v {
+			walkObjects(e, visit)
 		}
 	}
-	walk(v)
-	return s
 }
 
 // userID matches a Slack user ID, the only mention citebot writes ("asked

@@ -25,7 +25,9 @@
 // from Slack is waited out (Retry-After) and the answer posted, once.
 //
 // Everything chat-neutral (channel rules, follow-ups, feedback records,
-// the layout of an answer) is bot.Chat and bot.Plan, shared with the
+// the layout of an answer) is bot.Chat and bot.Plan, and the lifecycle
+// (the job pool, retries through rate limits, the start-up check,
+// reading signed requests) is adapters/internal/chat, shared with the
 // other chat adapters; this package keeps what is Slack's own.
 package slack
 
@@ -34,7 +36,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -46,6 +47,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackutilsx"
 
+	"github.com/citebot/citebot/adapters/internal/chat"
 	"github.com/citebot/citebot/bot"
 )
 
@@ -108,17 +110,15 @@ type Options struct {
 	Deliveries bot.DeliveryStore
 }
 
-// Timing.
+// Timing, the same for every chat adapter (package chat).
 const (
 	// JobTimeout bounds answering one event after its acknowledgement:
 	// searching, and posting through rate limits.
-	JobTimeout = 5 * time.Minute
+	JobTimeout = chat.JobTimeout
 	// MaxSendAttempts bounds the posts of one message through 429s.
-	MaxSendAttempts = 5
+	MaxSendAttempts = chat.MaxAttempts
 	// MaxRetryAfter caps one wait for Slack's Retry-After.
-	MaxRetryAfter = time.Minute
-	// maxJobs answers this many events at once; more wait their turn.
-	maxJobs = 16
+	MaxRetryAfter = chat.MaxRetryAfter
 )
 
 // Adapter is the Slack surface. It implements adapters.Adapter,
@@ -132,15 +132,20 @@ type Adapter struct {
 	now    func() time.Time
 	ping   time.Duration
 	dedup  bot.DeliveryStore
-	jobs   jobs
+	jobs   *chat.Jobs
+	// ready: the bot token works (auth.test) and, in Socket Mode, the
+	// websocket is connected.
+	ready  *chat.Readiness
+	signed *chat.Signed // reads and verifies requests in HTTP mode
+	// serve holds the Socket Mode connection; nil in HTTP mode, where
+	// serve's HTTP server brings the requests.
+	serve func(ctx context.Context) error
 	// apiBase is the Web API's base URL (errors quoting it are logged
 	// as they are; other URLs are response URLs, and redacted).
 	apiBase string
 
 	mu      sync.Mutex
 	botUser string // the bot's user ID, from auth.test or an event
-	authErr error  // why the Web API is not usable, nil when auth.test passed
-	connErr error  // Socket Mode: why not connected, nil when connected
 }
 
 // New checks opts and returns the adapter; it contacts Slack only in Run.
@@ -160,7 +165,6 @@ func New(opts Options) (*Adapter, error) {
 	a := &Adapter{
 		mode: opts.Mode, secret: opts.SigningSecret, chat: opts.Chat, log: opts.Logger,
 		now: opts.Now, ping: opts.PingInterval, dedup: opts.Deliveries,
-		authErr: errors.New("the bot token has not been checked yet (auth.test)"),
 	}
 	if a.dedup == nil {
 		a.dedup = bot.NewDedup(100000, DeliveryTTL)
@@ -174,9 +178,13 @@ func New(opts Options) (*Adapter, error) {
 	if a.ping <= 0 {
 		a.ping = 30 * time.Second
 	}
+	var conn error
 	if a.mode == ModeSocket {
-		a.connErr = errors.New("connecting to Socket Mode")
+		conn = errors.New("connecting to Socket Mode")
+		a.serve = a.runSocket
 	}
+	a.ready = chat.NewReadiness("slack web api", errors.New("the bot token has not been checked yet (auth.test)"), conn)
+	a.jobs = chat.NewJobs(Name, a.log)
 	client := opts.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
@@ -194,6 +202,12 @@ func New(opts Options) (*Adapter, error) {
 		apiOpts = append(apiOpts, slack.OptionAPIURL(a.apiBase))
 	}
 	a.api = slack.New(opts.BotToken, apiOpts...)
+	a.signed = &chat.Signed{
+		Adapter: Name, Platform: "Slack", MaxBytes: MaxBodyBytes, Log: a.log,
+		Verify: func(h http.Header, body []byte) error { return Verify(a.secret, h, body, a.now()) },
+		// Slack resends a request that failed; a bad signature stays bad.
+		Rejected: func(h http.Header) { h.Set("X-Slack-No-Retry", "1") },
+	}
 	return a, nil
 }
 
@@ -202,64 +216,29 @@ func (a *Adapter) Name() string { return Name }
 
 // Ready implements adapters.Readier: the bot token works (auth.test) and,
 // in Socket Mode, the websocket is connected.
-func (a *Adapter) Ready() error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.authErr != nil {
-		return fmt.Errorf("slack web api: %w", a.authErr)
-	}
-	return a.connErr
-}
+func (a *Adapter) Ready() error { return a.ready.Err() }
 
 // Run implements adapters.Adapter. It checks the bot token (retrying
 // while Slack is unreachable) and, in Socket Mode, holds the websocket,
 // until ctx ends; then it lets answers in flight finish.
-func (a *Adapter) Run(ctx context.Context) error {
-	defer a.jobs.close()
-	ctx, cancel := context.WithCancel(ctx)
-	authDone := make(chan struct{})
-	go func() { defer close(authDone); a.checkAuth(ctx) }()
-	defer func() { cancel(); <-authDone }()
-	if a.mode == ModeHTTP {
-		<-ctx.Done()
-		return nil
-	}
-	return a.runSocket(ctx)
-}
+func (a *Adapter) Run(ctx context.Context) error { return chat.Run(ctx, a.jobs, a.checkAuth, a.serve) }
 
 // checkAuth calls auth.test until it succeeds, backing off while it
 // fails: a token Slack rejects is logged as an error once, and /readyz
 // reports it, while the HTTP endpoints keep verifying and acking.
 func (a *Adapter) checkAuth(ctx context.Context) {
-	wait, lastErr := 2*time.Second, ""
-	for {
-		callCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		resp, err := a.api.AuthTestContext(callCtx)
-		cancel()
-		if ctx.Err() != nil {
-			return
-		}
-		if err == nil {
-			a.mu.Lock()
-			a.authErr, a.botUser = nil, resp.UserID
-			a.mu.Unlock()
-			a.log.Info("slack bot token accepted", "team", resp.Team, "bot_user", resp.UserID)
-			return
+	startup := chat.Startup{Timeout: 20 * time.Second, Log: a.log, Failed: "slack rejected the bot token or is unreachable; retrying"}
+	startup.Run(ctx, func(ctx context.Context) error {
+		resp, err := a.api.AuthTestContext(ctx)
+		if err != nil {
+			return err
 		}
 		a.mu.Lock()
-		a.authErr = err
+		a.botUser = resp.UserID
 		a.mu.Unlock()
-		if msg := err.Error(); msg != lastErr {
-			a.log.Error("slack rejected the bot token or is unreachable; retrying", "error", err, "retry_in", wait.String())
-			lastErr = msg
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 5*time.Minute)
-	}
+		a.log.Info("slack bot token accepted", "team", resp.Team, "bot_user", resp.UserID)
+		return nil
+	}, a.ready.SetSetup)
 }
 
 // botUserID is the bot's own user ID: from auth.test, else from the
@@ -272,62 +251,6 @@ func (a *Adapter) botUserID(fromEvent string) string {
 		a.botUser = fromEvent
 	}
 	return a.botUser
-}
-
-// jobs runs the work that follows an acknowledgement, at most maxJobs at
-// a time, and lets Run wait for it on shutdown.
-type jobs struct {
-	mu     sync.Mutex
-	wg     sync.WaitGroup
-	closed bool
-	sem    chan struct{}
-}
-
-func (j *jobs) start(run func()) bool {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.closed {
-		return false
-	}
-	if j.sem == nil {
-		j.sem = make(chan struct{}, maxJobs)
-	}
-	j.wg.Add(1)
-	go func() {
-		defer j.wg.Done()
-		j.sem <- struct{}{}
-		defer func() { <-j.sem }()
-		run()
-	}()
-	return true
-}
-
-func (j *jobs) close() {
-	j.mu.Lock()
-	j.closed = true
-	j.mu.Unlock()
-	j.wg.Wait()
-}
-
-// dispatch runs work after the acknowledgement, with its own deadline:
-// a shutdown lets it finish rather than drop the answer.
-func (a *Adapter) dispatch(what string, work job) {
-	if work == nil {
-		return
-	}
-	ok := a.jobs.start(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), JobTimeout)
-		defer cancel()
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("slack handler panicked", "handling", what, "panic", p)
-			}
-		}()
-		work(ctx)
-	})
-	if !ok {
-		a.log.Warn("shutting down; not answering", "handling", what)
-	}
 }
 
 // send posts a message (chat.postMessage, or a response URL when opts
@@ -352,35 +275,22 @@ func (a *Adapter) resend(ctx context.Context, opts ...slack.MsgOption) error {
 var retryBackoff = time.Second
 
 func (a *Adapter) post(ctx context.Context, channel string, idempotent bool, opts ...slack.MsgOption) error {
-	backoff := retryBackoff
-	for attempt := 1; ; attempt++ {
+	retry := chat.Retry{Backoff: retryBackoff, Log: a.log,
+		RateLimited: "slack rate limit; posting again after Retry-After", Failed: "slack did not take the post; posting again"}
+	return retry.Do(ctx, func() error {
 		_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
-		if err == nil {
-			return nil
-		}
-		err = a.redact(err)
-		var wait time.Duration
+		return a.redact(err)
+	}, func(err error) chat.Failure {
 		var rl *slack.RateLimitedError
 		var status slack.StatusCodeError
 		switch {
-		case attempt == MaxSendAttempts || ctx.Err() != nil:
-			return err
 		case errors.As(err, &rl):
-			wait = min(max(rl.RetryAfter, time.Second), MaxRetryAfter)
-			a.log.Warn("slack rate limit; posting again after Retry-After", "retry_after", wait.String(), "attempt", attempt)
+			return chat.Failure{RetryAfter: max(rl.RetryAfter, time.Second)}
 		case errors.As(err, &status) && status.Code >= 500, notSent(err), idempotent && transient(err):
-			wait = min(backoff+rand.N(backoff/2+1), MaxRetryAfter)
-			backoff *= 2
-			a.log.Warn("slack did not take the post; posting again", "error", err, "retry_in", wait.String(), "attempt", attempt)
-		default:
-			return err
+			return chat.Failure{Again: true}
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting to post again: %w", ctx.Err())
-		case <-time.After(wait):
-		}
-	}
+		return chat.Failure{}
+	})
 }
 
 // notSent reports an error from before the request left: the connection

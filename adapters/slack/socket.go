@@ -31,7 +31,7 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			a.setConn(fmt.Errorf("socket mode stopped: %w", err))
+			a.ready.SetConn(fmt.Errorf("socket mode stopped: %w", err))
 			return fmt.Errorf("slack socket mode (check slack.app_token): %w", err)
 		case evt := <-sm.Events:
 			// The Events channel must be drained or the client blocks;
@@ -41,30 +41,24 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 	}
 }
 
-func (a *Adapter) setConn(err error) {
-	a.mu.Lock()
-	a.connErr = err
-	a.mu.Unlock()
-}
-
 // socketEvent acknowledges an envelope first, then hands its work to
-// dispatch.
+// the adapter's jobs.
 func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
-		a.setConn(errors.New("connecting to Socket Mode"))
+		a.ready.SetConn(errors.New("connecting to Socket Mode"))
 	case socketmode.EventTypeHello:
-		a.setConn(nil)
+		a.ready.SetConn(nil)
 		a.log.Info("connected to Slack (Socket Mode)")
 	case socketmode.EventTypeConnectionError:
 		err := errors.New("socket mode connection failed")
 		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
 			err = fmt.Errorf("socket mode connection failed: %w", e.ErrorObj)
 		}
-		a.setConn(err)
+		a.ready.SetConn(err)
 		a.log.Warn("slack socket mode connection failed; retrying", "error", err)
 	case socketmode.EventTypeInvalidAuth:
-		a.setConn(errors.New("slack rejected the app-level token"))
+		a.ready.SetConn(errors.New("slack rejected the app-level token"))
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
 		a.log.Warn("slack socket mode error", "event", string(evt.Type), "detail", fmt.Sprint(evt.Data))
 	case socketmode.EventTypeErrorBadMessage:
@@ -92,7 +86,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 				a.log.Warn("Slack is dropping this app's events: over 30,000 in an hour for one workspace")
 				return
 			}
-			a.dispatch("event", a.events(ev))
+			a.jobs.Dispatch("event", a.events(ev))
 		}
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slack.SlashCommand)
@@ -123,7 +117,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 				}
 			}
 		}
-		a.dispatch("slash command", work)
+		a.jobs.Dispatch("slash command", work)
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
 		if evt.Request == nil || !ok {
@@ -131,7 +125,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		}
 		a.ack(ctx, sm, evt.Request.EnvelopeID, nil)
 		if a.first("envelope:" + evt.Request.EnvelopeID) {
-			a.dispatch("interaction", a.interaction(cb))
+			a.jobs.Dispatch("interaction", a.interaction(cb))
 		}
 	}
 }

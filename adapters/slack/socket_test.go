@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/slack"
 )
 
@@ -27,10 +28,10 @@ func rawJSON(b []byte) json.RawMessage { return json.RawMessage(b) }
 func TestSocketMode(t *testing.T) {
 	e := start(t, envOptions{mode: slack.ModeSocket})
 	s := e.fake.nextSocket(t)
-	eventually(t, "ready after hello", func() bool { return e.adapter.Ready() == nil })
+	adaptertest.Eventually(t, "ready after hello", func() bool { return e.adapter.Ready() == nil })
 
 	// The official slash command envelope, as /ask with a question.
-	cmd := jsonFixture(t, "slack-socket-slash-command-envelope.json")
+	cmd := adaptertest.JSONFixture(t, "slack-socket-slash-command-envelope.json")
 	p := cmd["payload"].(map[string]any)
 	p["command"], p["text"], p["response_url"] = "/ask", question, e.fake.url+"response/sock1"
 	s.send(t, cmd)
@@ -55,11 +56,11 @@ func TestSocketMode(t *testing.T) {
 	// cannot parse is acked too.
 	s.send(t, envelope("env-mention-retry", "events_api", rawJSON(mention(t, "EvSock1", ts, "", question)), 1))
 	s.ack(t, "env-mention-retry")
-	s.send(t, envelope("env-unknown", "events_api", rawJSON(fixture(t, "slack-event-callback-wrapper.json")), 0))
+	s.send(t, envelope("env-unknown", "events_api", rawJSON(adaptertest.Fixture(t, "slack-event-callback-wrapper.json")), 0))
 	s.ack(t, "env-unknown")
 
 	// Slack asks for a refresh: the client reconnects and carries on.
-	s.sendRaw(fixture(t, "slack-socket-disconnect-refresh-requested.json"))
+	s.sendRaw(adaptertest.Fixture(t, "slack-socket-disconnect-refresh-requested.json"))
 	s2 := e.fake.nextSocket(t)
 	if n := e.fake.opens.Load(); n != 2 {
 		t.Errorf("apps.connections.open called %d times; want 2 (a new URL for the new connection)", n)
@@ -84,7 +85,7 @@ func TestSocketMode(t *testing.T) {
 	if p := e.fake.next(t); !strings.Contains(p.Text, "recorded") {
 		t.Errorf("vote over Socket Mode answered %q", p.Text)
 	}
-	if votes, _ := e.store.Votes(context.Background()); len(votes) != 1 || votes[0].User != "W9" {
+	if votes, _ := e.Store.Votes(context.Background()); len(votes) != 1 || votes[0].User != "W9" {
 		t.Errorf("votes = %+v; want W9's", votes)
 	}
 }

@@ -7,22 +7,23 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/citebot/citebot/adapters/internal/chat"
 )
 
 // Why a request from Slack is rejected. Each is answered 401 before the
 // body is parsed.
 var (
 	ErrMissingSignature = errors.New("missing X-Slack-Signature or X-Slack-Request-Timestamp")
-	ErrStaleTimestamp   = errors.New("request timestamp outside the 5-minute window (a replay, or a clock off)")
+	ErrStaleTimestamp   = chat.ErrStaleTimestamp
 	ErrBadSignature     = errors.New("signature does not match the body and the signing secret")
 )
 
 // ReplayWindow is how far a request's timestamp may be from the local
 // clock.
-const ReplayWindow = 5 * time.Minute
+const ReplayWindow = chat.ReplayWindow
 
 // Verify checks a request from Slack as Slack documents it
 // (https://docs.slack.dev/authentication/verifying-requests-from-slack):
@@ -36,16 +37,9 @@ const ReplayWindow = 5 * time.Minute
 // vector (from 2018) can never pass through it; with now injectable, the
 // vector is a unit test.
 func Verify(secret string, h http.Header, body []byte, now time.Time) error {
-	sig, ts := h.Get("X-Slack-Signature"), h.Get("X-Slack-Request-Timestamp")
-	if sig == "" || ts == "" {
-		return ErrMissingSignature
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
+	sig, ts, err := chat.SignedAt(h, "X-Slack-Signature", "X-Slack-Request-Timestamp", now, ErrMissingSignature)
 	if err != nil {
-		return fmt.Errorf("%w: timestamp %q is not Unix seconds", ErrStaleTimestamp, ts)
-	}
-	if d := now.Sub(time.Unix(sec, 0)); d > ReplayWindow || d < -ReplayWindow {
-		return ErrStaleTimestamp
+		return err
 	}
 	got, ok := strings.CutPrefix(sig, "v0=")
 	if !ok {

@@ -27,13 +27,18 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Score answers against a question set or a public QA dataset",
 		Long: `Score citebot against questions with known answers.
 
---qa FILE.jsonl   a question set (id, question, answers[], docs[], unanswerable), asked
-                  of the seeds, --corpus or --index; prints answered-right, cited-right,
-                  declined-right and verbatim (-v: one line per question).
---squad FILE      SQuAD dev (.json or .json.gz): every article becomes one document;
-                  prints how often the first quote, and one of the first five, contains
-                  a gold answer. With --split (even or odd), half the articles are
-                  indexed and the questions about the other half must be declined.
+--qa FILE.jsonl   a question set (id, question, answers[], docs[], unanswerable, kind),
+                  asked of the seeds, --corpus or --index; prints answered-right,
+                  cited-right, first quote right, short answers right and wrong,
+                  declined-right and verbatim, and the same per kind when the set has
+                  kinds (-v: one line per question).
+--squad FILE      SQuAD dev v1.1 or v2.0 (.json or .json.gz): every article becomes one
+                  document; prints how often the first quote, and one of the first five,
+                  contains a gold answer, and short answers right and wrong, for all
+                  articles and for the halves models are fitted on and held out from;
+                  v2.0's unanswerable questions must be declined. With --split (even or
+                  odd), half the articles are indexed and the questions about the other
+                  half must be declined.
 --covidqa FILE    COVID-QA: one document per article; prints how often the first quote
                   overlaps the gold answer span.
 --quotes KIND FILE  quote check and "who said it?" on cases generated (with a fixed
@@ -171,12 +176,7 @@ func evalSQuAD(ctx context.Context, path string, split string, neverDecline bool
 	defer ix.Close()
 	fmt.Fprintf(w, "SQuAD %s: %s\n", path, how)
 	if split == "" {
-		rep, err := qaeval.RunDataset(ctx, ix, qs, qaeval.QuoteContainsGold, neverDecline)
-		if err != nil {
-			return err
-		}
-		writeReport(w, rep, "quote contains a gold answer")
-		return nil
+		return evalSQuADHalves(ctx, w, ix, qs, qaeval.SQuADImpossible(s, nil), neverDecline)
 	}
 	var in, out []qaeval.Question
 	for _, q := range qs {
@@ -220,11 +220,60 @@ func evalCOVID(ctx context.Context, path string, neverDecline bool, given datase
 	return nil
 }
 
+// evalSQuADHalves reports the whole corpus's questions, then those about
+// the articles models are fitted on and those about the held-out ones
+// (qaeval.FitArticle), and, for SQuAD v2.0, how many of its unanswerable
+// questions are declined.
+func evalSQuADHalves(ctx context.Context, w io.Writer, ix qaeval.Index, qs, impossible []qaeval.Question, neverDecline bool) error {
+	fit := func(q qaeval.Question) bool { return qaeval.FitArticle(q.Title) }
+	held := func(q qaeval.Question) bool { return !qaeval.FitArticle(q.Title) }
+	asked, err := qaeval.AskAll(ctx, ix, qs, neverDecline)
+	if err != nil {
+		return err
+	}
+	rep, err := asked.Report(ix, qaeval.QuoteContainsGold, nil)
+	if err != nil {
+		return err
+	}
+	writeReport(w, rep, "quote contains a gold answer")
+	for _, h := range []struct {
+		name string
+		keep func(qaeval.Question) bool
+	}{{"fitted articles", fit}, {"held-out articles", held}} {
+		r, err := asked.Report(ix, qaeval.QuoteContainsGold, h.keep)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%-18s %5d: quote@1 %s  quote@5 %s  answered %s  short right %s wrong %s\n", h.name, r.Questions,
+			qaeval.Pct(r.At1, r.Questions), qaeval.Pct(r.At5, r.Questions), qaeval.Pct(r.Answered, r.Questions),
+			qaeval.Pct(r.ShortRight, r.Questions), qaeval.Pct(r.ShortWrong, r.Questions))
+	}
+	if len(impossible) == 0 {
+		return nil
+	}
+	asked, err = qaeval.AskAll(ctx, ix, impossible, neverDecline)
+	if err != nil {
+		return err
+	}
+	for _, h := range []struct {
+		name string
+		keep func(qaeval.Question) bool
+	}{{"unanswerable", nil}, {"  fitted articles", fit}, {"  held-out", held}} {
+		r, err := asked.Report(ix, qaeval.QuoteContainsGold, h.keep)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%-18s %5d: declined %d (%s)\n", h.name, r.Questions, r.Questions-r.Answered, qaeval.Pct(r.Questions-r.Answered, r.Questions))
+	}
+	return nil
+}
+
 func writeReport(w io.Writer, r qaeval.DatasetReport, criterion string) {
 	fmt.Fprintf(w, "questions   %d (right = %s)\n", r.Questions, criterion)
 	fmt.Fprintf(w, "quote@1     %d  %s\n", r.At1, qaeval.Pct(r.At1, r.Questions))
 	fmt.Fprintf(w, "quote@5     %d  %s\n", r.At5, qaeval.Pct(r.At5, r.Questions))
 	fmt.Fprintf(w, "answered    %d  %s\n", r.Answered, qaeval.Pct(r.Answered, r.Questions))
+	fmt.Fprintf(w, "short       %d right (%s), %d wrong (%s)\n", r.ShortRight, qaeval.Pct(r.ShortRight, r.Questions), r.ShortWrong, qaeval.Pct(r.ShortWrong, r.Questions))
 	fmt.Fprintf(w, "verbatim    %d/%d quotes\n", r.Verbatim, r.Quotes)
 	if r.Answered > 0 {
 		fmt.Fprintf(w, "first quote %d bytes on average\n", r.QuoteBytes/max(1, r.Answered))

@@ -1,12 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/slack"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/config"
@@ -27,60 +27,30 @@ import (
 func TestServeSlackHTTPMode(t *testing.T) {
 	dir := isolateConfig(t)
 	const signing = "test-signing-secret-0123456789"
-	dead, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadURL := "http://" + dead.Addr().String() + "/api/"
-	dead.Close() // connection refused from now on
-
-	responses := make(chan map[string]any, 10)
-	hooks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var m map[string]any
-		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
-			m = map[string]any{"error": err.Error()}
-		}
-		m["path"] = r.URL.Path
-		responses <- m
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"ok":true}`)
-	}))
-	defer hooks.Close()
-
+	hooks := adaptertest.Record(t, nil, `{"ok":true}`) // response URLs
 	dataDir := filepath.Join(dir, "state")
 	for k, v := range map[string]string{
 		"CITEBOT_SLACK_ENABLED": "true", "CITEBOT_SLACK_MODE": "http", "CITEBOT_SLACK_BOT_TOKEN": "xoxb-serve-test",
-		"CITEBOT_SLACK_SIGNING_SECRET": signing, "CITEBOT_SLACK_API_URL": deadURL, "CITEBOT_DATA_DIR": dataDir,
+		"CITEBOT_SLACK_SIGNING_SECRET": signing, "CITEBOT_SLACK_API_URL": adaptertest.DeadURL(t), "CITEBOT_DATA_DIR": dataDir,
 	} {
 		t.Setenv(k, v)
 	}
 	base, logs, stop := startServe(t)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("serve logged:\n%s", logs)
+		}
+	})
 
 	signed := func(path string, body []byte, sign bool) (int, string) {
-		req, _ := http.NewRequest("POST", base+path, strings.NewReader(string(body)))
+		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		if sign {
 			ts := fmt.Sprint(time.Now().Unix())
 			req.Header.Set("X-Slack-Request-Timestamp", ts)
 			req.Header.Set("X-Slack-Signature", slack.SignatureHeader(signing, ts, body))
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
-	next := func() map[string]any {
-		t.Helper()
-		select {
-		case m := <-responses:
-			return m
-		case <-time.After(30 * time.Second):
-			t.Fatalf("nothing posted to the response URL within 30s\n%s", logs)
-		}
-		return nil
+		return adaptertest.Do(t, req)
 	}
 
 	code, body := httpDo(t, "GET", base+"/readyz", "")
@@ -97,7 +67,7 @@ func TestServeSlackHTTPMode(t *testing.T) {
 	if code != 200 || !strings.Contains(ack, `"response_type":"ephemeral"`) {
 		t.Fatalf("signed command = %d %s; want the immediate ephemeral ack", code, ack)
 	}
-	answer := next()
+	answer := hooks.Next(t)
 	blocks, _ := json.Marshal(answer["blocks"])
 	if answer["path"] != "/commands/1" || !strings.Contains(string(blocks), `"text":"7,500"`) {
 		t.Fatalf("answer %v; want 7,500 at the command's response URL", answer)
@@ -118,19 +88,10 @@ func TestServeSlackHTTPMode(t *testing.T) {
 	if code, _ := signed("/slack/interactions", []byte(url.Values{"payload": {string(payload)}}.Encode()), true); code != 200 {
 		t.Fatalf("vote = %d", code)
 	}
-	if m := next(); !strings.Contains(fmt.Sprint(m["text"]), "recorded") {
+	if m := hooks.Next(t); !strings.Contains(fmt.Sprint(m["text"]), "recorded") {
 		t.Errorf("vote answered %v", m)
 	}
-
-	code, metrics := httpDo(t, "GET", base+"/metrics", "")
-	for _, line := range []string{
-		`citebot_questions_total{adapter="slack",outcome="answered"} 1`,
-		`citebot_feedback_total{adapter="slack",vote="up"} 1`,
-	} {
-		if code != 200 || !strings.Contains(string(metrics), line+"\n") {
-			t.Errorf("/metrics lacks %q", line)
-		}
-	}
+	adaptertest.CheckMetrics(t, base, `citebot_questions_total{adapter="slack",outcome="answered"} 1`, `citebot_feedback_total{adapter="slack",vote="up"} 1`)
 	if !strings.Contains(logs.String(), `"level":"ERROR"`) {
 		t.Errorf("the unreachable Web API is not logged as an error:\n%s", logs)
 	}
@@ -144,14 +105,8 @@ func TestServeSlackHTTPMode(t *testing.T) {
 	}
 
 	// The vote is on disk.
-	s, err := bot.OpenBoltStore(filepath.Join(dataDir, FeedbackFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	votes, err := s.Votes(t.Context())
-	if err != nil || len(votes) != 1 || votes[0].User != "U2CERLKJA" || votes[0].Answer != "7,500" {
-		t.Errorf("votes in %s = %+v, %v; want the one vote", dataDir, votes, err)
+	if votes := adaptertest.StoredVotes(t, filepath.Join(dataDir, FeedbackFile)); len(votes) != 1 || votes[0].User != "U2CERLKJA" || votes[0].Answer != "7,500" {
+		t.Errorf("votes in %s = %+v; want the one vote", dataDir, votes)
 	}
 }
 

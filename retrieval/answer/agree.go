@@ -170,15 +170,11 @@ func citationValue(c retrieval.Citation, kind valueKind, r *ranker) (string, boo
 	case h != nil && h.Start >= c.Start && h.End <= c.End && h.Start < h.End:
 		s, e = h.Start-c.Start, h.End-c.Start
 	case r != nil && kind != kindName:
-		cands := r.freshCandidates(q, retrieval.Span{Start: 0, End: len(q)})
-		if len(cands) == 0 {
+		best, ok := r.citationCandidate(c)
+		if !ok {
 			return "", false
 		}
-		best, score := r.bestCandidate(q, retrieval.Span{Start: 0, End: len(q)}, cands)
-		if score <= 0 {
-			return "", false
-		}
-		s, e = best.Start, best.End
+		s, e = best.Start-c.Start, best.End-c.Start
 	default:
 		return "", false
 	}

@@ -3,6 +3,7 @@ package answer
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -339,60 +340,129 @@ func normalizeWithOffsets(s string) (string, []int) {
 	return b.String(), offs
 }
 
-// shortAnswer picks, from the best sentence, the span of the expected type
-// closest to the question's words in it.
+// shortAnswer picks, from the best sentence, the entity of the kind the
+// question asks for closest to the question's words in it. It reports
+// false — the quote is the answer — unless one candidate is exactly of
+// that kind and stands out: a wrong name or number in bold is worse than
+// none.
 func (r *ranker) shortAnswer(s scored) (retrieval.Span, bool) {
-	if r.q.Type == TypeNone || r.q.Type == TypeYesNo {
+	if r.q.Type == TypeYesNo {
 		return retrieval.Span{}, false
 	}
-	text := s.doc.Text
-	toks := tokensIn(text, s.span)
-	cands := r.freshCandidatesIn(text, s.span, toks)
+	cands := r.freshCandidatesIn(s.doc, s.ord, s.span, s.toks)
 	if len(cands) == 0 {
 		return retrieval.Span{}, false
 	}
-	best, _ := r.bestCandidateIn(text, cands, toks)
+	best, ok := r.clearCandidate(s.doc.Text, cands, s.toks)
+	if !ok {
+		return retrieval.Span{}, false
+	}
 	return best, true
 }
 
-// bestCandidate picks the candidate closest to the question's words in the
-// sentence (each word weighted by rarity, divided by one plus the words in
-// between) and returns it with that closeness.
-func (r *ranker) bestCandidate(text string, sent retrieval.Span, cands []candidate) (retrieval.Span, float64) {
-	return r.bestCandidateIn(text, cands, tokensIn(text, sent))
+// clearCandidate returns the best candidate when it is of exactly the
+// kind asked for and no other candidate of that kind comes close: the
+// runner-up scores under 80% of it, or only the best counts the
+// question's noun ("how many votes").
+func (r *ranker) clearCandidate(text string, cands []candidate, toks []retrieval.Token) (retrieval.Span, bool) {
+	type scoredCand struct {
+		c  candidate
+		sc float64
+	}
+	var exact []scoredCand
+	scores := r.candidateScores(text, cands, toks, true)
+	for k, c := range cands {
+		if c.prior >= exactPrior {
+			exact = append(exact, scoredCand{c, scores[k]})
+		}
+	}
+	if len(exact) == 0 {
+		return retrieval.Span{}, false
+	}
+	sort.SliceStable(exact, func(i, j int) bool { return exact[i].sc > exact[j].sc })
+	if r.q.want.noun != "" {
+		var counted []scoredCand
+		for _, e := range exact {
+			if e.c.nounMatch {
+				counted = append(counted, e)
+			}
+		}
+		if len(counted) == 1 {
+			return counted[0].c.Span, true
+		}
+		if len(counted) > 1 {
+			exact = counted
+		}
+	}
+	if len(exact) > 1 && exact[1].sc >= 0.8*exact[0].sc {
+		return retrieval.Span{}, false
+	}
+	return exact[0].c.Span, true
 }
 
 // bestCandidateIn is bestCandidate given the sentence's tokens.
 func (r *ranker) bestCandidateIn(text string, cands []candidate, toks []retrieval.Token) (retrieval.Span, float64) {
-	type at struct {
-		off int
-		w   float64
-	}
-	var hits []at
-	for _, t := range toks {
-		if i := r.match(t.Term); i >= 0 {
-			hits = append(hits, at{t.Start, r.weight[i]})
-		}
-	}
+	scores := r.candidateScores(text, cands, toks, false)
 	bestScore, best := -1.0, retrieval.Span{}
-	for _, c := range cands {
-		sc := 0.0
-		for _, h := range hits {
-			gap := 0
-			switch {
-			case h.off < c.Start:
-				gap = wordsBetween(text, h.off, c.Start)
-			case h.off >= c.End:
-				gap = wordsBetween(text, c.End, h.off)
-			}
-			sc += h.w / float64(1+gap)
-		}
-		sc *= c.prior
-		if sc > bestScore {
-			bestScore, best = sc, c.Span
+	for k, c := range cands {
+		if scores[k] > bestScore {
+			bestScore, best = scores[k], c.Span
 		}
 	}
 	return best, bestScore
+}
+
+// candidateScores scores each candidate by how close the question's words
+// sit to it: each word's weight over one plus the words in between, times
+// the candidate's prior. With nearest, each occurrence of a question word
+// counts only for the candidates nearest to it, so a number is not
+// credited with the words that describe its neighbour ("the FY2026 cap of
+// 7,500 … 100,000 in FY2024").
+func (r *ranker) candidateScores(text string, cands []candidate, toks []retrieval.Token, nearest bool) []float64 {
+	scores := make([]float64, len(cands))
+	gaps := make([]int, len(cands))
+	for _, t := range toks {
+		i := r.match(t.Term)
+		if i < 0 {
+			continue
+		}
+		w := r.weight[i]
+		if r.localWeight != nil {
+			// What tells this sentence's candidates apart is what is
+			// rare among the candidate sentences ("FY2024"), not the
+			// topic every one of them shares ("refugee cap").
+			w = r.localWeight[i]
+		}
+		if r.q.Terms[i].Specific() {
+			w *= 2
+		}
+		minGap := -1
+		for k, c := range cands {
+			gap := 0
+			switch {
+			case t.Start < c.Start:
+				gap = wordsBetween(text, t.Start, c.Start)
+			case t.Start >= c.End:
+				gap = wordsBetween(text, c.End, t.Start)
+			case t.End <= c.End:
+				gap = -1 // inside the candidate: restates the question
+			}
+			gaps[k] = gap
+			if gap >= 0 && (minGap < 0 || gap < minGap) {
+				minGap = gap
+			}
+		}
+		for k := range cands {
+			if gaps[k] < 0 || nearest && gaps[k] > minGap {
+				continue
+			}
+			scores[k] += w / float64(1+gaps[k])
+		}
+	}
+	for k, c := range cands {
+		scores[k] *= c.prior
+	}
+	return scores
 }
 
 // wordsBetween counts the words between two offsets.

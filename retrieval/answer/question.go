@@ -91,6 +91,9 @@ type Question struct {
 	// Government", "Black Sea"), as written: a document that has the words
 	// but not the name is about something else.
 	Names []string
+
+	// want is the kind of entity that answers the question (see want.go).
+	want want
 }
 
 // MaxQuestionBytes bounds the work one question can cause: longer input is
@@ -221,6 +224,7 @@ func AnalyzeQuestion(text string) Question {
 		}
 		refineTypeByHead(&q)
 	}
+	q.want = wantOf(&q, words, whIdx, headPos)
 
 	firstWordStart := -1
 	if len(words) > 0 {

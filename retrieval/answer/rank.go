@@ -49,6 +49,12 @@ const (
 	fLocalCtx          // the same for the sentence with its neighbours, minus fLocal
 	fLocalPass         // the same for the whole passage
 	fIntra             // coverage weighted by rarity among the sentences of the same passage
+	fExact             // holds an entity of exactly the kind asked for (not only one that will do)
+	fNoun              // holds a number of what the question counts ("how many votes": "92,153 votes")
+	fSpecific          // share of the question's names, numbers and years in the sentence
+	fVerbs             // share of the question's verbs in the sentence
+	fLead              // 1 / paragraph number: news puts the answer early
+	fHeadline          // the document's headline (a summary, rarely the answer)
 	// Binary features: sentences that are unlikely answers whatever their
 	// words, and the FAQ answer that follows a matching question.
 	fQuestion // ends with a question mark
@@ -70,6 +76,7 @@ var featureNames = func() [numFeatures]string {
 		fFirst: "fFirst", fRarest: "fRarest", fTitle: "fTitle", fFocus: "fFocus", fRun: "fRun",
 		fNovel: "fNovel", fSurface: "fSurface", fCoref: "fCoref", fAnswerNear: "fAnswerNear",
 		fLocal: "fLocal", fLocalCtx: "fLocalCtx", fLocalPass: "fLocalPass", fIntra: "fIntra",
+		fExact: "fExact", fNoun: "fNoun", fSpecific: "fSpecific", fVerbs: "fVerbs", fLead: "fLead", fHeadline: "fHeadline",
 		fQuestion: "fQuestion", fHeading: "fHeading", fShort: "fShort", fFAQ: "fFAQ",
 	}
 	for t := TypeNone + 1; t <= TypeQuote; t++ {
@@ -111,11 +118,21 @@ type ranker struct {
 	maxBM25 float64        // the best passage's raw BM25 score
 	n       int            // passages in the index
 	docs    int            // documents in the index
+	// specific and verbs mark the question's names, numbers and years and
+	// its verbs, by term index; nSpecific and nVerbs count them.
+	specific, verbs   []bool
+	nSpecific, nVerbs int
+	// localWeight is each question term's weight by its rarity among the
+	// candidate sentences (see localCoverage), nil before they are known.
+	localWeight []float64
+	// seen holds the documents retrieved for the question, by id.
+	seen    map[string]*retrieval.IndexedDoc
 	bigrams [][2]int
 }
 
 func newRanker(q *Question, df map[string]int, n int) *ranker {
-	r := &ranker{q: q, termIdx: make(map[string]int, len(q.Terms)), titles: map[string]float64{}, variant: map[string]int{}, df: df, n: n}
+	r := &ranker{q: q, termIdx: make(map[string]int, len(q.Terms)), titles: map[string]float64{}, variant: map[string]int{}, df: df, n: n,
+		seen: map[string]*retrieval.IndexedDoc{}}
 	r.pairs = surfacePairs(q.Text, true)
 	for i, t := range q.Terms {
 		w := t.Weight * idf(df[t.Term], n)
@@ -127,6 +144,14 @@ func newRanker(q *Question, df map[string]int, n int) *ranker {
 		r.weight = append(r.weight, w)
 		r.total += w
 		r.termIdx[t.Term] = i
+		r.specific = append(r.specific, t.Specific())
+		r.verbs = append(r.verbs, t.Verb)
+		if t.Specific() {
+			r.nSpecific++
+		}
+		if t.Verb {
+			r.nVerbs++
+		}
 	}
 	// Pairs of question terms written next to each other (stop words
 	// between them allowed).
@@ -206,11 +231,19 @@ func (r *ranker) typeFeatures(all []scored) {
 		s := &all[i]
 		var fresh []candidate
 		if r.q.Type != TypeYesNo && rank < typedCandidates && s.covS > 0 {
-			fresh = r.freshCandidatesIn(s.doc.Text, s.span, s.toks)
+			fresh = r.freshCandidatesIn(s.doc, s.ord, s.span, s.toks)
 		}
 		if len(fresh) > 0 {
 			s.feat[fType] = 1
 			s.feat[fAnswerNear] = r.answerNearness(s.doc.Text, fresh, s.toks)
+			for _, c := range fresh {
+				if c.prior >= exactPrior {
+					s.feat[fExact] = 1
+				}
+				if c.nounMatch {
+					s.feat[fNoun] = 1
+				}
+			}
 		} else {
 			s.feat[fUntyped+int(r.q.Type)] = 1
 		}
@@ -241,6 +274,7 @@ func (r *ranker) localCoverage(all []scored) {
 		w[i] = r.q.Terms[i].Weight * idf(c, n)
 		total += w[i]
 	}
+	r.localWeight = w
 	type key struct {
 		doc       string
 		ord, sent int
@@ -545,6 +579,14 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) [
 		isQ := isQuestionSentence(text)
 		f[fQuestion] = b2f(isQ)
 		f[fHeading] = b2f(!isQ && isHeading(text))
+		f[fHeadline] = b2f(ord == 0 && k == 0 && len(p.Sentences) == 1 && (text == d.Title || isHeading(text) || isTitleCase(text)))
+		f[fLead] = 1 / float64(p.Paragraph)
+		if r.nSpecific > 0 {
+			f[fSpecific] = float64(countTrue(m, r.specific)) / float64(r.nSpecific)
+		}
+		if r.nVerbs > 0 {
+			f[fVerbs] = float64(countTrue(m, r.verbs)) / float64(r.nVerbs)
+		}
 		f[fShort] = b2f(wordCount(text) <= 3)
 		out = append(out, scored{doc: d, ord: ord, sent: k, span: sp, feat: f, score: combine(f), covS: covS, covP: covP,
 			matched: m, inPass: inPass, question: isQ, bm25: bm25n, toks: byS[k]})
@@ -662,16 +704,11 @@ func (r *ranker) phraseShare(toks []retrieval.Token) float64 {
 	return float64(found) / float64(len(r.q.Phrases))
 }
 
-// freshCandidates are the answer-type candidates of a sentence that are not
-// simply words of the question.
-func (r *ranker) freshCandidates(text string, sent retrieval.Span) []candidate {
-	return r.freshCandidatesIn(text, sent, tokensIn(text, sent))
-}
-
-// freshCandidatesIn is freshCandidates given the sentence's tokens (with
-// offsets into text), so the sentence is not analysed again.
-func (r *ranker) freshCandidatesIn(text string, sent retrieval.Span, toks []retrieval.Token) []candidate {
-	cands := candidates(text, sent, r.q.Type, r.q.Plural)
+// freshCandidatesIn are the answer candidates of sentence sent (of
+// passage ord of d, whose tokens are toks) that are not simply words of the
+// question.
+func (r *ranker) freshCandidatesIn(d *retrieval.IndexedDoc, ord int, sent retrieval.Span, toks []retrieval.Token) []candidate {
+	cands := candidates(d, ord, sent, r.q)
 	out := cands[:0]
 	names := r.q.Type == TypePerson || r.q.Type == TypeOrg || r.q.Type == TypePlace
 	for _, c := range cands {
@@ -686,16 +723,6 @@ func (r *ranker) freshCandidatesIn(text string, sent retrieval.Span, toks []retr
 		out = append(out, c)
 	}
 	return out
-}
-
-// tokensIn analyses text[sp] and returns its tokens with offsets into text.
-func tokensIn(text string, sp retrieval.Span) []retrieval.Token {
-	toks := rtext.Analyze(text[sp.Start:sp.End])
-	for i := range toks {
-		toks[i].Start += sp.Start
-		toks[i].End += sp.Start
-	}
-	return toks
 }
 
 // questionTermsIn looks at the tokens inside sp: all reports whether every
@@ -764,6 +791,7 @@ func rankSentences(ctx context.Context, b retrieval.Backend, q *Question, f retr
 		if h.Passage >= len(d.Passages) {
 			continue // index and store disagree; skip rather than fail
 		}
+		r.seen[d.ID] = d
 		bm := 0.0
 		if maxBM > 0 {
 			bm = h.Score / maxBM
@@ -848,4 +876,60 @@ func idf(df, n int) float64 {
 		df = 1
 	}
 	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// citationCandidate is the candidate the ranker would pick in a citation
+// (any candidate of the kind asked for, closest to the question's words),
+// for reading what a citation without a highlight states.
+func (r *ranker) citationCandidate(c retrieval.Citation) (retrieval.Span, bool) {
+	d := r.seen[c.Doc]
+	if d == nil {
+		return retrieval.Span{}, false
+	}
+	var cands []candidate
+	var toks []retrieval.Token
+	for ord, p := range d.Passages {
+		if p.End <= c.Start || p.Start >= c.End {
+			continue
+		}
+		sent := retrieval.Span{Start: max(c.Start, p.Start), End: min(c.End, p.End)}
+		cands = append(cands, r.freshCandidatesIn(d, ord, sent, p.Tokens)...)
+		for _, t := range p.Tokens {
+			if t.Start >= sent.Start && t.End <= sent.End {
+				toks = append(toks, t)
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return retrieval.Span{}, false
+	}
+	best, score := r.bestCandidateIn(d.Text, cands, toks)
+	return best, score > 0
+}
+
+// countTrue counts the indexes where both a and b are true.
+func countTrue(a, b []bool) int {
+	n := 0
+	for i := range a {
+		if a[i] && i < len(b) && b[i] {
+			n++
+		}
+	}
+	return n
+}
+
+// isTitleCase reports whether most words of four letters or more are
+// capitalised, as in headlines.
+func isTitleCase(s string) bool {
+	long, capped := 0, 0
+	for _, w := range strings.Fields(s) {
+		if utf8.RuneCountInString(w) < 4 {
+			continue
+		}
+		long++
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			capped++
+		}
+	}
+	return long >= 3 && capped*10 >= long*7
 }

@@ -15,8 +15,8 @@ import (
 // built, which the backend refuses before reading any (see Version).
 
 // Version is the record format. Version 3 added each passage's analysed
-// tokens.
-const Version = 3
+// tokens, version 4 its entities.
+const Version = 4
 
 type encoder struct{ buf []byte }
 
@@ -121,6 +121,15 @@ func Encode(d *retrieval.IndexedDoc) []byte {
 			e.num(t.Position - pos)
 			prev, pos = t.Start, t.Position
 		}
+		e.num(len(p.Entities))
+		prev = p.Start
+		for _, en := range p.Entities {
+			e.num(en.Start - prev)
+			e.num(en.End - en.Start)
+			e.num(int(en.Kind))
+			e.str(en.Unit)
+			prev = en.Start
+		}
 	}
 	e.num(len(d.Pages))
 	prev := 0
@@ -177,6 +186,25 @@ func Decode(b []byte) (*retrieval.IndexedDoc, error) {
 			t.Position = pos + dec.num()
 			prev, pos = t.Start, t.Position
 			if t.End > len(d.Text) {
+				return nil, errCorrupt
+			}
+		}
+		ne := dec.num()
+		if ne > p.End-p.Start+1 {
+			return nil, errCorrupt
+		}
+		if ne > 0 {
+			p.Entities = make([]retrieval.Entity, ne)
+		}
+		prev = p.Start
+		for j := range p.Entities {
+			en := &p.Entities[j]
+			en.Start = prev + dec.num()
+			en.End = en.Start + dec.num()
+			en.Kind = retrieval.EntityKind(dec.num())
+			en.Unit = dec.str()
+			prev = en.Start
+			if en.End > len(d.Text) {
 				return nil, errCorrupt
 			}
 		}

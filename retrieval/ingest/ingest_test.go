@@ -155,6 +155,9 @@ func TestMetadataPrecedence(t *testing.T) {
 			`<meta property="article:published_time" content="2024-05-06T10:00:00+02:00"></head>` +
 			`<body><article><p>First paragraph of the story, long enough to be the story.</p></article></body></html>`)},
 		"c.meta.yml": {Data: []byte("author: Sidecar Author\ndate: 7 June 2024\n")},
+		// A JSON sidecar, as the Wikinews corpus ships them.
+		"d.txt":       {Data: []byte("Headline in the text\n\nBody text here.\n")},
+		"d.meta.json": {Data: []byte(`{"title": "JSON headline", "publisher": "Wikinews", "date": "2019-01-04", "url": "https://en.wikinews.org/wiki/X"}`)},
 	}
 	docs, errs := LoadFS(context.Background(), fsys, "")
 	if len(errs) > 0 {
@@ -164,6 +167,10 @@ func TestMetadataPrecedence(t *testing.T) {
 		"a": {Title: "Sidecar title", Author: "Front Author", Date: "2024-01-02"},
 		"b": {Title: "Heading title", Author: "Text Author"},
 		"c": {Title: "Title tag", Author: "Sidecar Author", Date: "2024-06-07"},
+		"d": {Title: "JSON headline", Publisher: "Wikinews", Date: "2019-01-04", URL: "https://en.wikinews.org/wiki/X"},
+	}
+	if len(docs) != len(want) {
+		t.Errorf("loaded %d documents; want %d (sidecars are not documents)", len(docs), len(want))
 	}
 	for _, d := range docs {
 		if d.Metadata != want[d.ID] {

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -98,7 +99,7 @@ func Supported(name string) bool {
 
 func isSidecar(name string) bool {
 	n := strings.ToLower(name)
-	return strings.HasSuffix(n, ".meta.yaml") || strings.HasSuffix(n, ".meta.yml")
+	return slices.ContainsFunc(sidecarExts, func(ext string) bool { return strings.HasSuffix(n, ext) })
 }
 
 // LoadDir loads every supported file under dir (recursively) as a document
@@ -398,10 +399,15 @@ func readLimited(fsys fs.FS, p string) ([]byte, error) {
 	return b, nil
 }
 
-// readSidecar reads <name>.meta.yaml beside p, if there is one.
+// sidecarExts name metadata sidecars, in the order they are looked for.
+// JSON is YAML too, so one reader serves both.
+var sidecarExts = []string{".meta.yaml", ".meta.yml", ".meta.json"}
+
+// readSidecar reads <name>.meta.yaml (or .meta.yml, .meta.json) beside p,
+// if there is one.
 func readSidecar(fsys fs.FS, p string) (retrieval.Metadata, error) {
 	base := strings.TrimSuffix(p, path.Ext(p))
-	for _, ext := range []string{".meta.yaml", ".meta.yml"} {
+	for _, ext := range sidecarExts {
 		b, err := fs.ReadFile(fsys, base+ext)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"runtime"
@@ -69,6 +70,20 @@ type Question struct {
 	// Span is the gold answer's byte span in Doc (COVID-QA), re-anchored
 	// to where the answer text really is.
 	Span retrieval.Span
+	// Title is the article's title (SQuAD), which FitArticle splits on.
+	Title string
+}
+
+// FitArticle splits SQuAD's articles in two by title: true for the half
+// citebot's models are fitted on, false for the half only ever measured.
+// The split is by a hash of the title, not by position, because SQuAD
+// v1.1 and v2.0 list their articles in different orders (and v2.0's
+// answerable questions are v1.1's), so an article lands on the same side
+// in both.
+func FitArticle(title string) bool {
+	h := fnv.New32a()
+	h.Write([]byte(title))
+	return h.Sum32()%2 == 0
 }
 
 // SQuADCorpus returns one document per article (its paragraphs separated by
@@ -88,7 +103,7 @@ func SQuADCorpus(s *SQuAD, keep func(article int) bool) ([]retrieval.Document, [
 				if qa.IsImpossible || len(qa.Answers) == 0 {
 					continue
 				}
-				q := Question{ID: fmt.Sprint(qa.ID), Question: qa.Question}
+				q := Question{ID: fmt.Sprint(qa.ID), Question: qa.Question, Title: a.Title}
 				if in {
 					q.Doc = id
 				}
@@ -107,6 +122,26 @@ func SQuADCorpus(s *SQuAD, keep func(article int) bool) ([]retrieval.Document, [
 		}
 	}
 	return docs, qs
+}
+
+// SQuADImpossible returns SQuAD v2.0's unanswerable questions (written
+// against the paragraphs to look answerable) about the articles keep
+// allows, with the document they are about.
+func SQuADImpossible(s *SQuAD, keep func(article int) bool) []Question {
+	var qs []Question
+	for i, a := range s.Data {
+		if keep != nil && !keep(i) {
+			continue
+		}
+		for _, p := range a.Paragraphs {
+			for _, qa := range p.QAs {
+				if qa.IsImpossible {
+					qs = append(qs, Question{ID: fmt.Sprint(qa.ID), Question: qa.Question, Doc: fmt.Sprintf("squad-%02d", i), Title: a.Title})
+				}
+			}
+		}
+	}
+	return qs
 }
 
 // COVIDCorpus returns one document per article (the context as is) and its
@@ -174,10 +209,13 @@ type DatasetReport struct {
 	Answered  int // not declined
 	At1       int // the first citation is right
 	At5       int // one of the first five is right
-	Quotes    int
-	Verbatim  int
-	P50, P90  time.Duration
-	P99       time.Duration
+	// ShortRight and ShortWrong count short answers that hold a gold
+	// answer (and little more) and that hold none (see JudgeShort).
+	ShortRight, ShortWrong int
+	Quotes                 int
+	Verbatim               int
+	P50, P90               time.Duration
+	P99                    time.Duration
 	// QuoteBytes is the total length of first quotes, to show that quotes
 	// stay sentence-sized.
 	QuoteBytes int
@@ -199,6 +237,24 @@ func QuoteOverlapsSpan(q Question, c retrieval.Citation) bool {
 // 5 citations and judges the first and the first five. neverDecline
 // measures the ranking alone (see retrieval.AskOptions.NeverDecline).
 func RunDataset(ctx context.Context, ix Index, qs []Question, judge Judge, neverDecline bool) (DatasetReport, error) {
+	asked, err := AskAll(ctx, ix, qs, neverDecline)
+	if err != nil {
+		return DatasetReport{}, err
+	}
+	return asked.Report(ix, judge, nil)
+}
+
+// Asked holds the answers to a dataset's questions, so that parts of it
+// can be scored without asking again.
+type Asked struct {
+	Questions []Question
+	Answers   []retrieval.Answer
+	Latencies []time.Duration
+}
+
+// AskAll asks every question (in parallel, one worker per CPU) with top 5
+// citations.
+func AskAll(ctx context.Context, ix Index, qs []Question, neverDecline bool) (Asked, error) {
 	type out struct {
 		ans retrieval.Answer
 		lat time.Duration
@@ -226,22 +282,42 @@ func RunDataset(ctx context.Context, ix Index, qs []Question, judge Judge, never
 	}
 	close(next)
 	wg.Wait()
-	var rep DatasetReport
-	var lat []time.Duration
+	asked := Asked{Questions: qs}
 	for i, o := range outs {
 		if o.err != nil {
-			return rep, fmt.Errorf("question %s: %w", qs[i].ID, o.err)
+			return asked, fmt.Errorf("question %s: %w", qs[i].ID, o.err)
+		}
+		asked.Answers = append(asked.Answers, o.ans)
+		asked.Latencies = append(asked.Latencies, o.lat)
+	}
+	return asked, ctx.Err()
+}
+
+// Report judges the answers to the questions keep selects (all when nil).
+func (a Asked) Report(ix Index, judge Judge, keep func(Question) bool) (DatasetReport, error) {
+	var rep DatasetReport
+	var lat []time.Duration
+	for i, ans := range a.Answers {
+		q := a.Questions[i]
+		if keep != nil && !keep(q) {
+			continue
 		}
 		rep.Questions++
-		lat = append(lat, o.lat)
-		if o.ans.Answered {
+		lat = append(lat, a.Latencies[i])
+		if ans.Answered {
 			rep.Answered++
 		}
-		for k, c := range o.ans.Citations {
+		switch JudgeShort(ans, q.Golds) {
+		case ShortRight:
+			rep.ShortRight++
+		case ShortWrong:
+			rep.ShortWrong++
+		}
+		for k, c := range ans.Citations {
 			if k == 0 {
 				rep.QuoteBytes += len(c.Quote)
 			}
-			if judge(qs[i], c) {
+			if judge(q, c) {
 				if k == 0 {
 					rep.At1++
 				}
@@ -249,7 +325,7 @@ func RunDataset(ctx context.Context, ix Index, qs []Question, judge Judge, never
 				break
 			}
 		}
-		n, ok, err := verbatim(ix, o.ans)
+		n, ok, err := verbatim(ix, ans)
 		if err != nil {
 			return rep, err
 		}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/citebot/citebot/retrieval"
 )
@@ -26,6 +27,10 @@ type Item struct {
 	Answers      []string `json:"answers"`
 	Docs         []string `json:"docs"`
 	Unanswerable bool     `json:"unanswerable"`
+	// Kind says what the question asks for (person, place, date, amount,
+	// metadata, unanswerable …); optional. Figures are also given per
+	// kind when a set has them.
+	Kind string `json:"kind,omitempty"`
 }
 
 // ReadJSONL reads a question set, one JSON object per line.
@@ -72,8 +77,13 @@ type Result struct {
 	AnsweredRight bool // a gold answer is in the short answer
 	CitedRight    bool // … and a citation among the first three is from an expected document
 	DeclinedRight bool // an unanswerable question was declined
-	Verbatim      bool // every quote is byte for byte in its document
-	Latency       time.Duration
+	// FirstQuoteRight: the first quote is from an expected document and
+	// holds a gold answer.
+	FirstQuoteRight bool
+	// Short is the verdict on the short answer (see JudgeShort).
+	Short    ShortVerdict
+	Verbatim bool // every quote is byte for byte in its document
+	Latency  time.Duration
 }
 
 // Right reports whether the question was handled as the set expects.
@@ -84,14 +94,103 @@ func (r Result) Right() bool {
 	return r.CitedRight
 }
 
-// Summary totals a run.
-type Summary struct {
+// ShortVerdict judges an answer's short answer.
+type ShortVerdict int
+
+// Short answer verdicts. A short answer is an answer shorter than the
+// first quote and at most 80 characters (an answer that is the whole quote
+// is not one). It is right when it holds a gold answer and is at most three
+// times that answer's length, wrong when it holds none: a wrong fact in
+// bold is worse than no short answer at all.
+const (
+	NoShort    ShortVerdict = iota // declined, or the answer is the quote
+	ShortRight                     // holds a gold answer, and not much more
+	ShortLong                      // holds a gold answer among much else
+	ShortWrong                     // holds no gold answer
+)
+
+// maxShortRunes bounds a short answer.
+const maxShortRunes = 80
+
+// JudgeShort judges ans's short answer against golds.
+func JudgeShort(ans retrieval.Answer, golds []string) ShortVerdict {
+	if !ans.Answered || len(ans.Citations) == 0 {
+		return NoShort
+	}
+	n := utf8.RuneCountInString(ans.Short)
+	if n > maxShortRunes || len(ans.Short) >= len(ans.Citations[0].Quote) {
+		return NoShort
+	}
+	t := " " + Normalize(ans.Short) + " "
+	held := false
+	for _, g := range golds {
+		ng := Normalize(g)
+		if ng == "" || !strings.Contains(t, " "+ng+" ") {
+			continue
+		}
+		held = true
+		if n <= 3*utf8.RuneCountInString(g) {
+			return ShortRight
+		}
+	}
+	if held {
+		return ShortLong
+	}
+	return ShortWrong
+}
+
+// Tally counts a run's verdicts.
+type Tally struct {
 	Questions      int
 	Answerable     int
 	Unanswerable   int
 	AnsweredRight  int
 	CitedRight     int
 	DeclinedRight  int
+	FirstQuote     int // answerable questions whose first quote holds a gold answer from an expected document
+	ShortRight     int
+	ShortWrong     int
+	ShortAnswers   int // short answers given to answerable questions
+	WronglyDecline int // answerable questions declined
+}
+
+func (t *Tally) add(r Result) {
+	t.Questions++
+	if r.Item.Unanswerable {
+		t.Unanswerable++
+		if r.DeclinedRight {
+			t.DeclinedRight++
+		}
+		return
+	}
+	t.Answerable++
+	if !r.Answer.Answered {
+		t.WronglyDecline++
+	}
+	if r.AnsweredRight {
+		t.AnsweredRight++
+	}
+	if r.CitedRight {
+		t.CitedRight++
+	}
+	if r.FirstQuoteRight {
+		t.FirstQuote++
+	}
+	if r.Short != NoShort {
+		t.ShortAnswers++
+	}
+	switch r.Short {
+	case ShortRight:
+		t.ShortRight++
+	case ShortWrong:
+		t.ShortWrong++
+	}
+}
+
+// Summary totals a run, overall and per kind of question.
+type Summary struct {
+	Tally
+	ByKind         map[string]*Tally
 	Quotes         int
 	VerbatimQuotes int
 	LatencyP50     time.Duration
@@ -101,7 +200,7 @@ type Summary struct {
 
 // Run asks every item and scores the answers.
 func Run(ctx context.Context, ix Index, items []Item, top int) (Summary, []Result, error) {
-	var s Summary
+	s := Summary{ByKind: map[string]*Tally{}}
 	results := make([]Result, 0, len(items))
 	var lat []time.Duration
 	for _, it := range items {
@@ -112,14 +211,13 @@ func Run(ctx context.Context, ix Index, items []Item, top int) (Summary, []Resul
 		}
 		r := Result{Item: it, Answer: ans, Latency: time.Since(start)}
 		lat = append(lat, r.Latency)
-		s.Questions++
 		if it.Unanswerable {
-			s.Unanswerable++
 			r.DeclinedRight = !ans.Answered
 		} else {
-			s.Answerable++
 			r.AnsweredRight = ans.Answered && ContainsAny(ans.Short, it.Answers)
 			r.CitedRight = r.AnsweredRight && citedFrom(ans.Citations, it.Docs, 3)
+			r.FirstQuoteRight = ans.Answered && citedFrom(ans.Citations, it.Docs, 1) && ContainsAny(ans.Citations[0].Quote, it.Answers)
+			r.Short = JudgeShort(ans, it.Answers)
 		}
 		n, ok, err := verbatim(ix, ans)
 		if err != nil {
@@ -128,14 +226,14 @@ func Run(ctx context.Context, ix Index, items []Item, top int) (Summary, []Resul
 		r.Verbatim = n == ok
 		s.Quotes += n
 		s.VerbatimQuotes += ok
-		if r.AnsweredRight {
-			s.AnsweredRight++
-		}
-		if r.CitedRight {
-			s.CitedRight++
-		}
-		if r.DeclinedRight {
-			s.DeclinedRight++
+		s.add(r)
+		if it.Kind != "" {
+			k := s.ByKind[it.Kind]
+			if k == nil {
+				k = &Tally{}
+				s.ByKind[it.Kind] = k
+			}
+			k.add(r)
 		}
 		results = append(results, r)
 	}
@@ -224,7 +322,8 @@ func Percentile(ds []time.Duration, p float64) time.Duration {
 	return s[max(0, min(i, len(s)-1))]
 }
 
-// WriteSummary prints a summary as a small table.
+// WriteSummary prints a summary as a small table, then one line per
+// kind of question when the set has kinds.
 func WriteSummary(w io.Writer, s Summary) error {
 	pct := func(a, b int) string {
 		if b == 0 {
@@ -235,16 +334,43 @@ func WriteSummary(w io.Writer, s Summary) error {
 	_, err := fmt.Fprintf(w, "questions       %d (%d answerable, %d unanswerable)\n"+
 		"answered-right  %d/%d  %s\n"+
 		"cited-right     %d/%d  %s\n"+
-		"declined-right  %d/%d  %s\n"+
+		"first-quote     %d/%d  %s  (the first quote holds a gold answer, from an expected document)\n"+
+		"short answers   %d right, %d wrong of %d short answers to %d answerable questions\n"+
+		"declined-right  %d/%d  %s  (answerable questions declined: %d)\n"+
 		"verbatim        %d/%d quotes  %s\n"+
 		"latency         p50 %s  p90 %s  p99 %s\n",
 		s.Questions, s.Answerable, s.Unanswerable,
 		s.AnsweredRight, s.Answerable, pct(s.AnsweredRight, s.Answerable),
 		s.CitedRight, s.Answerable, pct(s.CitedRight, s.Answerable),
-		s.DeclinedRight, s.Unanswerable, pct(s.DeclinedRight, s.Unanswerable),
+		s.FirstQuote, s.Answerable, pct(s.FirstQuote, s.Answerable),
+		s.ShortRight, s.ShortWrong, s.ShortAnswers, s.Answerable,
+		s.DeclinedRight, s.Unanswerable, pct(s.DeclinedRight, s.Unanswerable), s.WronglyDecline,
 		s.VerbatimQuotes, s.Quotes, pct(s.VerbatimQuotes, s.Quotes),
 		s.LatencyP50.Round(time.Microsecond), s.LatencyP90.Round(time.Microsecond), s.LatencyP99.Round(time.Microsecond))
-	return err
+	if err != nil || len(s.ByKind) == 0 {
+		return err
+	}
+	kinds := make([]string, 0, len(s.ByKind))
+	for k := range s.ByKind {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	if _, err := fmt.Fprintf(w, "\n%-14s %9s %11s %11s %12s %12s %10s\n", "kind", "questions", "answered", "first-quote", "short right", "short wrong", "declined"); err != nil {
+		return err
+	}
+	for _, k := range kinds {
+		t := s.ByKind[k]
+		declined := fmt.Sprintf("%d/%d", t.WronglyDecline, t.Answerable)
+		if t.Unanswerable > 0 {
+			declined = fmt.Sprintf("%d/%d", t.DeclinedRight, t.Unanswerable)
+		}
+		if _, err := fmt.Fprintf(w, "%-14s %9d %11s %11s %12d %12d %10s\n", k, t.Questions,
+			fmt.Sprintf("%d/%d", t.AnsweredRight, t.Answerable), fmt.Sprintf("%d/%d", t.FirstQuote, t.Answerable),
+			t.ShortRight, t.ShortWrong, declined); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // WriteTable prints one line per question.
