@@ -2,6 +2,7 @@ package bot
 
 import (
 	"container/list"
+	"context"
 	"sync"
 	"time"
 )
@@ -152,4 +153,6 @@ func NewDedup(size int, ttl time.Duration) *Dedup {
 // First reports whether key is new (not seen within the time to live),
 // and marks it seen. Of concurrent calls with one key, exactly one gets
 // true.
-func (d *Dedup) First(key string) bool { return d.c.add(key, struct{}{}) }
+func (d *Dedup) First(_ context.Context, key string) (bool, error) {
+	return d.c.add(key, struct{}{}), nil
+}

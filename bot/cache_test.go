@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -29,44 +30,44 @@ func (c *clock) advance(d time.Duration) {
 func TestThreadsExpireAndStayBounded(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	th := newThreads(3, time.Hour, clk.now)
-	th.Remember("slack/T/C/1", "What was the FY2026 refugee cap?", false)
-	if q, open, ok := th.Earlier("slack/T/C/1"); !ok || open || q != "What was the FY2026 refugee cap?" {
+	th.Remember(context.Background(), "slack/T/C/1", "What was the FY2026 refugee cap?", false)
+	if q, open, ok := earlier(th, "slack/T/C/1"); !ok || open || q != "What was the FY2026 refugee cap?" {
 		t.Fatalf("Earlier = %q, %v, %v; want the question just remembered, not open", q, open, ok)
 	}
-	th.Remember("slack/T/C/1", "What was the FY2026 refugee cap?", true)
-	th.Remember("slack/T/C/1", "What was the FY2026 refugee cap?", false)
-	if _, open, _ := th.Earlier("slack/T/C/1"); !open {
+	th.Remember(context.Background(), "slack/T/C/1", "What was the FY2026 refugee cap?", true)
+	th.Remember(context.Background(), "slack/T/C/1", "What was the FY2026 refugee cap?", false)
+	if _, open, _ := earlier(th, "slack/T/C/1"); !open {
 		t.Error("an open conversation closed again")
 	}
-	if _, _, ok := th.Earlier(""); ok {
+	if _, _, ok := earlier(th, ""); ok {
 		t.Error("the empty key names no conversation, yet Earlier found one")
 	}
-	th.Remember("", "ignored", true)
+	th.Remember(context.Background(), "", "ignored", true)
 	if th.c.len() != 1 {
 		t.Errorf("store holds %d conversations; want 1 (the empty key is not stored)", th.c.len())
 	}
 
 	clk.advance(59 * time.Minute)
-	th.Remember("slack/T/C/1", "What was the fiscal 2024 refugee cap?", false) // restarts its hour
+	th.Remember(context.Background(), "slack/T/C/1", "What was the fiscal 2024 refugee cap?", false) // restarts its hour
 	clk.advance(30 * time.Minute)
-	if q, _, ok := th.Earlier("slack/T/C/1"); !ok || q != "What was the fiscal 2024 refugee cap?" {
+	if q, _, ok := earlier(th, "slack/T/C/1"); !ok || q != "What was the fiscal 2024 refugee cap?" {
 		t.Errorf("after a new question the conversation lives on: Earlier = %q, %v", q, ok)
 	}
 	clk.advance(31 * time.Minute)
-	if _, _, ok := th.Earlier("slack/T/C/1"); ok {
+	if _, _, ok := earlier(th, "slack/T/C/1"); ok {
 		t.Error("a conversation idle for over its TTL is still remembered")
 	}
 
 	for i := range 5 {
-		th.Remember(fmt.Sprintf("k%d", i), "q", true)
+		th.Remember(context.Background(), fmt.Sprintf("k%d", i), "q", true)
 	}
 	if n := th.c.len(); n != 3 {
 		t.Errorf("store holds %d conversations; want its bound 3", n)
 	}
-	if _, _, ok := th.Earlier("k1"); ok {
+	if _, _, ok := earlier(th, "k1"); ok {
 		t.Error("the least recently written conversation k1 survived past the bound")
 	}
-	if _, _, ok := th.Earlier("k4"); !ok {
+	if _, _, ok := earlier(th, "k4"); !ok {
 		t.Error("the newest conversation k4 was evicted")
 	}
 }
@@ -78,7 +79,7 @@ func TestDedupFirstOnceWithinTTL(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
-			if d.First("event:Ev0MDYHUEL") {
+			if first(d, "event:Ev0MDYHUEL") {
 				firsts.Add(1)
 			}
 		})
@@ -88,11 +89,24 @@ func TestDedupFirstOnceWithinTTL(t *testing.T) {
 		t.Fatalf("%d of 20 concurrent deliveries were first; want exactly 1", firsts.Load())
 	}
 	clk.advance(9 * time.Minute)
-	if d.First("event:Ev0MDYHUEL") {
+	if first(d, "event:Ev0MDYHUEL") {
 		t.Error("a redelivery within the TTL counted as first")
 	}
 	clk.advance(2 * time.Minute)
-	if !d.First("event:Ev0MDYHUEL") {
+	if !first(d, "event:Ev0MDYHUEL") {
 		t.Error("a key older than the TTL was not forgotten")
 	}
+}
+
+// earlier is Threads.Earlier without the error the memory store never
+// returns.
+func earlier(th *Threads, key string) (string, bool, bool) {
+	q, open, ok, _ := th.Earlier(context.Background(), key)
+	return q, open, ok
+}
+
+// first is Dedup.First without the error the memory store never returns.
+func first(d *Dedup, key string) bool {
+	ok, _ := d.First(context.Background(), key)
+	return ok
 }

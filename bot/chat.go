@@ -25,7 +25,7 @@ type Chat struct {
 	bot      *Bot
 	platform string
 	rules    Rules
-	threads  *Threads
+	threads  ThreadStore
 	store    Store
 	top      int
 	limits   chatLimits
@@ -39,9 +39,9 @@ type ChatOptions struct {
 	// every record.
 	Platform string
 	Rules    Rules
-	// Threads remembers conversations; nil makes one with
-	// DefaultThreads and DefaultThreadTTL.
-	Threads *Threads
+	// Threads remembers conversations; nil makes a Threads with
+	// DefaultThreads and DefaultThreadTTL. Replicas share one.
+	Threads ThreadStore
 	// Store keeps answers and votes; nil keeps them in memory. Several
 	// adapters share one store.
 	Store Store
@@ -151,7 +151,13 @@ func (c *Chat) Handle(ctx context.Context, m Message) (Turn, error) {
 	if !ok {
 		return Turn{Why: "not configured to answer in this channel"}, nil
 	}
-	earlier, open, inConversation := c.threads.Earlier(m.Conversation)
+	earlier, open, inConversation, err := c.threads.Earlier(ctx, m.Conversation)
+	if err != nil {
+		// Without the conversation, the message is answered as it stands
+		// (or, unaddressed, left alone): better than no answer.
+		c.log.Error("the conversation could not be read; answering without its context", "adapter", c.platform, "error", err)
+		earlier, open, inConversation = "", false, false
+	}
 	if !m.Mentioned && !m.Direct {
 		switch {
 		case !inConversation:
@@ -194,7 +200,9 @@ func (c *Chat) Handle(ctx context.Context, m Message) (Turn, error) {
 		return t, err
 	}
 	t.Reply = reply
-	c.threads.Remember(m.Conversation, t.Question, m.Direct || !m.InThread)
+	if err := c.threads.Remember(ctx, m.Conversation, t.Question, m.Direct || !m.InThread); err != nil {
+		c.log.Error("the conversation could not be recorded; a follow-up will lack its context", "adapter", c.platform, "error", err)
+	}
 	rec := AnswerRecord{
 		ID: newAnswerID(c.now()), Platform: c.platform, Channel: m.Channel, User: m.User,
 		Question: t.Question, Collections: rule.Collections, Reply: reply, Time: c.now().UTC(),

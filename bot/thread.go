@@ -1,7 +1,39 @@
 package bot
 
 import (
+	"context"
 	"time"
+)
+
+// ThreadStore remembers conversations for follow-ups (see Threads, the
+// in-memory one). Replicas of citebot behind one address share one, so
+// a thread's follow-up is answered alike whichever replica receives it
+// (bot/opensearchstate keeps one on OpenSearch). Implementations must be
+// safe for concurrent use.
+type ThreadStore interface {
+	// Remember records question as the latest in the conversation key;
+	// open says un-mentioned follow-ups there may be meant for the bot,
+	// and a conversation once open stays open.
+	Remember(ctx context.Context, key, question string, open bool) error
+	// Earlier returns the latest question of the conversation, whether it
+	// is open, and whether the bot takes part in it at all.
+	Earlier(ctx context.Context, key string) (question string, open, ok bool, err error)
+}
+
+// DeliveryStore tells first deliveries of chat events from repeated ones
+// (see Dedup, the in-memory one); replicas share one, as a platform may
+// redeliver to another replica. Implementations must be safe for
+// concurrent use.
+type DeliveryStore interface {
+	// First reports whether key is new (not seen within the store's time
+	// to live), and marks it seen. Of concurrent calls with one key,
+	// exactly one gets true.
+	First(ctx context.Context, key string) (bool, error)
+}
+
+var (
+	_ ThreadStore   = (*Threads)(nil)
+	_ DeliveryStore = (*Dedup)(nil)
 )
 
 // Threads remembers, per conversation, the last question the bot
@@ -53,23 +85,24 @@ func newThreads(size int, ttl time.Duration, now func() time.Time) *Threads {
 // Remember records question as the latest in the conversation. open
 // says un-mentioned follow-ups there may be meant for the bot (see
 // Earlier); a conversation once open stays open.
-func (t *Threads) Remember(key, question string, open bool) {
+func (t *Threads) Remember(_ context.Context, key, question string, open bool) error {
 	if key == "" {
-		return
+		return nil
 	}
 	if prev, ok := t.c.get(key); ok {
 		open = open || prev.open
 	}
 	t.c.put(key, thread{question, open})
+	return nil
 }
 
 // Earlier returns the latest question asked in the conversation, whether
 // it is open to un-mentioned follow-ups, and whether the bot takes part
 // in it at all.
-func (t *Threads) Earlier(key string) (question string, open, ok bool) {
+func (t *Threads) Earlier(_ context.Context, key string) (question string, open, ok bool, err error) {
 	if key == "" {
-		return "", false, false
+		return "", false, false, nil
 	}
 	th, ok := t.c.get(key)
-	return th.question, th.open, ok
+	return th.question, th.open, ok, nil
 }

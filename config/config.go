@@ -28,16 +28,17 @@ type Config struct {
 	// Corpus lists folders of documents to answer from, indexed in memory
 	// at start-up. Empty (with Index.Path empty too) means the embedded
 	// seed articles.
-	Corpus  []string      `mapstructure:"corpus"`
-	Index   IndexConfig   `mapstructure:"index"`
-	Data    DataConfig    `mapstructure:"data"`
-	HTTP    HTTPConfig    `mapstructure:"http"`
-	API     APIConfig     `mapstructure:"api"`
-	Limits  LimitsConfig  `mapstructure:"limits"`
-	Log     LogConfig     `mapstructure:"log"`
-	Slack   SlackConfig   `mapstructure:"slack"`
-	Discord DiscordConfig `mapstructure:"discord"`
-	MCP     MCPConfig     `mapstructure:"mcp"`
+	Corpus     []string         `mapstructure:"corpus"`
+	Index      IndexConfig      `mapstructure:"index"`
+	Data       DataConfig       `mapstructure:"data"`
+	OpenSearch OpenSearchConfig `mapstructure:"opensearch"`
+	HTTP       HTTPConfig       `mapstructure:"http"`
+	API        APIConfig        `mapstructure:"api"`
+	Limits     LimitsConfig     `mapstructure:"limits"`
+	Log        LogConfig        `mapstructure:"log"`
+	Slack      SlackConfig      `mapstructure:"slack"`
+	Discord    DiscordConfig    `mapstructure:"discord"`
+	MCP        MCPConfig        `mapstructure:"mcp"`
 
 	// File is the configuration file that was read, empty when none was.
 	File string `mapstructure:"-"`
@@ -49,8 +50,14 @@ type Config struct {
 
 // IndexConfig locates a persisted index built with `citebot index`.
 type IndexConfig struct {
-	// Path is the index folder; empty means no persisted index.
+	// Path is the index folder (the Bleve backend); empty means no
+	// persisted index.
 	Path string `mapstructure:"path"`
+	// URL is an index on an OpenSearch cluster,
+	// http[s]://HOST:PORT/NAME (NAME is the alias `citebot index` keeps
+	// pointing at the current generation); empty means none. Set Path or
+	// URL, not both.
+	URL string `mapstructure:"url"`
 }
 
 // DataConfig locates the state citebot writes as a service.
@@ -58,6 +65,35 @@ type DataConfig struct {
 	// Dir is where citebot keeps what it writes (feedback records and
 	// similar); empty keeps nothing on disk.
 	Dir string `mapstructure:"dir"`
+	// URL keeps that state on an OpenSearch cluster instead,
+	// http[s]://HOST:PORT/PREFIX (indexes PREFIX-answers, PREFIX-votes,
+	// PREFIX-threads, PREFIX-deliveries), so that several citebot serve
+	// replicas share votes, thread follow-ups and the dedupe of repeated
+	// chat deliveries. Set Dir or URL, not both.
+	URL string `mapstructure:"url"`
+}
+
+// OpenSearchConfig says how to reach the OpenSearch cluster of index.url
+// and data.url (whose own host is the first node), and how to lay out
+// the indexes `citebot index` writes there.
+type OpenSearchConfig struct {
+	// Addresses are more nodes of the cluster (http[s]://HOST:PORT),
+	// tried when the URL's host does not answer.
+	Addresses []string `mapstructure:"addresses"`
+	// Username and Password authenticate (HTTP basic auth); empty for a
+	// cluster without security. Credentials written into a URL
+	// (https://user:pass@host) are used when these are empty.
+	Username string `mapstructure:"username"`
+	Password string `mapstructure:"password" secret:"true"`
+	// CAFile is a PEM file of certificate authorities to trust for an
+	// https cluster with its own CA; empty trusts the system's.
+	CAFile string `mapstructure:"ca_file"`
+	// Shards is the number of primary shards of each index citebot
+	// builds.
+	Shards int `mapstructure:"shards"`
+	// Replicas is the number of replicas of each shard; -1 means one when
+	// the cluster has two or more data nodes, else none.
+	Replicas int `mapstructure:"replicas"`
 }
 
 // HTTPConfig configures serve's one HTTP server.
@@ -212,7 +248,8 @@ type DiscordConfig struct {
 // Default returns the built-in defaults, the lowest layer of Load.
 func Default() Config {
 	return Config{
-		Corpus: []string{},
+		Corpus:     []string{},
+		OpenSearch: OpenSearchConfig{Addresses: []string{}, Shards: 1, Replicas: -1},
 		HTTP: HTTPConfig{
 			Addr:            "127.0.0.1:8080",
 			ShutdownTimeout: 15 * time.Second,

@@ -323,7 +323,7 @@ func TestRedactedYAML(t *testing.T) {
 // TestSecretsAreTagged guards against a new credential key that would be
 // printed by config check.
 func TestSecretsAreTagged(t *testing.T) {
-	want := []string{"api.token", "slack.bot_token", "slack.app_token", "slack.signing_secret", "discord.bot_token"}
+	want := []string{"opensearch.password", "api.token", "slack.bot_token", "slack.app_token", "slack.signing_secret", "discord.bot_token"}
 	if got := SecretKeys(); !slices.Equal(got, want) {
 		t.Errorf("SecretKeys = %q; want %q", got, want)
 	}
@@ -371,6 +371,63 @@ func TestExampleFile(t *testing.T) {
 	for _, env := range []string{"CITEBOT_HTTP_ADDR", "CITEBOT_SLACK_SIGNING_SECRET", "CITEBOT_CORPUS"} {
 		if !strings.Contains(string(raw), env) {
 			t.Errorf("the example does not show how keys map to environment variables (%s)", env)
+		}
+	}
+}
+
+// TestOpenSearchSettings: index.url and data.url are checked, clash with
+// index.path and data.dir, and credentials written into them are
+// redacted and scrubbed like secrets.
+func TestOpenSearchSettings(t *testing.T) {
+	c := Default()
+	c.Index.URL = "https://citebot:s3cret-pass@search.example:9200/news"
+	c.Data.URL = "http://search.example:9200/citebot-state"
+	c.OpenSearch.Addresses = []string{"https://citebot:s3cret-pass@node2:9200"}
+	c.OpenSearch.Password = "other-secret"
+	c.OpenSearch.Username = "citebot"
+	if err := c.Validate(); err != nil {
+		t.Fatalf("valid OpenSearch settings: %v", err)
+	}
+	out, err := c.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "s3cret-pass") || strings.Contains(string(out), "other-secret") {
+		t.Errorf("config check shows a credential:\n%s", out)
+	}
+	if !strings.Contains(string(out), "https://[redacted]@search.example:9200/news") {
+		t.Errorf("index.url not shown redacted:\n%s", out)
+	}
+	if c.Index.URL != "https://citebot:s3cret-pass@search.example:9200/news" {
+		t.Errorf("redacting changed the configuration itself: %s", c.Index.URL)
+	}
+	secrets := c.SecretValues()
+	for _, s := range []string{"citebot:s3cret-pass", "other-secret"} {
+		if !slices.Contains(secrets, s) {
+			t.Errorf("SecretValues %q lacks %q", secrets, s)
+		}
+	}
+
+	bad := Default()
+	bad.Index.URL = "http://host:9200/Bad Name"
+	bad.Index.Path = t.TempDir()
+	bad.Data.URL = "ftp://host/x"
+	bad.OpenSearch.Shards = 0
+	bad.OpenSearch.Replicas = -2
+	bad.OpenSearch.Username = "only-user"
+	bad.OpenSearch.Addresses = []string{"node2:9200"}
+	err = bad.Validate()
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Validate = %v; want problems", err)
+	}
+	keys := map[string]bool{}
+	for _, p := range ve.Problems {
+		keys[p.Key] = true
+	}
+	for _, k := range []string{"index.url", "data.url", "opensearch.shards", "opensearch.replicas", "opensearch.username", "opensearch.addresses[0]"} {
+		if !keys[k] {
+			t.Errorf("no problem reported for %s: %v", k, err)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -216,16 +217,46 @@ func SecretKeys() []string {
 	return keys
 }
 
-// SecretValues returns the values of the secrets that are set (for a
-// log handler to scrub them from anything logged).
+// SecretValues returns the values of the secrets that are set, and the
+// credentials written into any URL setting (for a log handler to scrub
+// them from anything logged).
 func (c Config) SecretValues() []string {
 	var out []string
 	for _, f := range fields(reflect.ValueOf(c)) {
 		if f.secret && f.value.String() != "" {
 			out = append(out, f.value.String())
 		}
+		for _, s := range stringsOf(f.value) {
+			for _, m := range urlCredentials.FindAllStringSubmatch(s, -1) {
+				out = append(out, m[2])
+			}
+		}
 	}
 	return out
+}
+
+// urlCredentials matches the user:password of a URL written into a
+// setting (https://user:pass@host).
+var urlCredentials = regexp.MustCompile(`(?i)(https?://)([^/@\s]+)@`)
+
+// redactURLs replaces the credentials of every URL in s with Redacted.
+func redactURLs(s string) string {
+	return urlCredentials.ReplaceAllString(s, "${1}"+Redacted+"@")
+}
+
+// stringsOf returns a string field's value, or a string list's values.
+func stringsOf(v reflect.Value) []string {
+	switch {
+	case v.Kind() == reflect.String:
+		return []string{v.String()}
+	case v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.String:
+		out := make([]string, v.Len())
+		for i := range out {
+			out[i] = v.Index(i).String()
+		}
+		return out
+	}
+	return nil
 }
 
 // Redacted is what replaces a secret that is set.
@@ -233,12 +264,22 @@ const Redacted = "[redacted]"
 
 // Redacted returns a copy of c with every secret that is set replaced by
 // the word Redacted (an unset secret stays empty, so one can still see
-// which are missing).
+// which are missing), and the credentials of URLs (https://user:pass@…)
+// too.
 func (c Config) Redacted() Config {
+	c.OpenSearch.Addresses = slices.Clone(c.OpenSearch.Addresses)
+	c.Corpus = slices.Clone(c.Corpus)
 	v := reflect.ValueOf(&c).Elem()
 	for _, f := range fields(v) {
-		if f.secret && f.value.String() != "" {
+		switch {
+		case f.secret && f.value.String() != "":
 			f.value.SetString(Redacted)
+		case f.value.Kind() == reflect.String:
+			f.value.SetString(redactURLs(f.value.String()))
+		case f.value.Kind() == reflect.Slice && f.value.Type().Elem().Kind() == reflect.String:
+			for i := range f.value.Len() {
+				f.value.Index(i).SetString(redactURLs(f.value.Index(i).String()))
+			}
 		}
 	}
 	return c

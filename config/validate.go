@@ -70,13 +70,33 @@ func (c *Config) Validate() error {
 		v.dir(fmt.Sprintf("corpus[%d]", i), dir, "a folder of documents (.txt, .md, .html)")
 	}
 	if c.Index.Path != "" {
-		v.dir("index.path", c.Index.Path, "an index folder built with `citebot index --corpus DIR --index PATH`")
+		if isURL(c.Index.Path) {
+			v.add("index.path", "is a URL (%s); an OpenSearch index goes in index.url, index.path is a folder", redactURLs(c.Index.Path))
+		} else {
+			v.dir("index.path", c.Index.Path, "an index folder built with `citebot index --corpus DIR --index PATH`")
+		}
+	}
+	if c.Index.URL != "" {
+		v.location("index.url", c.Index.URL, "the OpenSearch index to answer from, http[s]://HOST:PORT/NAME (NAME: the alias `citebot index --index URL` keeps)")
+		if c.Index.Path != "" {
+			v.add("index.url", "is set together with index.path; set one: index.path is a Bleve index folder, index.url an OpenSearch index")
+		}
+		if len(c.Corpus) > 0 {
+			v.add("corpus", "is set together with index.url; set one: corpus folders are indexed in memory at start-up, index.url answers from OpenSearch")
+		}
 	}
 	if c.Data.Dir != "" {
 		if st, err := os.Stat(c.Data.Dir); err == nil && !st.IsDir() {
 			v.add("data.dir", "%q is a file; expected a folder (it is created when missing)", c.Data.Dir)
 		}
 	}
+	if c.Data.URL != "" {
+		v.location("data.url", c.Data.URL, "where serve replicas share their state on OpenSearch, http[s]://HOST:PORT/PREFIX")
+		if c.Data.Dir != "" {
+			v.add("data.url", "is set together with data.dir; set one: data.dir keeps state in a local file, data.url on OpenSearch (shared by replicas)")
+		}
+	}
+	v.openSearch(c)
 
 	v.hostPort("http.addr", c.HTTP.Addr)
 	if c.HTTP.ShutdownTimeout <= 0 {
@@ -262,6 +282,59 @@ func (v *validator) snowflake(key, got string, required bool) {
 	}
 	if _, err := strconv.ParseUint(got, 10, 64); err != nil {
 		v.add(key, "is %q; expected a Discord ID, a number such as 123456789012345678", got)
+	}
+}
+
+func isURL(s string) bool {
+	l := strings.ToLower(strings.TrimSpace(s))
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// openSearchName is what OpenSearch accepts as (the start of) an index
+// or alias name.
+var openSearchName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+// location checks http[s]://HOST:PORT/NAME.
+func (v *validator) location(key, got, what string) {
+	u, err := url.Parse(got)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.add(key, "is %q; expected %s", redactURLs(got), what)
+		return
+	}
+	name := strings.Trim(u.Path, "/")
+	switch {
+	case name == "":
+		v.add(key, "%q names no index after the host; expected %s", redactURLs(got), what)
+	case !openSearchName.MatchString(name) || len(name) > 200:
+		v.add(key, "has the name %q, which OpenSearch does not accept; use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit", name)
+	case u.RawQuery != "" || u.Fragment != "":
+		v.add(key, "is %q; expected %s, without ?query or #fragment", redactURLs(got), what)
+	}
+}
+
+// openSearch checks the opensearch section; its layout keys matter only
+// to `citebot index`, but are checked everywhere so a typo shows early.
+func (v *validator) openSearch(c *Config) {
+	o := c.OpenSearch
+	for i, a := range o.Addresses {
+		u, err := url.Parse(strings.TrimSpace(a))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" {
+			v.add(fmt.Sprintf("opensearch.addresses[%d]", i), "is %q; expected a node's base URL, http[s]://HOST:PORT", redactURLs(a))
+		}
+	}
+	if (o.Username == "") != (o.Password == "") {
+		v.add("opensearch.username", "and opensearch.password must be set together (or neither, for a cluster without security)")
+	}
+	if o.CAFile != "" {
+		if st, err := os.Stat(o.CAFile); err != nil || st.IsDir() {
+			v.add("opensearch.ca_file", "%q is not a readable file; expected a PEM file of certificate authorities", o.CAFile)
+		}
+	}
+	if o.Shards < 1 || o.Shards > 1024 {
+		v.add("opensearch.shards", "is %d; expected the number of primary shards of each index, from 1 to 1024", o.Shards)
+	}
+	if o.Replicas < -1 || o.Replicas > 100 {
+		v.add("opensearch.replicas", "is %d; expected the number of replicas of each shard, from 0 to 100, or -1 (one when the cluster has two or more data nodes)", o.Replicas)
 	}
 }
 

@@ -109,6 +109,10 @@ type Options struct {
 	// Now is the clock request signatures are checked against; nil is
 	// time.Now.
 	Now func() time.Time
+	// Deliveries tells first deliveries from the platform's redeliveries;
+	// nil keeps them in memory (bot.Dedup). Replicas behind one address
+	// share one (bot/opensearchstate), as a redelivery may reach another.
+	Deliveries bot.DeliveryStore
 }
 
 // Timing, the same for every chat adapter (package chat) but for the
@@ -142,7 +146,7 @@ type Adapter struct {
 	s       *discordgo.Session
 	log     *slog.Logger
 	now     func() time.Time
-	dedup   *bot.Dedup
+	dedup   bot.DeliveryStore
 	answers *conversations
 	dialer  *gatewayDialer
 	dropped chan struct{} // a gateway Disconnect: reopen
@@ -179,7 +183,7 @@ func New(opts Options) (*Adapter, error) {
 	}
 	a := &Adapter{
 		mode: opts.Mode, appID: opts.AppID, guildID: opts.GuildID, chat: opts.Chat, log: opts.Logger, now: opts.Now,
-		dedup: bot.NewDedup(100000, 2*time.Hour), answers: newConversations(20000),
+		dedup: opts.Deliveries, answers: newConversations(20000),
 		dropped: make(chan struct{}, 1),
 	}
 	if opts.Mode == ModeHTTP || opts.PublicKey != "" {
@@ -188,6 +192,9 @@ func New(opts Options) (*Adapter, error) {
 			return nil, errors.New("discord: the public key (discord.public_key) is not 64 hexadecimal characters")
 		}
 		a.key = key
+	}
+	if a.dedup == nil {
+		a.dedup = bot.NewDedup(100000, DeliveryTTL)
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -262,6 +269,23 @@ func New(opts Options) (*Adapter, error) {
 
 // Name implements adapters.Adapter.
 func (a *Adapter) Name() string { return Name }
+
+// DeliveryTTL is how long a delivery is remembered, well past a gateway
+// replay's horizon.
+const DeliveryTTL = 2 * time.Hour
+
+// first reports whether a delivery is new. A store that cannot answer
+// lets it through: answering twice is better than not at all.
+func (a *Adapter) first(key string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ok, err := a.dedup.First(ctx, key)
+	if err != nil {
+		a.log.Warn("could not check for a repeated delivery; handling it", "error", err)
+		return true
+	}
+	return ok
+}
 
 // Ready implements adapters.Readier: the slash commands are registered
 // and, in gateway mode, the gateway is connected.

@@ -154,7 +154,7 @@ func (a *Adapter) onMessageCreate(_ *discordgo.Session, mc *discordgo.MessageCre
 	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
 		return
 	}
-	if !a.dedup.First("message:" + m.ID) {
+	if !a.first("message:" + m.ID) {
 		a.log.Info("skipped a redelivered message", "message", m.ID)
 		return
 	}

@@ -62,7 +62,7 @@ func (a *Adapter) interaction(raw []byte) (inbound, error) {
 	if i.AppID == "" {
 		i.AppID = a.appID // the webhook URLs need it; Discord's own example lacks it
 	}
-	if i.ID != "" && !a.dedup.First("interaction:"+i.ID) {
+	if i.ID != "" && !a.first("interaction:"+i.ID) {
 		a.log.Info("skipped a redelivered interaction", "interaction", i.ID)
 		return in, nil
 	}

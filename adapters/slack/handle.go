@@ -94,7 +94,7 @@ func (a *Adapter) events(ev slackevents.EventsAPIEvent) chat.Job {
 	if !ok {
 		return nil
 	}
-	if cb.EventID != "" && !a.dedup.First("event:"+cb.EventID) {
+	if cb.EventID != "" && !a.first("event:"+cb.EventID) {
 		a.log.Info("skipped a redelivered event", "event_id", cb.EventID)
 		return nil
 	}
@@ -155,7 +155,7 @@ func (a *Adapter) events(ev slackevents.EventsAPIEvent) chat.Job {
 	default:
 		return nil
 	}
-	if !a.dedup.First("message:" + channel + "/" + ts) {
+	if !a.first("message:" + channel + "/" + ts) {
 		return nil
 	}
 	return func(ctx context.Context) {
@@ -211,7 +211,7 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) chat.Job {
 				a.respond(ctx, url, note)
 			})
 		case ActionShare:
-			if !a.dedup.First("share:" + id + "/" + user) {
+			if !a.first("share:" + id + "/" + user) {
 				continue
 			}
 			todo = append(todo, func(ctx context.Context) { a.share(ctx, id, user, channel, url) })

@@ -51,6 +51,23 @@ import (
 	"github.com/citebot/citebot/bot"
 )
 
+// DeliveryTTL is how long a delivery is remembered, well past the
+// platform's redelivery horizon.
+const DeliveryTTL = 2 * time.Hour
+
+// first reports whether a delivery is new. A store that cannot answer
+// lets it through: answering twice is better than not at all.
+func (a *Adapter) first(key string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ok, err := a.dedup.First(ctx, key)
+	if err != nil {
+		a.log.Warn("could not check for a repeated delivery; handling it", "error", err)
+		return true
+	}
+	return ok
+}
+
 // Name is the adapter's name in logs, metrics and /readyz.
 const Name = "slack"
 
@@ -87,6 +104,10 @@ type Options struct {
 	// Now is the clock request signatures are checked against; nil is
 	// time.Now.
 	Now func() time.Time
+	// Deliveries tells first deliveries from the platform's redeliveries;
+	// nil keeps them in memory (bot.Dedup). Replicas behind one address
+	// share one (bot/opensearchstate), as a redelivery may reach another.
+	Deliveries bot.DeliveryStore
 }
 
 // Timing, the same for every chat adapter (package chat).
@@ -110,7 +131,7 @@ type Adapter struct {
 	log    *slog.Logger
 	now    func() time.Time
 	ping   time.Duration
-	dedup  *bot.Dedup
+	dedup  bot.DeliveryStore
 	jobs   *chat.Jobs
 	// ready: the bot token works (auth.test) and, in Socket Mode, the
 	// websocket is connected.
@@ -143,7 +164,10 @@ func New(opts Options) (*Adapter, error) {
 	}
 	a := &Adapter{
 		mode: opts.Mode, secret: opts.SigningSecret, chat: opts.Chat, log: opts.Logger,
-		now: opts.Now, ping: opts.PingInterval, dedup: bot.NewDedup(100000, 2*time.Hour),
+		now: opts.Now, ping: opts.PingInterval, dedup: opts.Deliveries,
+	}
+	if a.dedup == nil {
+		a.dedup = bot.NewDedup(100000, DeliveryTTL)
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)

@@ -81,7 +81,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		if evt.Request.RetryAttempt > 0 {
 			a.log.Info("Slack redelivered an event", "retry", evt.Request.RetryAttempt, "reason", evt.Request.RetryReason)
 		}
-		if ev, ok := evt.Data.(slackevents.EventsAPIEvent); ok && a.dedup.First("envelope:"+evt.Request.EnvelopeID) {
+		if ev, ok := evt.Data.(slackevents.EventsAPIEvent); ok && a.first("envelope:"+evt.Request.EnvelopeID) {
 			if ev.Type == slackevents.AppRateLimited {
 				a.log.Warn("Slack is dropping this app's events: over 30,000 in an hour for one workspace")
 				return
@@ -93,7 +93,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		if evt.Request == nil || !ok {
 			return
 		}
-		if !a.dedup.First("envelope:"+evt.Request.EnvelopeID) || (cmd.TriggerID != "" && !a.dedup.First("slash:"+cmd.TriggerID)) {
+		if !a.first("envelope:"+evt.Request.EnvelopeID) || (cmd.TriggerID != "" && !a.first("slash:"+cmd.TriggerID)) {
 			a.ack(ctx, sm, evt.Request.EnvelopeID, nil)
 			return
 		}
@@ -124,7 +124,7 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 			return
 		}
 		a.ack(ctx, sm, evt.Request.EnvelopeID, nil)
-		if a.dedup.First("envelope:" + evt.Request.EnvelopeID) {
+		if a.first("envelope:" + evt.Request.EnvelopeID) {
 			a.jobs.Dispatch("interaction", a.interaction(cb))
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -10,7 +11,9 @@ import (
 	"github.com/citebot/citebot/adapters/discord"
 	"github.com/citebot/citebot/adapters/slack"
 	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/bot/opensearchstate"
 	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/retrieval/opensearchindex/osclient"
 )
 
 // chatEnv is what serve gives every chat adapter's constructor.
@@ -19,7 +22,11 @@ type chatEnv struct {
 	// Store keeps answers and votes; one for all adapters (the bbolt
 	// file allows one writer).
 	Store bot.Store
-	Log   *slog.Logger
+	// Threads and Deliveries are shared by replicas when data.url is
+	// set; nil keeps them in each adapter's memory.
+	Threads    bot.ThreadStore
+	Deliveries bot.DeliveryStore
+	Log        *slog.Logger
 }
 
 // slackAdapter turns the slack section into the Slack adapter.
@@ -29,12 +36,13 @@ func slackAdapter(cfg *config.Config, env chatEnv) (adapters.Adapter, error) {
 		Platform: slack.Name,
 		Rules:    chatRules(c.Channels, c.OnlyListedChannels, c.DefaultMentionOnly),
 		Store:    env.Store,
+		Threads:  env.Threads,
 		Limits:   chatLimits(cfg.Limits),
 		Logger:   env.Log,
 	})
 	a, err := slack.New(slack.Options{
 		Mode: c.Mode, BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
-		APIURL: c.APIURL, Chat: chat, Logger: env.Log,
+		APIURL: c.APIURL, Chat: chat, Logger: env.Log, Deliveries: env.Deliveries,
 	})
 	if err != nil {
 		return nil, err
@@ -49,12 +57,13 @@ func discordAdapter(cfg *config.Config, env chatEnv) (adapters.Adapter, error) {
 		Platform: discord.Name,
 		Rules:    chatRules(c.Channels, c.OnlyListedChannels, c.DefaultMentionOnly),
 		Store:    env.Store,
+		Threads:  env.Threads,
 		Limits:   chatLimits(cfg.Limits),
 		Logger:   env.Log,
 	})
 	a, err := discord.New(discord.Options{
 		Mode: c.Mode, BotToken: c.BotToken, AppID: c.AppID, PublicKey: c.PublicKey, GuildID: c.GuildID,
-		APIURL: c.APIURL, MessageContent: c.MessageContent, Chat: chat, Logger: env.Log,
+		APIURL: c.APIURL, MessageContent: c.MessageContent, Chat: chat, Logger: env.Log, Deliveries: env.Deliveries,
 	})
 	if err != nil {
 		return nil, err
@@ -90,6 +99,26 @@ func chatRules(channels []config.ChannelConfig, onlyListed, defaultMentionOnly b
 		r.Channels[ch.ID] = rule
 	}
 	return r
+}
+
+// openSharedState opens the state replicas share on OpenSearch
+// (data.url), closing its client when ctx ends.
+func openSharedState(ctx context.Context, raw string, oc config.OpenSearchConfig, log *slog.Logger) (*opensearchstate.Store, error) {
+	loc, err := osclient.ParseLocation(raw, "data.url")
+	if err != nil {
+		return nil, err
+	}
+	c, err := newOpenSearchClient(loc, oc)
+	if err != nil {
+		return nil, err
+	}
+	context.AfterFunc(ctx, func() { c.Close() })
+	s, err := opensearchstate.Open(ctx, c, loc.Name, opensearchstate.Options{DeliveryTTL: slack.DeliveryTTL})
+	if err != nil {
+		return nil, err
+	}
+	log.Info("shared state", "url", loc.String())
+	return s, nil
 }
 
 // FeedbackFile is the store's file name under data.dir.

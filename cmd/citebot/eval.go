@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/answer"
 	"github.com/citebot/citebot/retrieval/qaeval"
 )
 
@@ -22,7 +23,7 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	var top int
 	var qo qaeval.QuoteSetOptions
 	cmd := &cobra.Command{
-		Use:   "eval (--qa FILE.jsonl [--index PATH | --corpus DIR…] | --squad FILE [--split] | --covidqa FILE | --quotes squad|covidqa FILE)",
+		Use:   "eval (--qa FILE.jsonl [--index PATH|URL | --corpus DIR…] | --squad FILE [--split] | --covidqa FILE | --quotes squad|covidqa FILE) [--index PATH|URL]",
 		Short: "Score answers against a question set or a public QA dataset",
 		Long: `Score citebot against questions with known answers.
 
@@ -42,7 +43,12 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
                   overlaps the gold answer span.
 --quotes KIND FILE  quote check and "who said it?" on cases generated (with a fixed
                   seed) from the sentences of a SQuAD or COVID-QA FILE (KIND squad or
-                  covidqa): prints precision and recall of each verdict (-v: every miss).`,
+                  covidqa): prints precision and recall of each verdict (-v: every miss).
+
+The dataset modes index the dataset in memory, unless --index names an index
+(a folder or an OpenSearch URL) that already holds its articles, e.g. built
+with citebot index --corpus DIR from one .txt file per article: then the
+questions are asked of that index, which is how two backends are compared.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -58,16 +64,24 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 			if quotes == "" && len(args) > 0 {
 				return usageError{fmt.Errorf("unexpected argument %q", args[0])}
 			}
+			if qaFile == "" && len(cf.corpus) > 0 {
+				return usageError{errors.New("--corpus goes with --qa; the dataset modes index the dataset (or answer from --index)")}
+			}
+			// The dataset's own in-memory index, or the one --index names.
+			var given datasetIndex
+			if cf.index != "" && qaFile == "" {
+				given = func(ctx context.Context) (*answer.Engine, error) { return cf.open(ctx, stderrLogger(stderr)) }
+			}
 			switch {
 			case quotes != "":
 				if len(args) != 1 {
 					return usageError{errors.New("--quotes needs the dataset FILE: citebot eval --quotes squad|covidqa FILE")}
 				}
-				return evalQuotes(ctx, quotes, args[0], qo, verbose, stdout)
+				return evalQuotes(ctx, quotes, args[0], qo, verbose, given, stdout)
 			case squadFile != "":
-				return evalSQuAD(ctx, squadFile, split, neverDecline, stdout)
+				return evalSQuAD(ctx, squadFile, split, neverDecline, given, stdout)
 			case covidFile != "":
-				return evalCOVID(ctx, covidFile, neverDecline, stdout)
+				return evalCOVID(ctx, covidFile, neverDecline, given, stdout)
 			}
 			f, err := os.Open(qaFile)
 			if err != nil {
@@ -110,7 +124,34 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	return cmd
 }
 
-func evalSQuAD(ctx context.Context, path string, split string, neverDecline bool, w io.Writer) error {
+// datasetIndex opens the index --index names for a dataset mode; nil
+// means indexing the dataset in memory.
+type datasetIndex func(context.Context) (*answer.Engine, error)
+
+// open returns the engine a dataset's questions are asked of, and how
+// the report's first line describes it.
+func (di datasetIndex) open(ctx context.Context, docs []retrieval.Document) (*answer.Engine, string, error) {
+	start := time.Now()
+	if di == nil {
+		ix, err := qaeval.NewEngine(ctx, docs)
+		if err != nil {
+			return nil, "", err
+		}
+		return ix, fmt.Sprintf("%d documents indexed in %s", len(docs), time.Since(start).Round(time.Millisecond)), nil
+	}
+	ix, err := di(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	st, err := ix.Stats()
+	if err != nil {
+		ix.Close()
+		return nil, "", err
+	}
+	return ix, fmt.Sprintf("answering from %s (%d documents, %d passages)", summaryWhere(st.Path), st.Documents, st.Passages), nil
+}
+
+func evalSQuAD(ctx context.Context, path string, split string, neverDecline bool, given datasetIndex, w io.Writer) error {
 	s, err := qaeval.LoadSQuAD(path)
 	if err != nil {
 		return err
@@ -128,13 +169,12 @@ func evalSQuAD(ctx context.Context, path string, split string, neverDecline bool
 		return usageError{fmt.Errorf("--split must be even or odd, not %q", split)}
 	}
 	docs, qs := qaeval.SQuADCorpus(s, keep)
-	start := time.Now()
-	ix, err := qaeval.NewEngine(ctx, docs)
+	ix, how, err := given.open(ctx, docs)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	fmt.Fprintf(w, "SQuAD %s: %d documents indexed in %s\n", path, len(docs), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(w, "SQuAD %s: %s\n", path, how)
 	if split == "" {
 		return evalSQuADHalves(ctx, w, ix, qs, qaeval.SQuADImpossible(s, nil), neverDecline)
 	}
@@ -160,19 +200,18 @@ func evalSQuAD(ctx context.Context, path string, split string, neverDecline bool
 	return nil
 }
 
-func evalCOVID(ctx context.Context, path string, neverDecline bool, w io.Writer) error {
+func evalCOVID(ctx context.Context, path string, neverDecline bool, given datasetIndex, w io.Writer) error {
 	s, err := qaeval.LoadSQuAD(path)
 	if err != nil {
 		return err
 	}
 	docs, qs := qaeval.COVIDCorpus(s)
-	start := time.Now()
-	ix, err := qaeval.NewEngine(ctx, docs)
+	ix, how, err := given.open(ctx, docs)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	fmt.Fprintf(w, "COVID-QA %s: %d documents indexed in %s\n", path, len(docs), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(w, "COVID-QA %s: %s\n", path, how)
 	rep, err := qaeval.RunDataset(ctx, ix, qs, qaeval.QuoteOverlapsSpan, neverDecline)
 	if err != nil {
 		return err

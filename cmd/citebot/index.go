@@ -17,6 +17,8 @@ import (
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/bleveindex"
 	"github.com/citebot/citebot/retrieval/ingest"
+	"github.com/citebot/citebot/retrieval/opensearchindex"
+	"github.com/citebot/citebot/retrieval/opensearchindex/osclient"
 )
 
 func newIndexCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -25,10 +27,13 @@ func newIndexCmd(stdout, stderr io.Writer) *cobra.Command {
 	var rebuild, watch bool
 	var debounce time.Duration
 	cmd := &cobra.Command{
-		Use:   "index --corpus [NAME=]DIR… --index PATH [--watch] [--rebuild]",
-		Short: "Build or update a persisted index (atomically replacing the one at PATH)",
-		Long: `Index the documents under each --corpus folder into PATH. Each folder is a
-collection, named after the folder unless given as NAME=DIR.
+		Use:   "index --corpus [NAME=]DIR… --index PATH|URL [--watch] [--rebuild]",
+		Short: "Build or update a persisted index (atomically replacing the one at PATH or URL)",
+		Long: `Index the documents under each --corpus folder into PATH (a Bleve index folder)
+or URL (http[s]://HOST:PORT/NAME: the alias NAME on an OpenSearch cluster, each
+generation physical indexes behind it; more nodes, credentials and the shard
+layout come from the opensearch section of the configuration). Each folder is
+a collection, named after the folder unless given as NAME=DIR.
 
 Re-running on an existing index compares every document's content hash with
 what the index holds and re-indexes only documents that were added, changed
@@ -52,6 +57,14 @@ a build that is killed midway leaves the previous generation serving.
 			}
 			log := stderrLogger(stderr)
 			ix := indexer{corpora: corpora, path: path, rebuild: rebuild, stdout: stdout, stderr: stderr, log: log}
+			if osclient.IsURL(path) {
+				cf := corpusFlags{cmd: cmd}
+				t, err := cf.openSearchTarget(cmd.Context(), path)
+				if err != nil {
+					return err
+				}
+				ix.target = &t
+			}
 			if err := ix.run(cmd.Context()); err != nil {
 				return err
 			}
@@ -59,20 +72,20 @@ a build that is killed midway leaves the previous generation serving.
 				return nil
 			}
 			ix.rebuild = false
-			log.Info("watching for changes", "corpus", strings.Join(dirs, ", "), "index", path)
+			log.Info("watching for changes", "corpus", strings.Join(dirs, ", "), "index", summaryWhere(path))
 			folders := make([]string, len(corpora))
 			for i, c := range corpora {
 				folders[i] = c.Dir
 			}
 			return ingest.Watch(cmd.Context(), folders, debounce, func(ctx context.Context) {
 				if err := ix.run(ctx); err != nil && ctx.Err() == nil {
-					log.Error("update index", "index", path, "error", err)
+					log.Error("update index", "index", summaryWhere(path), "error", err)
 				}
 			})
 		},
 	}
 	cmd.Flags().StringArrayVar(&dirs, "corpus", nil, "index the documents under `[NAME=]DIR` as collection NAME (default: the folder's name); repeatable")
-	cmd.Flags().StringVar(&path, "index", "", "write the index to `PATH`")
+	cmd.Flags().StringVar(&path, "index", "", "write the index to `PATH`, or to the OpenSearch index http[s]://HOST:PORT/NAME")
 	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "re-index every document instead of only the changed ones")
 	cmd.Flags().BoolVar(&watch, "watch", false, "keep running and update the index when files change")
 	cmd.Flags().DurationVar(&debounce, "debounce", ingest.DefaultDebounce, "with --watch, wait this long after the last change before updating")
@@ -87,6 +100,8 @@ type indexer struct {
 	stdout  io.Writer
 	stderr  io.Writer
 	log     *slog.Logger
+	// target is the OpenSearch index when path is a URL.
+	target *opensearchindex.Target
 }
 
 func (x indexer) run(ctx context.Context) error {
@@ -95,20 +110,30 @@ func (x indexer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	write := bleveindex.Update
-	if x.rebuild {
-		write = bleveindex.Build
+	progress := newProgress(x.stderr, x.log, "indexing")
+	var st retrieval.BuildStats
+	switch {
+	case x.target != nil && x.rebuild:
+		st, err = opensearchindex.Build(ctx, *x.target, docs, progress)
+	case x.target != nil:
+		st, err = opensearchindex.Update(ctx, *x.target, docs, progress)
+	case x.rebuild:
+		st, err = bleveindex.Build(ctx, x.path, docs, progress)
+	default:
+		st, err = bleveindex.Update(ctx, x.path, docs, progress)
 	}
-	st, err := write(ctx, x.path, docs, newProgress(x.stderr, x.log, "indexing"))
 	if err != nil {
+		if x.target != nil {
+			return err // says which index already
+		}
 		return fmt.Errorf("index %s: %w", x.path, err)
 	}
-	_, err = fmt.Fprintln(x.stdout, summary(x.path, st, time.Since(start)))
+	_, err = fmt.Fprintln(x.stdout, summary(summaryWhere(x.path), st, time.Since(start)))
 	return err
 }
 
 // summary is the line `citebot index` ends with.
-func summary(path string, st bleveindex.BuildStats, took time.Duration) string {
+func summary(path string, st retrieval.BuildStats, took time.Duration) string {
 	s := fmt.Sprintf("index %s: %d added, %d changed, %d removed, %d unchanged; %d documents, %d passages in %s",
 		path, st.Added, st.Changed, st.Removed, st.Unchanged, st.Documents, st.Passages, took.Round(time.Millisecond))
 	if !st.Wrote {

@@ -78,7 +78,13 @@ var retrievalRooms = map[string][]string{
 	"retrieval/quote":             {"retrieval", "retrieval/text"},
 	"retrieval/answer":            {"retrieval", "retrieval/text", "retrieval/quote"},
 	"retrieval/qaeval":            {"retrieval", "retrieval/text", "retrieval/quote", "retrieval/answer", "retrieval/bleveindex"},
-	"retrieval/backendtest":       {"retrieval", "retrieval/text", "retrieval/quote", "retrieval/answer", "retrieval/ingest", "retrieval/qaeval", "seeds"},
+	// The OpenSearch backend; its client package is the one importer of
+	// opensearch-go (the shared chat state uses it too), ostest connects
+	// live tests to a cluster.
+	"retrieval/opensearchindex":          {"retrieval", "retrieval/text", "retrieval/docstore", "retrieval/opensearchindex/osclient"},
+	"retrieval/opensearchindex/osclient": {"retrieval"},
+	"retrieval/opensearchindex/ostest":   {"retrieval/opensearchindex/osclient"},
+	"retrieval/backendtest":              {"retrieval", "retrieval/text", "retrieval/quote", "retrieval/answer", "retrieval/ingest", "retrieval/qaeval", "seeds"},
 }
 
 // sdks maps an import path prefix to the packages allowed to import it.
@@ -99,6 +105,9 @@ var sdks = map[string][]string{
 	"github.com/modelcontextprotocol/go-sdk": {"adapters/mcp"},
 	"github.com/google/jsonschema-go":        {"adapters/mcp"},
 	"github.com/yosida95/uritemplate":        {"adapters/mcp"},
+	// opensearch-go: one client package, shared by the OpenSearch backend
+	// and the shared chat state.
+	"github.com/opensearch-project/opensearch-go": {"retrieval/opensearchindex/osclient"},
 }
 
 // sdkOwners returns who may import imp, by its longest matching prefix.
@@ -139,6 +148,12 @@ func TestDependencyRule(t *testing.T) {
 			case me == "bot":
 				if dep != "retrieval" {
 					t.Errorf("bot imports %s; bot may import only the retrieval domain, never a backend or the answering core", dep)
+				}
+			case me == "bot/opensearchstate":
+				// The shared chat state on OpenSearch: bot's types, through
+				// the one OpenSearch client package.
+				if dep != "bot" && dep != "retrieval/opensearchindex/osclient" {
+					t.Errorf("%s imports %s; it may import only bot and the OpenSearch client", me, dep)
 				}
 			case me == "config" || me == "seeds":
 				t.Errorf("%s imports %s; it must stand alone", me, dep)

@@ -9,20 +9,25 @@ import (
 	"github.com/citebot/citebot/retrieval/answer"
 	"github.com/citebot/citebot/retrieval/bleveindex"
 	"github.com/citebot/citebot/retrieval/ingest"
+	"github.com/citebot/citebot/retrieval/opensearchindex/osclient"
 )
 
-// openEngine opens what citebot answers from: a persisted index (--index),
+// openEngine opens what citebot answers from: a persisted index (--index
+// PATH), an OpenSearch index (--index http[s]://HOST:PORT/NAME),
 // folders of documents indexed in memory (--corpus) or, with neither, the
 // embedded seed articles. The engine satisfies bot.Index, bot.QuoteChecker
 // and httpapi.IndexStats. With watch it keeps itself current until ctx
 // ends: a persisted index follows the generations `citebot index` swaps
-// in; corpus folders are re-read and re-indexed in memory a moment after
+// in (an OpenSearch alias is polled); corpus folders are re-read and re-indexed in memory a moment after
 // their files change. Either way questions keep being answered from the
 // old generation until the new one is in place. The caller closes the
 // engine.
 func (cf *corpusFlags) openEngine(ctx context.Context, watch bool, log *slog.Logger) (*answer.Engine, error) {
 	if cf.index != "" && len(cf.corpus) > 0 {
 		return nil, usageError{errors.New("use --index or --corpus, not both")}
+	}
+	if osclient.IsURL(cf.index) {
+		return cf.openOpenSearch(ctx, watch, log)
 	}
 	if cf.index != "" {
 		ix, err := bleveindex.Open(cf.index)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/citebot/citebot/adapters/cli"
 	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/answer"
 	"github.com/citebot/citebot/retrieval/ingest"
@@ -104,10 +105,15 @@ func buildVersion() string {
 type corpusFlags struct {
 	index  string
 	corpus []string
+	// openSearch is the opensearch section serve loaded; nil makes an
+	// OpenSearch --index read it from the file and environment.
+	openSearch *config.OpenSearchConfig
+	cmd        *cobra.Command
 }
 
 func (cf *corpusFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&cf.index, "index", "", "answer from the persisted index at `PATH` (built with citebot index)")
+	cf.cmd = cmd
+	cmd.Flags().StringVar(&cf.index, "index", "", "answer from the persisted index at `PATH` (built with citebot index), or the OpenSearch index http[s]://HOST:PORT/NAME")
 	cmd.Flags().StringArrayVar(&cf.corpus, "corpus", nil, "answer from the documents under `[NAME=]DIR` (repeatable; .txt, .md, .html, .pdf, .docx, .jsonl)")
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/citebot/citebot/adapters/mcp"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/retrieval/opensearchindex/osclient"
 )
 
 // chatAdapter builds one chat surface from its configuration section.
@@ -56,8 +57,12 @@ func (f *configFlags) register(cmd *cobra.Command) {
 // load reads the effective configuration for cmd.
 func (f *configFlags) load(cmd *cobra.Command) (*config.Config, error) {
 	flags := map[string]*pflag.Flag{}
+	indexKey := "index.path"
+	if osclient.IsURL(f.cf.index) {
+		indexKey = "index.url" // --index http[s]://HOST:PORT/NAME
+	}
 	for key, name := range map[string]string{
-		"corpus": "corpus", "index.path": "index", "http.addr": "addr",
+		"corpus": "corpus", indexKey: "index", "http.addr": "addr",
 		"log.level": "log-level", "log.format": "log-format",
 	} {
 		if fl := cmd.Flags().Lookup(name); fl != nil {
@@ -71,7 +76,7 @@ func (f *configFlags) load(cmd *cobra.Command) (*config.Config, error) {
 func newServeCmd(stderr io.Writer) *cobra.Command {
 	var f configFlags
 	cmd := &cobra.Command{
-		Use:   "serve [--config FILE] [--addr HOST:PORT] [--index PATH | --corpus DIR…]",
+		Use:   "serve [--config FILE] [--addr HOST:PORT] [--index PATH|URL | --corpus DIR…]",
 		Short: "Serve the HTTP API, the web page, MCP and the enabled chat adapters",
 		Long: "Serve answers over HTTP (JSON API, web chat page, MCP at /mcp, /healthz, /readyz,\n" +
 			"/metrics) and through every chat adapter enabled in the configuration, until SIGINT or SIGTERM.\n" +
@@ -99,7 +104,10 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if cfg.File != "" {
 		log.Info("configuration", "file", cfg.File)
 	}
-	cf := corpusFlags{index: cfg.Index.Path, corpus: cfg.Corpus}
+	cf := corpusFlags{index: cfg.Index.Path, corpus: cfg.Corpus, openSearch: &cfg.OpenSearch}
+	if cfg.Index.URL != "" {
+		cf.index = cfg.Index.URL
+	}
 	// A persisted index is followed: what `citebot index` swaps in is
 	// answered from next, the old generation until then. Corpus folders
 	// are read once.
@@ -129,6 +137,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		}))
 	}
 	var store bot.Store
+	var threads bot.ThreadStore
+	var deliveries bot.DeliveryStore
 	for _, ca := range chatAdapters {
 		if !ca.enabled(cfg) {
 			continue
@@ -137,13 +147,21 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			list = append(list, adapters.Failed(ca.section, fmt.Errorf("%s is enabled but this citebot has no %s adapter yet", ca.section, ca.section)))
 			continue
 		}
-		if store == nil {
+		switch {
+		case store != nil:
+		case cfg.Data.URL != "":
+			shared, err := openSharedState(ctx, cfg.Data.URL, cfg.OpenSearch, log)
+			if err != nil {
+				return fmt.Errorf("open the shared state (data.url): %w", err)
+			}
+			store, threads, deliveries = shared, shared, shared
+		default:
 			if store, err = openFeedbackStore(cfg.Data.Dir, log); err != nil {
 				return err
 			}
 			defer store.Close()
 		}
-		a, err := ca.build(cfg, chatEnv{Bot: b, Store: store, Log: log.With("adapter", ca.section)})
+		a, err := ca.build(cfg, chatEnv{Bot: b, Store: store, Threads: threads, Deliveries: deliveries, Log: log.With("adapter", ca.section)})
 		if err != nil {
 			a = adapters.Failed(ca.section, err)
 		}
@@ -171,6 +189,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 
 func corpusSource(cfg *config.Config) string {
 	switch {
+	case cfg.Index.URL != "":
+		return osclient.Redact(cfg.Index.URL)
 	case cfg.Index.Path != "":
 		return cfg.Index.Path
 	case len(cfg.Corpus) > 0:

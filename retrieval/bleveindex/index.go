@@ -14,10 +14,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -221,7 +219,7 @@ func (ix *Index) add(ctx context.Context, docs []retrieval.Document, progress re
 			return total, fmt.Errorf("indexing: %w", err)
 		}
 		end := min(start+docsPerBatch, len(docs))
-		stored := indexAll(docs[start:end])
+		stored := text.IndexAll(docs[start:end])
 		batch := ix.bi.NewBatch()
 		for _, d := range stored {
 			coll := d.Collection
@@ -266,28 +264,6 @@ func (ix *Index) remove(ids []string) error {
 		return fmt.Errorf("delete passages: %w", err)
 	}
 	return ix.store.Delete(ids...)
-}
-
-// indexAll segments and analyses documents in parallel.
-func indexAll(docs []retrieval.Document) []*retrieval.IndexedDoc {
-	out := make([]*retrieval.IndexedDoc, len(docs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i] = text.IndexDocument(docs[i])
-			}
-		}()
-	}
-	for i := range docs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return out
 }
 
 // checkUniqueIDs refuses documents that share an id, which would silently

@@ -61,21 +61,9 @@ var ErrIncompatible = errors.New("index built by an incompatible version of cite
 // read an index. Change it whenever what is written changes.
 var Format = fmt.Sprintf("citebot-bleve/%d", docstore.Version)
 
-// BuildStats summarises a Build or Update.
-type BuildStats struct {
-	// Documents and Passages count what the index holds afterwards.
-	Documents int
-	Passages  int
-	Duration  time.Duration
-	// Gen names the generation now served.
-	Gen string
-	// Added, Changed, Removed and Unchanged count documents by what the
-	// run did with them (a full Build counts every document as added).
-	Added, Changed, Removed, Unchanged int
-	// Wrote reports whether a new generation was written; an Update
-	// that finds nothing changed writes none.
-	Wrote bool
-}
+// BuildStats summarises a Build or Update (the same summary every
+// persisted backend gives).
+type BuildStats = retrieval.BuildStats
 
 // buildInfo is BUILD.json.
 type buildInfo struct {

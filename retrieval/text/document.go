@@ -1,7 +1,9 @@
 package text
 
 import (
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/citebot/citebot/retrieval"
 )
@@ -23,6 +25,29 @@ func IndexDocument(d retrieval.Document) *retrieval.IndexedDoc {
 	}
 	addEntities(d.Text, passages)
 	return &retrieval.IndexedDoc{Document: d, Hash: d.Hash(), Passages: passages}
+}
+
+// IndexAll runs IndexDocument over docs on every CPU, keeping their
+// order: building an index is mostly this work.
+func IndexAll(docs []retrieval.Document) []*retrieval.IndexedDoc {
+	out := make([]*retrieval.IndexedDoc, len(docs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = IndexDocument(docs[i])
+			}
+		}()
+	}
+	for i := range docs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 // addEntities finds the entities of every sentence of the document once
