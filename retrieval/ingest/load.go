@@ -68,6 +68,31 @@ type extracted struct {
 	Pages []retrieval.Span
 }
 
+// cleaned is x with ligatures spelt out and invisible format characters
+// removed from its text and metadata (see text.CleanExtracted), page
+// spans moved to match: the text quotes are cut from is what a reader
+// would type.
+func (x extracted) cleaned() extracted {
+	offsets := make([]int, 0, 2*len(x.Pages))
+	for _, p := range x.Pages {
+		offsets = append(offsets, p.Start, p.End)
+	}
+	text, moved := rtext.CleanExtractedSpans(x.Text, offsets)
+	out := extracted{Text: text, Meta: cleanMeta(x.Meta)}
+	for i := range x.Pages {
+		out.Pages = append(out.Pages, retrieval.Span{Start: moved[2*i], End: moved[2*i+1]})
+	}
+	return out
+}
+
+// cleanMeta cleans metadata fields as document text is cleaned.
+func cleanMeta(m retrieval.Metadata) retrieval.Metadata {
+	for _, f := range []*string{&m.Title, &m.Publisher, &m.Author, &m.Date, &m.URL} {
+		*f = rtext.CleanExtracted(*f)
+	}
+	return m
+}
+
 // parser extracts a document's text and embedded metadata from file bytes.
 // Parsers that can loop for long check ctx; every parser also runs under
 // a watchdog (see parseBounded).
@@ -320,6 +345,7 @@ func loadFile(ctx context.Context, fsys fs.FS, p string) (retrieval.Document, er
 	if err != nil {
 		return retrieval.Document{}, err
 	}
+	x = x.cleaned()
 	if strings.TrimSpace(x.Text) == "" {
 		return retrieval.Document{}, errors.New("no text in file")
 	}
@@ -328,7 +354,7 @@ func loadFile(ctx context.Context, fsys fs.FS, p string) (retrieval.Document, er
 	if err != nil {
 		return retrieval.Document{}, err
 	}
-	d.Metadata = side
+	d.Metadata = cleanMeta(side)
 	d.Metadata.Fill(x.Meta)
 	d.Metadata.Fill(guessMetadata(x.Text))
 	if nd, ok := NormalizeDate(d.Date); ok {
