@@ -128,10 +128,8 @@ func jsonlDocument(b []byte, prefix string) (retrieval.Document, error) {
 	}
 	embedded := sidecar{Headline: rec.Headline, Title: rec.Title, Publisher: rec.Publisher, Author: author, Date: rec.Date, URL: rec.URL}.metadata()
 	d := retrieval.Document{ID: id, Text: text, Metadata: truncateMeta(cleanMeta(embedded))}
+	d.Date = documentDate(d.Date, text, "")
 	d.Metadata.Fill(guessMetadata(text))
-	if nd, ok := NormalizeDate(d.Date); ok {
-		d.Date = nd
-	}
 	return d, nil
 }
 

@@ -66,6 +66,11 @@ type extracted struct {
 	Meta retrieval.Metadata
 	// Pages are page spans in Text, for paginated formats (PDF).
 	Pages []retrieval.Span
+	// PropDate is the date the file's document properties give (PDF
+	// CreationDate, DOCX created): when the file was made, the last
+	// resort for a publication date (see documentDate). Meta.Date is
+	// only ever what the format declares as the publication date.
+	PropDate string
 }
 
 // cleaned is x with ligatures spelt out and invisible format characters
@@ -78,7 +83,7 @@ func (x extracted) cleaned() extracted {
 		offsets = append(offsets, p.Start, p.End)
 	}
 	text, moved := rtext.CleanExtractedSpans(x.Text, offsets)
-	out := extracted{Text: text, Meta: cleanMeta(x.Meta)}
+	out := extracted{Text: text, Meta: cleanMeta(x.Meta), PropDate: x.PropDate}
 	for i := range x.Pages {
 		out.Pages = append(out.Pages, retrieval.Span{Start: moved[2*i], End: moved[2*i+1]})
 	}
@@ -319,10 +324,11 @@ func loadOne(ctx context.Context, j loadJob) ([]retrieval.Document, []error) {
 }
 
 // LoadFile reads one file of fsys. Metadata comes from, in order of
-// precedence: a sidecar <name>.meta.yaml, the file's own metadata (front
-// matter, HTML meta tags, PDF document info, DOCX core properties), then
-// heuristics on the text (headline from the first line, author from a
-// "By …" byline). JSON Lines files hold many documents: load them with
+// precedence: a sidecar <name>.meta.yaml (or .meta.json), the file's own
+// metadata (front matter, HTML meta tags, PDF document info, DOCX core
+// properties), then heuristics on the text (headline from the first
+// line, author from a "By …" byline). The date is chosen as documentDate
+// says: a dateline in the text beats the PDF and DOCX properties. JSON Lines files hold many documents: load them with
 // LoadFS, LoadDir or LoadJSONL.
 func LoadFile(fsys fs.FS, p string) (retrieval.Document, error) {
 	return loadFile(context.Background(), fsys, p)
@@ -356,10 +362,8 @@ func loadFile(ctx context.Context, fsys fs.FS, p string) (retrieval.Document, er
 	}
 	d.Metadata = cleanMeta(side)
 	d.Metadata.Fill(x.Meta)
+	d.Date = documentDate(d.Date, x.Text, x.PropDate)
 	d.Metadata.Fill(guessMetadata(x.Text))
-	if nd, ok := NormalizeDate(d.Date); ok {
-		d.Date = nd
-	}
 	return d, nil
 }
 
@@ -518,6 +522,7 @@ func dateString(v any) string {
 var dateLayouts = []string{
 	time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02", "2006/01/02",
 	"January 2, 2006", "Jan 2, 2006", "Jan. 2, 2006", "2 January 2006", "2 Jan 2006",
+	"January 2 2006", "Jan 2 2006", "Jan. 2 2006", "2 Jan. 2006",
 	"Monday, January 2, 2006", "Mon, 02 Jan 2006 15:04:05 -0700", time.RFC1123, time.RFC1123Z,
 	"January 2006", "2006-01", "2006",
 }
