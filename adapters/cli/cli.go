@@ -25,6 +25,9 @@ type Asker interface {
 type Options struct {
 	JSON bool // one JSON object per answer, on its own line
 	Top  int  // citations per answer; 0 for the default
+	// Collections limits answers to documents of these collections;
+	// empty means all.
+	Collections []string
 	// Bold emphasises the answer span with ANSI bold (for terminals).
 	Bold bool
 }
@@ -35,7 +38,7 @@ const MaxLineBytes = 1 << 20
 
 // AskOne answers one question and writes the reply.
 func AskOne(ctx context.Context, a Asker, question string, w io.Writer, opts Options) error {
-	reply, err := a.Ask(ctx, bot.Request{Question: question, Top: opts.Top})
+	reply, err := a.Ask(ctx, bot.Request{Question: question, Top: opts.Top, Collections: opts.Collections})
 	return write(w, question, reply, err, opts)
 }
 
@@ -59,7 +62,7 @@ func AskLines(ctx context.Context, a Asker, r io.Reader, w io.Writer, opts Optio
 			}
 		}
 		first = false
-		reply, err := a.Ask(ctx, bot.Request{Question: q, Top: opts.Top})
+		reply, err := a.Ask(ctx, bot.Request{Question: q, Top: opts.Top, Collections: opts.Collections})
 		if err := write(w, q, reply, err, opts); err != nil {
 			return err
 		}

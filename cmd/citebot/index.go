@@ -22,17 +22,19 @@ import (
 func newIndexCmd(stdout, stderr io.Writer) *cobra.Command {
 	var dirs []string
 	var path string
-	var rebuild, watch bool
+	var rebuild, watch, prune bool
 	var debounce time.Duration
 	cmd := &cobra.Command{
-		Use:   "index --corpus [NAME=]DIR… --index PATH [--watch] [--rebuild]",
+		Use:   "index --corpus [NAME=]DIR… --index PATH [--watch] [--rebuild] [--prune]",
 		Short: "Build or update a persisted index (atomically replacing the one at PATH)",
 		Long: `Index the documents under each --corpus folder into PATH. Each folder is a
 collection, named after the folder unless given as NAME=DIR.
 
 Re-running on an existing index compares every document's content hash with
 what the index holds and re-indexes only documents that were added, changed
-or removed; the summary says how many of each. Questions keep being answered
+or removed; the summary says how many of each. Only the collections named
+are touched: documents of other collections the index holds are kept (the
+summary names them); --prune removes them instead. Questions keep being answered
 from the previous generation until the new one is swapped in atomically, and
 a build that is killed midway leaves the previous generation serving.
 
@@ -51,7 +53,7 @@ a build that is killed midway leaves the previous generation serving.
 				return usageError{err}
 			}
 			log := stderrLogger(stderr)
-			ix := indexer{corpora: corpora, path: path, rebuild: rebuild, stdout: stdout, stderr: stderr, log: log}
+			ix := indexer{corpora: corpora, path: path, rebuild: rebuild, prune: prune, stdout: stdout, stderr: stderr, log: log}
 			if err := ix.run(cmd.Context()); err != nil {
 				return err
 			}
@@ -73,7 +75,8 @@ a build that is killed midway leaves the previous generation serving.
 	}
 	cmd.Flags().StringArrayVar(&dirs, "corpus", nil, "index the documents under `[NAME=]DIR` as collection NAME (default: the folder's name); repeatable")
 	cmd.Flags().StringVar(&path, "index", "", "write the index to `PATH`")
-	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "re-index every document instead of only the changed ones")
+	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "re-index every document of the named collections instead of only the changed ones")
+	cmd.Flags().BoolVar(&prune, "prune", false, "remove the collections the index holds that no --corpus names")
 	cmd.Flags().BoolVar(&watch, "watch", false, "keep running and update the index when files change")
 	cmd.Flags().DurationVar(&debounce, "debounce", ingest.DefaultDebounce, "with --watch, wait this long after the last change before updating")
 	return cmd
@@ -84,9 +87,12 @@ type indexer struct {
 	corpora []ingest.Corpus
 	path    string
 	rebuild bool
-	stdout  io.Writer
-	stderr  io.Writer
-	log     *slog.Logger
+	// prune makes the index hold only the named collections; without
+	// it, the index's other collections are kept.
+	prune  bool
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
 }
 
 func (x indexer) run(ctx context.Context) error {
@@ -95,16 +101,39 @@ func (x indexer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	write := bleveindex.Update
-	if x.rebuild {
-		write = bleveindex.Build
+	progress := newProgress(x.stderr, x.log, "indexing")
+	var st bleveindex.BuildStats
+	switch {
+	case x.prune && x.rebuild:
+		st, err = bleveindex.Build(ctx, x.path, docs, progress)
+	case x.prune:
+		st, err = bleveindex.Update(ctx, x.path, docs, progress)
+	default:
+		st, err = bleveindex.UpdateWith(ctx, x.path, docs, progress, bleveindex.UpdateOptions{Collections: x.collections(), Rebuild: x.rebuild})
 	}
-	st, err := write(ctx, x.path, docs, newProgress(x.stderr, x.log, "indexing"))
 	if err != nil {
 		return fmt.Errorf("index %s: %w", x.path, err)
 	}
-	_, err = fmt.Fprintln(x.stdout, summary(x.path, st, time.Since(start)))
+	if _, err := fmt.Fprintln(x.stdout, summary(x.path, st, time.Since(start))); err != nil {
+		return err
+	}
+	if st.Kept > 0 {
+		_, err = fmt.Fprintf(x.stdout, "kept %d documents of collections not named: %s (--prune removes them)\n", st.Kept, strings.Join(st.KeptCollections, ", "))
+	}
 	return err
+}
+
+// collections names the collections the corpora form.
+func (x indexer) collections() []string {
+	out := make([]string, 0, len(x.corpora))
+	for _, c := range x.corpora {
+		name := c.Collection
+		if name == "" {
+			name = ingest.CollectionName(c.Dir)
+		}
+		out = append(out, name)
+	}
+	return out
 }
 
 // summary is the line `citebot index` ends with.

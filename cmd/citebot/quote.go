@@ -16,7 +16,7 @@ func newQuoteCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var cf corpusFlags
 	var opts cli.QuoteOptions
 	cmd := &cobra.Command{
-		Use:   "quote [--json] [--who] [--index PATH | --corpus DIR…] [--top N] [TEXT]",
+		Use:   "quote [--json] [--who] [--index PATH | --corpus DIR…] [--collection NAME]… [--top N] [TEXT]",
 		Short: "Check a quote against the documents, or say who said it",
 		Long: "Say whether TEXT appears in the documents: exact (which documents, where), near\n" +
 			"(the closest passages, their differing words marked) or not found. Curly and\n" +
@@ -37,6 +37,9 @@ func newQuoteCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 			}
 			defer ix.Close()
 			b := bot.New(ix)
+			if err := checkCollections(b, opts.Collections); err != nil {
+				return err
+			}
 			opts.Bold = !opts.JSON && isTerminal(stdout)
 			if len(args) > 0 {
 				return cli.QuoteOne(cmd.Context(), b, strings.Join(args, " "), stdout, opts)
@@ -48,5 +51,6 @@ func newQuoteCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write each check as one JSON object on its own line")
 	cmd.Flags().BoolVar(&opts.Who, "who", false, "say who the documents say said it")
 	cmd.Flags().IntVar(&opts.Top, "top", retrieval.DefaultTop, "most near matches (or closest passages) per check")
+	registerCollections(cmd, &opts.Collections)
 	return cmd
 }

@@ -66,6 +66,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(
 		newAskCmd(stdin, stdout, stderr),
 		newQuoteCmd(stdin, stdout, stderr),
+		newSourcesCmd(stdout, stderr),
 		newIndexCmd(stdout, stderr),
 		newEvalCmd(stdout, stderr),
 		newTuneCmd(stdout, stderr),
@@ -150,8 +151,9 @@ func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var asJSON bool
 	var top int
 	var explain bool
+	var collections []string
 	cmd := &cobra.Command{
-		Use:   "ask [--json] [--index PATH | --corpus DIR…] [--top N] [QUESTION]",
+		Use:   "ask [--json] [--index PATH | --corpus DIR…] [--collection NAME]… [--top N] [QUESTION]",
 		Short: "Answer a question (or one per line of standard input)",
 		Long: "Answer QUESTION with verbatim, cited quotes. With no QUESTION, answer each line of\n" +
 			"standard input in order. --json writes one JSON object per answer, one per line.",
@@ -173,7 +175,10 @@ func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			b := bot.New(ix)
-			opts := cli.Options{JSON: asJSON, Top: top, Bold: !asJSON && isTerminal(stdout)}
+			if err := checkCollections(b, collections); err != nil {
+				return err
+			}
+			opts := cli.Options{JSON: asJSON, Top: top, Bold: !asJSON && isTerminal(stdout), Collections: collections}
 			if len(args) > 0 {
 				return cli.AskOne(cmd.Context(), b, strings.Join(args, " "), stdout, opts)
 			}
@@ -184,5 +189,6 @@ func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write each answer as one JSON object on its own line")
 	cmd.Flags().IntVar(&top, "top", retrieval.DefaultTop, "most quotes per answer")
 	cmd.Flags().BoolVar(&explain, "explain", false, "show how the question was analysed and the candidates scored")
+	registerCollections(cmd, &collections)
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -75,6 +76,22 @@ type BuildStats struct {
 	// Wrote reports whether a new generation was written; an Update
 	// that finds nothing changed writes none.
 	Wrote bool
+	// Kept counts the documents of collections an UpdateWith left alone
+	// (see UpdateOptions.Collections), KeptCollections names them.
+	Kept            int
+	KeptCollections []string
+}
+
+// UpdateOptions scope an UpdateWith.
+type UpdateOptions struct {
+	// Collections are the collections docs stand for: documents the index
+	// holds in other collections are kept as they are, never removed or
+	// replaced. Empty means docs are the whole index (as Update).
+	Collections []string
+	// Rebuild re-indexes every document of those collections, changed
+	// or not. With nothing to keep, or an index this citebot cannot read,
+	// it builds a new index from docs alone, as Build does.
+	Rebuild bool
 }
 
 // buildInfo is BUILD.json.
@@ -133,6 +150,14 @@ func build(ctx context.Context, dir string, docs []retrieval.Document, progress 
 // When nothing changed it writes nothing and returns quickly. With no
 // index at dir yet it builds one.
 func Update(ctx context.Context, dir string, docs []retrieval.Document, progress retrieval.Progress) (BuildStats, error) {
+	return UpdateWith(ctx, dir, docs, progress, UpdateOptions{})
+}
+
+// UpdateWith is Update scoped by opts: re-indexing some collections
+// leaves the others' documents alone. A document of docs whose id a kept
+// collection's document already has takes the qualified id of its own
+// collection (retrieval.QualifiedID), so neither replaces the other.
+func UpdateWith(ctx context.Context, dir string, docs []retrieval.Document, progress retrieval.Progress, opts UpdateOptions) (BuildStats, error) {
 	start := time.Now()
 	if err := checkUniqueIDs(docs); err != nil {
 		return BuildStats{}, err
@@ -152,6 +177,11 @@ func Update(ctx context.Context, dir string, docs []retrieval.Document, progress
 	}
 	curPath := filepath.Join(dir, gensDir, cur)
 	if err := checkFormat(dir, curPath); err != nil {
+		if opts.Rebuild && errors.Is(err, ErrIncompatible) {
+			// An index this citebot cannot read serves nothing: a rebuild
+			// starts afresh with the documents given.
+			return build(ctx, dir, docs, progress, start)
+		}
 		return BuildStats{}, err
 	}
 	held, passages, err := storedHashes(filepath.Join(curPath, storeFile))
@@ -161,16 +191,41 @@ func Update(ctx context.Context, dir string, docs []retrieval.Document, progress
 	var put []retrieval.Document
 	var del []string
 	st := BuildStats{Gen: cur, Documents: len(docs)}
+	inScope := func(collection string) bool {
+		return len(opts.Collections) == 0 || slices.Contains(opts.Collections, collection)
+	}
+	kept := map[string]bool{}
+	for id, h := range held {
+		if !inScope(h.collection) {
+			kept[id] = true
+			st.Kept++
+			if !slices.Contains(st.KeptCollections, h.collection) {
+				st.KeptCollections = append(st.KeptCollections, h.collection)
+			}
+		}
+	}
+	sort.Strings(st.KeptCollections)
+	if opts.Rebuild && len(kept) == 0 {
+		return build(ctx, dir, docs, progress, start) // nothing to keep: a fresh build
+	}
 	inCorpus := make(map[string]bool, len(docs))
 	for i := range docs {
 		d := &docs[i]
+		if kept[d.ID] {
+			// A kept collection holds this id: this document takes its
+			// collection's qualified id.
+			d.ID = retrieval.QualifiedID(d.Collection, d.ID)
+		}
+		if inCorpus[d.ID] {
+			return BuildStats{}, fmt.Errorf("two documents have the id %q (one is %s)", d.ID, d.Source)
+		}
 		inCorpus[d.ID] = true
 		h, ok := held[d.ID]
 		switch {
 		case !ok:
 			st.Added++
 			put = append(put, *d)
-		case h != d.Hash():
+		case opts.Rebuild || h.hash != d.Hash():
 			st.Changed++
 			put = append(put, *d)
 			del = append(del, d.ID)
@@ -179,11 +234,12 @@ func Update(ctx context.Context, dir string, docs []retrieval.Document, progress
 		}
 	}
 	for id := range held {
-		if !inCorpus[id] {
+		if !inCorpus[id] && !kept[id] {
 			st.Removed++
 			del = append(del, id)
 		}
 	}
+	st.Documents += st.Kept
 	if len(put) == 0 && len(del) == 0 {
 		st.Passages = passages
 		st.Duration = time.Since(start)
@@ -292,18 +348,24 @@ func readBuildInfo(genPath string) (buildInfo, bool) {
 	return bi, true
 }
 
-// storedHashes reads each document's content hash, and the passage total,
-// from a generation's document store without touching Bleve.
-func storedHashes(path string) (map[string]string, int, error) {
+// heldDoc is what an update needs to know of a document the index holds.
+type heldDoc struct {
+	hash, collection string
+}
+
+// storedHashes reads each document's content hash and collection, and
+// the passage total, from a generation's document store without touching
+// Bleve.
+func storedHashes(path string) (map[string]heldDoc, int, error) {
 	st, err := docstore.OpenBolt(path, true)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer st.Close()
-	hashes := map[string]string{}
+	hashes := map[string]heldDoc{}
 	passages := 0
 	err = st.Each(func(id, hash string, src retrieval.Source) error {
-		hashes[id] = hash
+		hashes[id] = heldDoc{hash: hash, collection: src.Collection}
 		passages += src.Passages
 		return nil
 	})

@@ -168,10 +168,13 @@ func CollectionName(dir string) string {
 }
 
 // LoadCorpora loads every corpus folder, each as its collection, reporting
-// progress in files read. Documents are returned in id order. Files that
-// cannot be loaded, and documents whose id another file already took
-// (a.md beside a.txt, or the same name in two corpora), are returned as
-// LoadErrors naming the file; everything else still loads.
+// progress in files read. Documents are returned in id order. A file
+// whose id a file of an earlier corpus already has (story.txt in two
+// collections) gets the id retrieval.QualifiedID gives ("courts:story"),
+// so both are indexed and cited distinctly. Files that cannot be loaded,
+// and documents whose id another file of the same collection took (a.md
+// beside a.txt), are returned as LoadErrors naming the file; everything
+// else still loads.
 func LoadCorpora(ctx context.Context, corpora []Corpus, progress retrieval.Progress) ([]retrieval.Document, []error) {
 	var jobs []loadJob
 	var errs []error
@@ -287,6 +290,7 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return nil, append(errs, fmt.Errorf("loading documents: %w", err))
 	}
+	qualifyShared(docs, jobs)
 	sort.SliceStable(docs, func(a, b int) bool {
 		if docs[a].ID != docs[b].ID {
 			return docs[a].ID < docs[b].ID
@@ -302,6 +306,32 @@ feed:
 		out = append(out, d)
 	}
 	return out, errs
+}
+
+// qualifyShared gives documents whose id a document of an earlier
+// collection (in the order the corpora were given) already has the
+// qualified id of their own collection (see retrieval.QualifiedID).
+func qualifyShared(docs []retrieval.Document, jobs []loadJob) {
+	rank := map[string]int{}
+	for _, j := range jobs {
+		if _, ok := rank[j.collection]; !ok {
+			rank[j.collection] = len(rank)
+		}
+	}
+	if len(rank) < 2 {
+		return
+	}
+	owner := map[string]string{} // id → the first collection holding it
+	for _, d := range docs {
+		if c, ok := owner[d.ID]; !ok || rank[d.Collection] < rank[c] {
+			owner[d.ID] = d.Collection
+		}
+	}
+	for i := range docs {
+		if c := owner[docs[i].ID]; c != docs[i].Collection {
+			docs[i].ID = retrieval.QualifiedID(docs[i].Collection, docs[i].ID)
+		}
+	}
 }
 
 // loadOne loads the document (or, for JSON Lines, documents) of one file.
