@@ -202,3 +202,19 @@ func TestCollectionFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestServeCorpusNamed: serve's --corpus NAME=DIR (and CITEBOT_CORPUS)
+// pass configuration checks and name the collection.
+func TestServeCorpusNamed(t *testing.T) {
+	metro, _ := twoCollections(t)
+	isolateConfig(t)
+	out, stderr, err := runCmd(t, "config", "check", "--corpus", "desk="+metro)
+	if err != nil || !strings.Contains(out, "no problems found") {
+		t.Errorf("config check --corpus desk=DIR: %v\n%s%s", err, out, stderr)
+	}
+	t.Setenv("CITEBOT_CORPUS", "desk="+metro)
+	out, stderr, err = runCmd(t, "config", "check")
+	if err != nil || !strings.Contains(out, "no problems found") {
+		t.Errorf("CITEBOT_CORPUS=desk=DIR: %v\n%s%s", err, out, stderr)
+	}
+}

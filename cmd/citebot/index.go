@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/bleveindex"
 	"github.com/citebot/citebot/retrieval/ingest"
@@ -147,20 +147,16 @@ func summary(path string, st bleveindex.BuildStats, took time.Duration) string {
 }
 
 // parseCorpora reads --corpus values: DIR, or NAME=DIR to name the
-// collection (a value that is an existing path is always a DIR).
+// collection (a value that is an existing path is always a DIR), as the
+// configuration's corpus entries are read (config.SplitCorpus).
 func parseCorpora(args []string) ([]ingest.Corpus, error) {
 	out := make([]ingest.Corpus, 0, len(args))
 	for _, a := range args {
-		c := ingest.Corpus{Dir: a}
-		if name, dir, ok := strings.Cut(a, "="); ok {
-			if _, err := os.Stat(a); err != nil {
-				c = ingest.Corpus{Dir: dir, Collection: strings.TrimSpace(name)}
-				if c.Collection == "" || dir == "" {
-					return nil, fmt.Errorf("--corpus %q: want DIR or NAME=DIR", a)
-				}
-			}
+		name, dir, err := config.SplitCorpus(a)
+		if err != nil {
+			return nil, fmt.Errorf("--corpus %q: want DIR or NAME=DIR", a)
 		}
-		out = append(out, c)
+		out = append(out, ingest.Corpus{Dir: dir, Collection: name})
 	}
 	return out, nil
 }
