@@ -78,6 +78,7 @@ const MaxQuestionBytesLimit = 32 << 10
 // and index.path exist. Adapter sections are checked only when enabled.
 func (c *Config) Validate() error {
 	var v validator
+	v.problems = append(v.problems, c.typeProblems...)
 	for _, k := range c.unknown {
 		where := "the configuration file"
 		if c.File != "" {

@@ -218,3 +218,34 @@ func TestServeCorpusNamed(t *testing.T) {
 		t.Errorf("CITEBOT_CORPUS=desk=DIR: %v\n%s%s", err, out, stderr)
 	}
 }
+
+// TestConfigTypeProblemsExit2: a value of the wrong type is reported in
+// plain words with every other problem, and serve and config check exit 2
+// (a usage error) before anything starts; an unknown CITEBOT_* variable
+// is a warning.
+func TestConfigTypeProblemsExit2(t *testing.T) {
+	isolateConfig(t)
+	t.Setenv("CITEBOT_SLACK_ENABLED", "maybe")
+	t.Setenv("CITEBOT_HTTP_SHUTDOWN_TIMEOUT", "fifteen")
+	t.Setenv("CITEBOT_LOG_LEVEL", "loud")
+	t.Setenv("CITEBOT_HTTPADDR", "127.0.0.1:9")
+	for _, args := range [][]string{{"config", "check"}, {"serve", "--addr", "127.0.0.1:0"}} {
+		out, _, err := runCmd(t, args...)
+		if err == nil || exitCode(err) != 2 {
+			t.Fatalf("%v: %v (exit %d); want a usage error", args, err, exitCode(err))
+		}
+		msg := err.Error()
+		for _, want := range []string{
+			`slack.enabled: is "maybe" (from CITEBOT_SLACK_ENABLED); expected true or false`,
+			`http.shutdown_timeout: is "fifteen" (from CITEBOT_HTTP_SHUTDOWN_TIMEOUT); expected a duration`,
+			`log.level`,
+		} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%v: %q lacks %q", args, msg, want)
+			}
+		}
+		if args[0] == "config" && !strings.Contains(out, "# warning: CITEBOT_HTTPADDR names no citebot setting") {
+			t.Errorf("config check output lacks the warning:\n%s", out)
+		}
+	}
+}

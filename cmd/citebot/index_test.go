@@ -246,10 +246,10 @@ func TestIndexWatch(t *testing.T) {
 // TestIndexHelperProcess is not a test: TestIndexKilledMidBuild runs the
 // test binary as `citebot` through it.
 func TestIndexHelperProcess(t *testing.T) {
-	if os.Getenv("CITEBOT_INDEX_HELPER") != "1" {
+	if os.Getenv("CITEBOT_TEST_INDEX_HELPER") != "1" {
 		return
 	}
-	args := strings.Split(os.Getenv("CITEBOT_INDEX_ARGS"), "\x1f")
+	args := strings.Split(os.Getenv("CITEBOT_TEST_INDEX_ARGS"), "\x1f")
 	err := run(context.Background(), args, os.Stdin, os.Stdout, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "citebot:", err)
@@ -288,8 +288,8 @@ func TestIndexKilledMidBuild(t *testing.T) {
 	}
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestIndexHelperProcess$")
-	cmd.Env = append(os.Environ(), "CITEBOT_INDEX_HELPER=1",
-		"CITEBOT_INDEX_ARGS="+strings.Join([]string{"index", "--corpus", big, "--index", path}, "\x1f"))
+	cmd.Env = append(os.Environ(), "CITEBOT_TEST_INDEX_HELPER=1",
+		"CITEBOT_TEST_INDEX_ARGS="+strings.Join([]string{"index", "--corpus", big, "--index", path}, "\x1f"))
 	var childOut idxBuffer
 	cmd.Stdout, cmd.Stderr = &childOut, &childOut
 	if err := cmd.Start(); err != nil {

@@ -98,6 +98,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if cfg.File != "" {
 		log.Info("configuration", "file", cfg.File)
 	}
+	for _, w := range cfg.Warnings() {
+		log.Warn("configuration", "warning", w)
+	}
 	cf := corpusFlags{index: cfg.Index.Path, corpus: cfg.Corpus}
 	// A persisted index is followed: what `citebot index` swaps in is
 	// answered from next, the old generation until then. Corpus folders
@@ -252,6 +255,9 @@ func newConfigCmd(stdout io.Writer) *cobra.Command {
 			fmt.Fprintf(stdout, "# effective configuration: defaults < %s < CITEBOT_* environment < flags; secrets redacted\n", source)
 			if _, err := stdout.Write(out); err != nil {
 				return err
+			}
+			for _, w := range cfg.Warnings() {
+				fmt.Fprintf(stdout, "# warning: %s\n", w)
 			}
 			if err := cfg.Validate(); err != nil {
 				return usageError{err}
