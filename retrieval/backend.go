@@ -144,5 +144,6 @@ var (
 	ErrClosed = errors.New("index closed")
 )
 
-// Progress is told how many documents of a build are done.
+// Progress is told how many documents of a build are done. A phase calls
+// it once with done 0 as it starts, so a rate can be timed from there.
 type Progress func(done, total int)

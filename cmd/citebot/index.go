@@ -190,26 +190,31 @@ const progressLogInterval = 5 * time.Second
 // at the end of long phases). Workers call it concurrently.
 func newProgress(stderr io.Writer, log *slog.Logger, phase string) retrieval.Progress {
 	if isTerminal(stderr) {
-		return barProgress(stderr, phase)
+		return barProgress(stderr, phase, time.Now)
 	}
 	return logProgress(log, phase, progressLogInterval, time.Now)
 }
 
-func barProgress(stderr io.Writer, phase string) retrieval.Progress {
+// barProgress draws a bar with the count, a rate and an ETA. The rate is
+// citebot's own, timed from the phase's first call (the loaders make it
+// with nothing done yet) and shown once a second has passed: the bar
+// library times from its first drawing, so its first rate was one
+// document over microseconds, tens of millions a second.
+func barProgress(stderr io.Writer, phase string, now func() time.Time) retrieval.Progress {
 	var mu sync.Mutex
 	var bar *progressbar.ProgressBar
-	high := 0
+	var start time.Time
+	high := -1
 	return func(done, total int) {
 		mu.Lock()
 		defer mu.Unlock()
+		t := now()
 		if bar == nil {
+			start = t
 			bar = progressbar.NewOptions(total,
 				progressbar.OptionSetWriter(stderr),
 				progressbar.OptionSetDescription(phase),
 				progressbar.OptionShowCount(),
-				progressbar.OptionShowIts(),
-				progressbar.OptionSetItsString("docs"),
-				progressbar.OptionSetPredictTime(true),
 				progressbar.OptionThrottle(100*time.Millisecond),
 				progressbar.OptionClearOnFinish(),
 			)
@@ -218,11 +223,26 @@ func barProgress(stderr io.Writer, phase string) retrieval.Progress {
 			return
 		}
 		high = done
+		bar.Describe(rateNote(phase, done, total, t.Sub(start)))
 		_ = bar.Set(done)
 		if done >= total {
 			_ = bar.Finish()
 		}
 	}
+}
+
+// rateNote is a bar's description: the phase, then, once a second has
+// passed, documents a second and the time left.
+func rateNote(phase string, done, total int, elapsed time.Duration) string {
+	if elapsed < time.Second || done <= 0 {
+		return phase
+	}
+	rate := float64(done) / elapsed.Seconds()
+	note := fmt.Sprintf("%s %.0f docs/s", phase, rate)
+	if done < total {
+		note += fmt.Sprintf(", %s left", (time.Duration(float64(total-done) / rate * float64(time.Second))).Round(time.Second))
+	}
+	return note
 }
 
 // logProgress logs "phase done/total, rate, eta" at most every interval.

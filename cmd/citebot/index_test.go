@@ -391,3 +391,31 @@ func TestLogProgress(t *testing.T) {
 		t.Errorf("final line %q", lines[1])
 	}
 }
+
+// TestBarProgressFirstRate: the terminal bar times its rate from the
+// phase's start and shows none before a second has passed, so the first
+// reading is never one document over microseconds.
+func TestBarProgressFirstRate(t *testing.T) {
+	var buf idxBuffer
+	now := time.Unix(0, 0)
+	p := barProgress(&buf, "indexing", func() time.Time { return now })
+	p(0, 100) // the phase starts
+	now = now.Add(time.Microsecond)
+	p(1, 100)
+	if out := buf.String(); strings.Contains(out, "/s") || !strings.Contains(out, "indexing") {
+		t.Errorf("first drawing %q; want the phase and no rate yet", out)
+	}
+	for _, tc := range []struct {
+		done    int
+		elapsed time.Duration
+		want    string
+	}{
+		{1, time.Microsecond, "indexing"},
+		{60, 6 * time.Second, "indexing 10 docs/s, 4s left"},
+		{100, 8 * time.Second, "indexing 12 docs/s"},
+	} {
+		if got := rateNote("indexing", tc.done, 100, tc.elapsed); got != tc.want {
+			t.Errorf("rateNote(%d done in %s) = %q; want %q", tc.done, tc.elapsed, got, tc.want)
+		}
+	}
+}

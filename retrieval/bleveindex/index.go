@@ -216,6 +216,9 @@ func (ix *Index) add(ctx context.Context, docs []retrieval.Document, progress re
 	defer ix.docs.Store(0)
 	const docsPerBatch = 256
 	total := 0
+	if progress != nil && len(docs) > 0 {
+		progress(0, len(docs)) // the phase starts: rates are timed from here
+	}
 	for start := 0; start < len(docs); start += docsPerBatch {
 		if err := ctx.Err(); err != nil {
 			return total, fmt.Errorf("indexing: %w", err)

@@ -255,6 +255,9 @@ func runLoad(ctx context.Context, jobs []loadJob, progress retrieval.Progress) (
 		errs []error
 	}
 	results := make([]result, len(jobs))
+	if progress != nil && len(jobs) > 0 {
+		progress(0, len(jobs)) // the phase starts: rates are timed from here
+	}
 	var done atomic.Int64
 	var wg sync.WaitGroup
 	next := make(chan int)
