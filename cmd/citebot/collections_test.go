@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	stdlog "log"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -246,6 +248,29 @@ func TestConfigTypeProblemsExit2(t *testing.T) {
 		}
 		if args[0] == "config" && !strings.Contains(out, "# warning: CITEBOT_HTTPADDR names no citebot setting") {
 			t.Errorf("config check output lacks the warning:\n%s", out)
+		}
+	}
+}
+
+// TestServeLogsOneFormat: what is logged through the default logger or
+// the standard log package while serve runs (folder watching, libraries)
+// comes out as JSON lines like the rest, not as plain text among them.
+func TestServeLogsOneFormat(t *testing.T) {
+	isolateConfig(t)
+	_, logs, stop := startServe(t)
+	slog.Warn("watch: probe from a helper", "dir", "x")
+	stdlog.Print("probe from a library")
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		if !strings.HasPrefix(line, "{") {
+			t.Errorf("a plain-text line among JSON logs: %q", line)
+		}
+	}
+	for _, probe := range []string{"probe from a helper", "probe from a library"} {
+		if !strings.Contains(logs.String(), probe) {
+			t.Errorf("serve's log lacks %q:\n%s", probe, logs)
 		}
 	}
 }

@@ -95,6 +95,12 @@ func newServeCmd(stderr io.Writer) *cobra.Command {
 // serve wires configuration → index → bot → adapters → supervisor, and
 // runs until ctx ends.
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	// What libraries and helpers log through the default logger (folder
+	// watching, the standard log package) goes out in serve's format
+	// too, never as plain text among JSON lines.
+	prev := slog.Default()
+	slog.SetDefault(log)
+	defer slog.SetDefault(prev)
 	if cfg.File != "" {
 		log.Info("configuration", "file", cfg.File)
 	}
