@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -30,6 +31,9 @@ func newQuoteCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Top < 1 || opts.Top > retrieval.MaxTop {
 				return usageError{fmt.Errorf("--top must be between 1 and %d", retrieval.MaxTop)}
+			}
+			if len(args) > 0 && strings.TrimSpace(strings.Join(args, " ")) == "" {
+				return usageError{errors.New("the text to check is empty; give one, or none to read texts from standard input")}
 			}
 			ix, err := cf.open(cmd.Context(), stderrLogger(stderr))
 			if err != nil {

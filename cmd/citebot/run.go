@@ -161,6 +161,9 @@ func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 			if top < 1 || top > retrieval.MaxTop {
 				return usageError{fmt.Errorf("--top must be between 1 and %d", retrieval.MaxTop)}
 			}
+			if len(args) > 0 && strings.TrimSpace(strings.Join(args, " ")) == "" {
+				return usageError{errors.New("the question is empty; ask one, or pass none to read questions from standard input")}
+			}
 			ix, err := cf.open(cmd.Context(), stderrLogger(stderr))
 			if err != nil {
 				return err
