@@ -51,11 +51,18 @@ func WriteSources(w io.Writer, page []bot.DocumentInfo, next string, asJSON bool
 		if len(by) > 0 {
 			line += " — " + strings.Join(by, ", ")
 		}
-		fmt.Fprintf(&b, "%s · %d passages\n", line, s.Passages)
+		fmt.Fprintf(&b, "%s · %s\n", line, plural(s.Passages, "passage"))
 	}
 	if next != "" {
 		fmt.Fprintf(&b, "… more: --after %s\n", next)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

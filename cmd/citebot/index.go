@@ -118,7 +118,11 @@ func (x indexer) run(ctx context.Context) error {
 		return err
 	}
 	if st.Kept > 0 {
-		_, err = fmt.Fprintf(x.stdout, "kept %d documents of collections not named: %s (--prune removes them)\n", st.Kept, strings.Join(st.KeptCollections, ", "))
+		docs := "documents"
+		if st.Kept == 1 {
+			docs = "document"
+		}
+		_, err = fmt.Fprintf(x.stdout, "kept %d %s of collections not named: %s (--prune removes them)\n", st.Kept, docs, strings.Join(st.KeptCollections, ", "))
 	}
 	return err
 }
