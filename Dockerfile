@@ -6,8 +6,13 @@
 # See README.md, "Running citebot as a service", for a corpus, a persisted
 # index on the /data volume, and the configuration.
 
-# The Go version follows go.mod (cmd/citebot/docker_test.go checks it).
-FROM golang:1.26-bookworm AS build
+# Base images are pinned. The builder is go.mod's exact Go release
+# (cmd/citebot/docker_test.go checks it), never a moving minor tag. The
+# runtime image: distroless publishes no version tags, only the moving
+# :nonroot and digests; to pin a release build to bytes, append the digest
+# `crane digest gcr.io/distroless/static-debian12:nonroot` prints
+# (FROM …:nonroot@sha256:…, which the test accepts).
+FROM golang:1.26.8-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -25,8 +30,11 @@ COPY --from=build --chown=65532:65532 /out/data /data
 # Listen on every interface inside the container; publish the port with -p.
 # Set CITEBOT_API_TOKEN when the port is reachable by others.
 ENV CITEBOT_HTTP_ADDR=0.0.0.0:8080
+# What citebot writes as it serves (recorded answers and votes) goes to the
+# volume, so it survives a restart or a new container on the same volume.
+ENV CITEBOT_DATA_DIR=/data
 EXPOSE 8080
-# Persisted indexes (citebot index --index /data/index) and other state.
+# Persisted indexes (citebot index --index /data/index) and the data directory.
 VOLUME ["/data"]
 USER nonroot:nonroot
 # No shell or curl in the image: citebot probes its own /healthz.

@@ -181,11 +181,13 @@ func ClientKey(remoteAddr string) string {
 }
 
 // ErrorBody is the JSON of every failed API request:
-// {"error": {"code": "…", "message": "…"}}.
+// {"error": {"code": "…", "message": "…"}}. Known lists the collections
+// the index holds, for unknown_collection.
 type ErrorBody struct {
 	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
+		Code    string   `json:"code"`
+		Message string   `json:"message"`
+		Known   []string `json:"known,omitempty"`
 	} `json:"error"`
 }
 
@@ -193,8 +195,14 @@ type ErrorBody struct {
 // The message of a 4xx (what was wrong with the request) is logged at
 // debug level only: it may quote what the user sent.
 func WriteError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	WriteErrorKnown(w, r, status, code, message, nil)
+}
+
+// WriteErrorKnown is WriteError with the error's list of known names
+// (the collections an unknown_collection error offers instead).
+func WriteErrorKnown(w http.ResponseWriter, r *http.Request, status int, code, message string, known []string) {
 	var e ErrorBody
-	e.Error.Code, e.Error.Message = code, message
+	e.Error.Code, e.Error.Message, e.Error.Known = code, message, known
 	if status >= 400 && status < 500 {
 		AnnotateDebug(r.Context(), slog.String("reason", message))
 	}

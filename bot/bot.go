@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,6 +40,10 @@ const (
 	// CodeNotFound: what was asked for by name (a document id) does not
 	// exist.
 	CodeNotFound Code = "not_found"
+	// CodeUnknownCollection: the request names a collection the index
+	// does not hold; the Error's Known lists those it does. It is the
+	// user's input that is wrong (an HTTP 400).
+	CodeUnknownCollection Code = "unknown_collection"
 )
 
 // Error is a failure with a code and a message safe to show a user. The
@@ -47,6 +52,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Err     error
+	// Known lists the collections the index holds, for
+	// CodeUnknownCollection.
+	Known []string
 }
 
 func (e *Error) Error() string {
@@ -80,6 +88,13 @@ func ErrorMessage(err error) string {
 type Index interface {
 	Ask(ctx context.Context, question string, opts retrieval.AskOptions) (retrieval.Answer, error)
 	Sources() ([]retrieval.Source, error)
+}
+
+// Collectioner lists the collections an index holds, in name order;
+// *answer.Engine is one. With an index that is not one, the bot reads the
+// collections off Sources.
+type Collectioner interface {
+	Collections() ([]string, error)
 }
 
 // Reply is the platform-neutral answer every adapter renders. Its JSON form
@@ -212,4 +227,118 @@ func (b *Bot) Sources() ([]retrieval.Source, error) {
 		return nil, &Error{Code: CodeUnavailable, Message: "the document list could not be read", Err: err}
 	}
 	return s, nil
+}
+
+// Collections lists the collections the index holds, in name order.
+func (b *Bot) Collections() ([]string, error) {
+	if c, ok := b.index.(Collectioner); ok {
+		names, err := c.Collections()
+		if err != nil {
+			return nil, &Error{Code: CodeUnavailable, Message: "the collection list could not be read", Err: err}
+		}
+		return names, nil
+	}
+	src, err := b.Sources()
+	if err != nil {
+		return nil, err
+	}
+	return CollectionsOf(src), nil
+}
+
+// CollectionsOf lists the collections of sources, in name order; a
+// document without one is in retrieval.DefaultCollection.
+func CollectionsOf(src []retrieval.Source) []string {
+	var names []string
+	for _, s := range src {
+		c := s.Collection
+		if c == "" {
+			c = retrieval.DefaultCollection
+		}
+		if !slices.Contains(names, c) {
+			names = append(names, c)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// CheckCollections returns an *Error with CodeUnknownCollection (and the
+// known collections) when names holds one the index does not; nil for
+// none named. Surfaces where a user names collections (the HTTP API, the
+// command line) call it before Ask or QuoteCheck; a chat channel limited
+// by configuration to a collection not indexed yet is not an error, its
+// questions are declined.
+func (b *Bot) CheckCollections(names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	known, err := b.Collections()
+	if err != nil {
+		return err
+	}
+	var unknown []string
+	for _, n := range names {
+		if !slices.Contains(known, n) && !(n == retrieval.DefaultCollection && slices.Contains(known, "")) {
+			unknown = append(unknown, fmt.Sprintf("%q", n))
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	what := "no collection named " + strings.Join(unknown, " or ")
+	return &Error{Code: CodeUnknownCollection, Known: known,
+		Message: fmt.Sprintf("%s; the index holds %s", what, knownList(known))}
+}
+
+func knownList(known []string) string {
+	if len(known) == 0 {
+		return "no collections"
+	}
+	return strings.Join(known, ", ")
+}
+
+// SourcesQuery selects a page of the document list: the documents of
+// Collections (all when empty), in id order, after the id After, at most
+// Limit of them (0: all).
+type SourcesQuery struct {
+	Collections []string
+	Limit       int
+	After       string
+}
+
+// SourcesPage lists the documents q selects, and the cursor to pass as
+// After for the next page ("" when this is the last). Errors are as for
+// Sources, and CodeUnknownCollection.
+func (b *Bot) SourcesPage(q SourcesQuery) ([]retrieval.Source, string, error) {
+	if err := b.CheckCollections(q.Collections); err != nil {
+		return nil, "", err
+	}
+	all, err := b.Sources()
+	if err != nil {
+		return nil, "", err
+	}
+	page, next := PageSources(all, q)
+	return page, next, nil
+}
+
+// PageSources applies q to a document list in id order.
+func PageSources(all []retrieval.Source, q SourcesQuery) ([]retrieval.Source, string) {
+	out := []retrieval.Source{}
+	for _, s := range all {
+		if q.After != "" && s.ID <= q.After {
+			continue
+		}
+		c := s.Collection
+		if c == "" {
+			c = retrieval.DefaultCollection
+		}
+		if len(q.Collections) > 0 && !slices.Contains(q.Collections, c) {
+			continue
+		}
+		if q.Limit > 0 && len(out) == q.Limit {
+			return out, out[len(out)-1].ID
+		}
+		out = append(out, s)
+	}
+	return out, ""
 }

@@ -24,7 +24,7 @@ func TestBoltStoreSurvivesKill9(t *testing.T) {
 	committed := map[string]bool{}
 	for round := range 5 {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperVoteStorm$")
-		cmd.Env = append(os.Environ(), "CITEBOT_HELPER_STORM="+path, "CITEBOT_HELPER_ROUND="+strconv.Itoa(round))
+		cmd.Env = append(os.Environ(), "CITEBOT_TEST_HELPER_STORM="+path, "CITEBOT_TEST_HELPER_ROUND="+strconv.Itoa(round))
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -89,7 +89,7 @@ func TestBoltStoreSurvivesKill9(t *testing.T) {
 // it does nothing in a normal run. It prints each answer ID once its
 // vote is saved.
 func TestHelperVoteStorm(t *testing.T) {
-	path := os.Getenv("CITEBOT_HELPER_STORM")
+	path := os.Getenv("CITEBOT_TEST_HELPER_STORM")
 	if path == "" {
 		return
 	}
@@ -102,7 +102,7 @@ func TestHelperVoteStorm(t *testing.T) {
 	w := bufio.NewWriter(os.Stdout)
 	for i := 0; ; i++ {
 		now := time.Now()
-		id := fmt.Sprintf("r%s-%06d", os.Getenv("CITEBOT_HELPER_ROUND"), i)
+		id := fmt.Sprintf("r%s-%06d", os.Getenv("CITEBOT_TEST_HELPER_ROUND"), i)
 		if err := s.SaveAnswer(ctx, sampleAnswer(id, now)); err != nil {
 			os.Exit(4)
 		}

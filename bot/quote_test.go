@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -211,5 +212,51 @@ func TestPlanSourcesNote(t *testing.T) {
 	}
 	if got := (bot.Plan{}).SourcesNote(); got != "" {
 		t.Errorf("SourcesNote with nothing known = %q", got)
+	}
+}
+
+// TestWhoPlanSaysMisquoteFirst: asking who said a text the documents
+// hold only nearly ("…impacts of migration" where they say "…impacts of
+// mass migration"; "a nation without its borders") says it is not word
+// for word before it names anyone, and marks the differing words.
+func TestWhoPlanSaysMisquoteFirst(t *testing.T) {
+	b := bot.New(seedIndex(t))
+	for _, tc := range []struct {
+		text, verdict, marked string
+	}{
+		{"protect your voters from the adverse social impacts of migration", "unattributed", "mass"},
+		{"a nation without its borders is not a nation", "attributed", ""},
+	} {
+		who, err := b.WhoSaid(context.Background(), bot.QuoteRequest{Text: tc.text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if who.QuoteVerdict != retrieval.VerdictNear || string(who.Verdict) != tc.verdict {
+			t.Fatalf("%q: %s, quote verdict %s; want %s, near", tc.text, who.Verdict, who.QuoteVerdict, tc.verdict)
+		}
+		wp := bot.NewWhoPlan(who, bot.PlanLimits{})
+		if !strings.HasPrefix(wp.Headline, "Near: not word for word") {
+			t.Errorf("%q: headline %q; want it to open by saying the text is not word for word", tc.text, wp.Headline)
+		}
+		if strings.HasPrefix(wp.Headline, "Attributed") || strings.HasPrefix(wp.Headline, "Unattributed") {
+			t.Errorf("%q: headline %q", tc.text, wp.Headline)
+		}
+		if tc.verdict == "attributed" && !strings.HasSuffix(wp.Headline, "attribute their wording to "+who.Speaker+".") {
+			t.Errorf("%q: headline %q; want the speaker named after the misquote", tc.text, wp.Headline)
+		}
+		if tc.marked == "" {
+			continue
+		}
+		var marked []string
+		for _, q := range wp.Quotes {
+			for _, s := range q.Segments {
+				if s.Differs {
+					marked = append(marked, s.Text)
+				}
+			}
+		}
+		if !slices.Contains(marked, tc.marked) {
+			t.Errorf("%q: marked words %q; want the document's extra word %q", tc.text, marked, tc.marked)
+		}
 	}
 }

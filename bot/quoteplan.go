@@ -28,7 +28,8 @@ type QuotePlan struct {
 	// Verdict is exact, near or not_found for a quote check; attributed,
 	// unattributed or not_found for an attribution.
 	Verdict string
-	// Headline says the verdict in words.
+	// Headline says the verdict in words; for an attribution of a text
+	// the documents hold only nearly, it says so before naming anyone.
 	Headline string
 	// Speaker is who the documents say said it (attributed).
 	Speaker string
@@ -108,11 +109,19 @@ func NewQuotePlan(r QuoteReply, lim PlanLimits) QuotePlan {
 // NewWhoPlan lays an attribution out within lim.
 func NewWhoPlan(r WhoReply, lim PlanLimits) QuotePlan {
 	p := QuotePlan{Text: DefuseMentions(cut(r.Text, lim.MaxShortRunes)), Who: true, Verdict: string(r.Verdict)}
-	switch r.Verdict {
-	case retrieval.Attributed:
+	// A misquote says so before anyone is named: the documents hold
+	// only a different wording, and who said that is not who said this.
+	near := r.QuoteVerdict == retrieval.VerdictNear
+	switch {
+	case r.Verdict == retrieval.Attributed && near:
+		p.Speaker = DefuseMentions(cut(r.Speaker, lim.MaxFieldRunes))
+		p.Headline = "Near: not word for word, the differing words are marked below. The documents attribute their wording to " + p.Speaker + "."
+	case r.Verdict == retrieval.Attributed:
 		p.Speaker = DefuseMentions(cut(r.Speaker, lim.MaxFieldRunes))
 		p.Headline = "Attributed to " + p.Speaker + "."
-	case retrieval.Unattributed:
+	case r.Verdict == retrieval.Unattributed && near:
+		p.Headline = "Near: not word for word, the differing words are marked below. The documents do not say who said their wording."
+	case r.Verdict == retrieval.Unattributed:
 		p.Headline = "Unattributed: the documents hold these words but do not say who said them."
 	default:
 		p.Headline = "Not found in the documents."

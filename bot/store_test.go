@@ -97,7 +97,7 @@ func TestBoltStoreIsLockedAgainstASecondProcess(t *testing.T) {
 	}
 	defer s.Close()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperStoreProcess$")
-	cmd.Env = append(os.Environ(), "CITEBOT_HELPER_STORE="+path, "CITEBOT_HELPER_MODE=open")
+	cmd.Env = append(os.Environ(), "CITEBOT_TEST_HELPER_STORE="+path, "CITEBOT_TEST_HELPER_MODE=open")
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "another process") {
 		t.Errorf("a second process opening the store: err %v, output %s; want it refused, naming the reason", err, out)
@@ -110,7 +110,7 @@ func TestBoltStoreIsLockedAgainstASecondProcess(t *testing.T) {
 func TestBoltStoreVoteIsOnDiskWhenSaveReturns(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "feedback.db")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperStoreProcess$")
-	cmd.Env = append(os.Environ(), "CITEBOT_HELPER_STORE="+path, "CITEBOT_HELPER_MODE=vote")
+	cmd.Env = append(os.Environ(), "CITEBOT_TEST_HELPER_STORE="+path, "CITEBOT_TEST_HELPER_MODE=vote")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("helper: %v\n%s", err, out)
 	}
@@ -128,7 +128,7 @@ func TestBoltStoreVoteIsOnDiskWhenSaveReturns(t *testing.T) {
 // TestHelperStoreProcess is the other process of the tests above; it does
 // nothing in a normal run.
 func TestHelperStoreProcess(t *testing.T) {
-	path := os.Getenv("CITEBOT_HELPER_STORE")
+	path := os.Getenv("CITEBOT_TEST_HELPER_STORE")
 	if path == "" {
 		return
 	}
@@ -137,7 +137,7 @@ func TestHelperStoreProcess(t *testing.T) {
 		os.Stderr.WriteString(err.Error())
 		os.Exit(3)
 	}
-	if os.Getenv("CITEBOT_HELPER_MODE") == "vote" {
+	if os.Getenv("CITEBOT_TEST_HELPER_MODE") == "vote" {
 		ctx := context.Background()
 		id := newAnswerID(time.Now())
 		if err := s.SaveAnswer(ctx, sampleAnswer(id, time.Now())); err != nil {

@@ -58,9 +58,14 @@ func TestSlackChannelsFromEnvironment(t *testing.T) {
 		t.Errorf("channels from CITEBOT_SLACK_CHANNELS = %+v", ch)
 	}
 
+	// An unknown option is a problem Validate reports with the others.
 	t.Setenv("CITEBOT_SLACK_CHANNELS", "C0123456789:loud")
-	if _, err := Load(Options{}); err == nil || !strings.Contains(err.Error(), "mention_only") {
-		t.Errorf("an unknown channel option: %v; want an error naming the valid form", err)
+	cfg, err = Load(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "mention_only") || !strings.Contains(err.Error(), "CITEBOT_SLACK_CHANNELS") {
+		t.Errorf("an unknown channel option: %v; want a problem naming the variable and the valid form", err)
 	}
 }
 

@@ -46,7 +46,17 @@ type Config struct {
 	// unknown lists keys found in the file that citebot does not know
 	// (usually typos); Validate reports them.
 	unknown []string
+	// typeProblems are values of the wrong type (the setting keeps its
+	// default); Validate reports them with every other problem.
+	typeProblems []Problem
+	// warnings are CITEBOT_* variables that name no setting.
+	warnings []string
 }
+
+// Warnings lists what is odd about the configuration but does not stop
+// citebot: CITEBOT_* environment variables that name no setting (serve
+// logs them, config check prints them).
+func (c *Config) Warnings() []string { return c.warnings }
 
 // IndexConfig locates a persisted index built with `citebot index`.
 type IndexConfig struct {

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/pflag"
@@ -38,10 +39,12 @@ type Options struct {
 }
 
 // Load builds the effective Config from defaults < file < CITEBOT_*
-// environment variables < flags. It fails when the named file cannot be
-// read or parsed, or a value has the wrong type; everything else (values
-// out of range, missing secrets, unknown keys) is left to Validate so all
-// problems are reported together.
+// environment variables < flags. It fails only when the named file cannot
+// be read or parsed; everything else (values of the wrong type, out of
+// range, missing secrets, unknown keys) is left to Validate so all
+// problems are reported together, in plain words. CITEBOT_* variables
+// that name no setting are kept as Warnings (CITEBOT_TEST_* switches,
+// which tests and CI read, are not).
 func Load(opts Options) (*Config, error) {
 	v := viper.New()
 	v.SetConfigType("yaml")
@@ -72,15 +75,29 @@ func Load(opts Options) (*Config, error) {
 
 	cfg := Config{File: file}
 	// viper's default hooks, plus text unmarshalling so a list of
-	// channels can come from one environment variable.
-	hook := viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
+	// channels can come from one environment variable. Each key is
+	// decoded on its own, so a value of the wrong type is one problem
+	// among others, not the end of loading.
+	hook := mapstructure.ComposeDecodeHookFunc(
 		mapstructure.StringToTimeDurationHookFunc(),
 		mapstructure.StringToWeakSliceHookFunc(","),
 		mapstructure.TextUnmarshallerHookFunc(),
-	))
-	if err := v.Unmarshal(&cfg, hook); err != nil {
-		return nil, fmt.Errorf("read configuration (%s): %w", describeSources(file), err)
+	)
+	for _, f := range fields(reflect.ValueOf(&cfg).Elem()) {
+		raw := v.Get(f.key)
+		target := reflect.New(f.value.Type())
+		dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{DecodeHook: hook, WeaklyTypedInput: true, Result: target.Interface()})
+		if err != nil {
+			return nil, fmt.Errorf("configure decoding of %s: %w", f.key, err)
+		}
+		if err := dec.Decode(raw); err != nil {
+			cfg.typeProblems = append(cfg.typeProblems, Problem{Key: f.key, Message: wrongType(raw, f.value.Type(), sourceOf(v, f.key, file))})
+			f.value.Set(reflect.ValueOf(Default()).FieldByIndex(fieldIndex(f.key)))
+			continue
+		}
+		f.value.Set(target.Elem())
 	}
+	cfg.warnings = unknownVariables()
 	known := Keys()
 	for _, k := range v.AllKeys() {
 		if !slices.Contains(known, k) {
@@ -129,11 +146,102 @@ func hasTag(t reflect.Type, key string) bool {
 	return false
 }
 
-func describeSources(file string) string {
-	if file == "" {
-		return "defaults, CITEBOT_* environment and flags"
+// TestEnvPrefix starts the switches tests and CI read
+// (CITEBOT_TEST_REQUIRE_BROWSER, CITEBOT_TEST_FUZZTIME …): they configure
+// no citebot, so they are never warned about.
+const TestEnvPrefix = EnvPrefix + "_TEST_"
+
+// envName is the environment variable of a key: http.addr is
+// CITEBOT_HTTP_ADDR.
+func envName(key string) string {
+	return EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// unknownVariables lists, as warnings, the CITEBOT_* variables set in
+// the environment that name no setting, suggesting the setting meant
+// when only underscores differ (CITEBOT_HTTPADDR for CITEBOT_HTTP_ADDR).
+func unknownVariables() []string {
+	known := map[string]bool{}
+	squeezed := map[string]string{}
+	for _, k := range Keys() {
+		n := envName(k)
+		known[n] = true
+		squeezed[strings.ReplaceAll(n, "_", "")] = n
 	}
-	return file + ", CITEBOT_* environment and flags"
+	var out []string
+	for _, kv := range os.Environ() {
+		name, val, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, EnvPrefix+"_") || strings.HasPrefix(name, TestEnvPrefix) || known[name] || val == "" {
+			continue
+		}
+		w := name + " names no citebot setting and is ignored"
+		if meant, ok := squeezed[strings.ReplaceAll(name, "_", "")]; ok {
+			w += "; did you mean " + meant + "?"
+		} else {
+			w += " (the settings are listed in citebot.example.yaml; switches for tests take the " + TestEnvPrefix + " prefix)"
+		}
+		out = append(out, w)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sourceOf says where a key's value came from, for messages: its
+// environment variable, the file, or "" (a flag or a default).
+func sourceOf(v *viper.Viper, key, file string) string {
+	if val, ok := os.LookupEnv(envName(key)); ok && val != "" {
+		return "from " + envName(key)
+	}
+	if file != "" && v.InConfig(key) {
+		return "in " + file
+	}
+	return ""
+}
+
+// wrongType says in plain words what is wrong with a value that did not
+// decode into a setting of type t.
+func wrongType(raw any, t reflect.Type, source string) string {
+	got := fmt.Sprintf("%v", raw)
+	if s, ok := raw.(string); ok {
+		got = fmt.Sprintf("%q", s)
+	}
+	if source != "" {
+		got += " (" + source + ")"
+	}
+	var want string
+	switch {
+	case t == reflect.TypeOf(time.Duration(0)):
+		want = "a duration such as 15s or 2m"
+	case t.Kind() == reflect.Bool:
+		want = "true or false"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		want = "a whole number"
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		want = "a number"
+	case t == reflect.TypeOf([]ChannelConfig(nil)):
+		want = "a list of channels: in a file, entries with id (and mention_only, collections); in the environment, comma-separated ID or ID:mention_only"
+	case t.Kind() == reflect.Slice:
+		want = "a list (in the environment, comma-separated)"
+	default:
+		want = "text"
+	}
+	return fmt.Sprintf("is %s; expected %s", got, want)
+}
+
+// fieldIndex is the index path of a key's field in Config.
+func fieldIndex(key string) []int {
+	t := reflect.TypeOf(Config{})
+	var idx []int
+	for _, part := range strings.Split(key, ".") {
+		for i := range t.NumField() {
+			if t.Field(i).Tag.Get("mapstructure") == part {
+				idx = append(idx, i)
+				t = t.Field(i).Type
+				break
+			}
+		}
+	}
+	return idx
 }
 
 // findFile applies the search order of Options.File.

@@ -42,6 +42,29 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
+// DocumentFormats are the kinds of file citebot reads from a corpus
+// folder, for messages.
+const DocumentFormats = ".txt, .md, .html, .pdf, .docx, .jsonl"
+
+// SplitCorpus reads a corpus entry (corpus, --corpus, CITEBOT_CORPUS):
+// DIR, or NAME=DIR to name the collection the folder forms (collection
+// "" means the folder's name). An entry that is an existing path is
+// always a DIR, so a folder whose name holds "=" still works.
+func SplitCorpus(entry string) (collection, dir string, err error) {
+	name, d, ok := strings.Cut(entry, "=")
+	if !ok {
+		return "", entry, nil
+	}
+	if _, statErr := os.Stat(entry); statErr == nil {
+		return "", entry, nil
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || d == "" {
+		return "", "", fmt.Errorf("corpus %q: want DIR or NAME=DIR", entry)
+	}
+	return name, d, nil
+}
+
 // MinTokenLength is the shortest api.token accepted: a bearer token is
 // only as good as it is hard to guess.
 const MinTokenLength = 16
@@ -55,6 +78,7 @@ const MaxQuestionBytesLimit = 32 << 10
 // and index.path exist. Adapter sections are checked only when enabled.
 func (c *Config) Validate() error {
 	var v validator
+	v.problems = append(v.problems, c.typeProblems...)
 	for _, k := range c.unknown {
 		where := "the configuration file"
 		if c.File != "" {
@@ -66,8 +90,13 @@ func (c *Config) Validate() error {
 	if len(c.Corpus) > 0 && c.Index.Path != "" {
 		v.add("corpus", "is set together with index.path; set one: corpus folders are indexed in memory at start-up, index.path opens an index built with `citebot index`")
 	}
-	for i, dir := range c.Corpus {
-		v.dir(fmt.Sprintf("corpus[%d]", i), dir, "a folder of documents (.txt, .md, .html)")
+	for i, entry := range c.Corpus {
+		key := fmt.Sprintf("corpus[%d]", i)
+		if _, dir, err := SplitCorpus(entry); err != nil {
+			v.add(key, "is %q; expected DIR or NAME=DIR (a folder of documents, as a collection named NAME)", entry)
+		} else {
+			v.dir(key, dir, "a folder of documents ("+DocumentFormats+")")
+		}
 	}
 	if c.Index.Path != "" {
 		if isURL(c.Index.Path) {

@@ -2,7 +2,11 @@ package retrieval
 
 // Agreement says whether the cited documents agree on a short answer that
 // is a number, a date or a name. It is set on an Answer only when values
-// of that kind were read from citations of at least two documents.
+// of that kind that answer the same question about the same thing (same
+// unit, same thing counted, same period, a name rather than a title or a
+// number inside a name) were read from citations of at least two
+// documents; a citation whose value cannot be told to be comparable is
+// left out, never reported as differing.
 //
 // Values groups the citations by the value they state, normalised by kind
 // ("7,500" = "7500"; "100,000" ≈ "100,000+", "more than a dozen" ≈ "over a

@@ -144,22 +144,6 @@ var (
 	ErrClosed = errors.New("index closed")
 )
 
-// BuildStats summarises writing a persisted index (a Build or an
-// incremental Update), whichever backend wrote it.
-type BuildStats struct {
-	// Documents and Passages count what the index holds afterwards.
-	Documents int
-	Passages  int
-	Duration  time.Duration
-	// Gen names the generation now served.
-	Gen string
-	// Added, Changed, Removed and Unchanged count documents by what the
-	// run did with them (a full Build counts every document as added).
-	Added, Changed, Removed, Unchanged int
-	// Wrote reports whether a new generation was written; an Update
-	// that finds nothing changed writes none.
-	Wrote bool
-}
-
-// Progress is told how many documents of a build are done.
+// Progress is told how many documents of a build are done. A phase calls
+// it once with done 0 as it starts, so a rate can be timed from there.
 type Progress func(done, total int)

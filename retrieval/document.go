@@ -99,6 +99,14 @@ type Source struct {
 // DefaultCollection is the collection of documents whose corpus has no name.
 const DefaultCollection = "default"
 
+// QualifiedID is the id of a document of collection whose plain id (its
+// path under its corpus folder, without extension) a document of another
+// collection already has: "courts:story" beside metro's "story". The
+// first collection to hold an id keeps it plain, so ids of a corpus that
+// shares no file name with another never change; the colon cannot come
+// from a path's own separators.
+func QualifiedID(collection, id string) string { return collection + ":" + id }
+
 // Span is a half-open byte range [Start, End) into a document's text.
 type Span struct {
 	Start int `json:"start"`

@@ -25,6 +25,9 @@ type Asker interface {
 type Options struct {
 	JSON bool // one JSON object per answer, on its own line
 	Top  int  // citations per answer; 0 for the default
+	// Collections limits answers to documents of these collections;
+	// empty means all.
+	Collections []string
 	// Bold emphasises the answer span with ANSI bold (for terminals).
 	Bold bool
 }
@@ -35,7 +38,7 @@ const MaxLineBytes = 1 << 20
 
 // AskOne answers one question and writes the reply.
 func AskOne(ctx context.Context, a Asker, question string, w io.Writer, opts Options) error {
-	reply, err := a.Ask(ctx, bot.Request{Question: question, Top: opts.Top})
+	reply, err := a.Ask(ctx, bot.Request{Question: question, Top: opts.Top, Collections: opts.Collections})
 	return write(w, question, reply, err, opts)
 }
 
@@ -43,7 +46,7 @@ func AskOne(ctx context.Context, a Asker, question string, w io.Writer, opts Opt
 // flushing, when w can) each answer as soon as it is ready.
 func AskLines(ctx context.Context, a Asker, r io.Reader, w io.Writer, opts Options) error {
 	return eachLine(ctx, r, w, opts.JSON, "questions", func(q string) error {
-		reply, err := a.Ask(ctx, bot.Request{Question: q, Top: opts.Top})
+		reply, err := a.Ask(ctx, bot.Request{Question: q, Top: opts.Top, Collections: opts.Collections})
 		return write(w, q, reply, err, opts)
 	})
 }

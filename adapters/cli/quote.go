@@ -20,6 +20,8 @@ type QuoteOptions struct {
 	JSON bool // one JSON object per check, on its own line
 	Who  bool // say who said it instead of checking the quote
 	Top  int  // near matches per check; 0 for the default
+	// Collections limits the documents searched; empty means all.
+	Collections []string
 	// Bold emphasises matched words (ANSI bold) and underlines the
 	// document's differing words (for terminals).
 	Bold bool
@@ -45,7 +47,7 @@ type jsonQuoteError struct {
 }
 
 func quoteWrite(ctx context.Context, c Checker, text string, w io.Writer, opts QuoteOptions) error {
-	req := bot.QuoteRequest{Text: text, Top: opts.Top, Adapter: "cli"}
+	req := bot.QuoteRequest{Text: text, Top: opts.Top, Collections: opts.Collections, Adapter: "cli"}
 	var v any
 	var plan bot.QuotePlan
 	var err error

@@ -7,9 +7,12 @@
 // quote [--who] --json` writes (bot.QuoteReply, or bot.WhoReply when
 // "who" is true). Every failure is
 // {"error": {"code": "...", "message": "..."}} with a code from package
-// bot (invalid → 400 or 413, unavailable → 503, internal → 500) or
-// "unauthorized" (401) and "not_found"/"method_not_allowed"; user input
-// never causes a 500. With a token set, /api/* and /metrics need
+// bot (invalid → 400 or 413, unavailable → 503, internal → 500,
+// unknown_collection → 400 with "known": [the collections the index
+// holds]) or "unauthorized" (401) and "not_found"/"method_not_allowed";
+// user input never causes a 500. GET /api/sources takes ?collection=
+// (repeatable), ?limit=N and ?after=CURSOR (the last id of the previous
+// page) and sets a Link header to the next page while there is one. With a token set, /api/* and /metrics need
 // "Authorization: Bearer TOKEN"; the page, /healthz and /readyz stay open.
 package httpapi
 
@@ -22,6 +25,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -133,14 +138,17 @@ func (a *API) ask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	adapters.AnnotateDebug(r.Context(), slog.String("question", req.Question))
+	if a.unknownCollection(w, r, req.Collections) {
+		return
+	}
 	reply, err := a.bot.Ask(r.Context(), req)
 	if err != nil {
 		code := bot.ErrorCode(err)
 		adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)), slog.String("code", string(code)))
-		if code != bot.CodeInvalid {
+		if code != bot.CodeInvalid && code != bot.CodeUnknownCollection {
 			adapters.Annotate(r.Context(), slog.String("error", err.Error()))
 		}
-		writeError(w, r, statusOf(code), string(code), bot.ErrorMessage(err))
+		writeBotError(w, r, err)
 		return
 	}
 	outcome := bot.OutcomeDeclined
@@ -236,24 +244,76 @@ func jsonProblem(err error, shape bodyShape) string {
 	return fmt.Sprintf("the request body could not be decoded (%v)", err)
 }
 
+// CollectionChecker says whether an index holds the collections a
+// request names; *bot.Bot is one (see bot.Bot.CheckCollections).
+type CollectionChecker interface {
+	CheckCollections(names []string) error
+}
+
+// unknownCollection answers 400 unknown_collection, and reports true,
+// when names holds a collection the index does not.
+func (a *API) unknownCollection(w http.ResponseWriter, r *http.Request, names []string) bool {
+	cc, ok := a.bot.(CollectionChecker)
+	if !ok || len(names) == 0 {
+		return false
+	}
+	if err := cc.CheckCollections(names); err != nil {
+		adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)), slog.String("code", string(bot.ErrorCode(err))))
+		writeBotError(w, r, err)
+		return true
+	}
+	return false
+}
+
+// SourcesPager pages the document list and checks collection names;
+// *bot.Bot is one. A Bot that is not one is paged here from Sources.
+type SourcesPager interface {
+	SourcesPage(q bot.SourcesQuery) ([]bot.DocumentInfo, string, error)
+}
+
 func (a *API) sources(w http.ResponseWriter, r *http.Request) {
 	adapters.Annotate(r.Context(), slog.String("adapter", Name))
-	src, err := a.bot.Sources()
+	query := r.URL.Query()
+	q := bot.SourcesQuery{Collections: query["collection"], After: query.Get("after")}
+	if l := query.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 0 {
+			writeError(w, r, http.StatusBadRequest, string(bot.CodeInvalid), fmt.Sprintf("limit must be a whole number, 0 or more (0: all); got %q", l))
+			return
+		}
+		q.Limit = n
+	}
+	var src []bot.DocumentInfo
+	var next string
+	var err error
+	if p, ok := a.bot.(SourcesPager); ok {
+		src, next, err = p.SourcesPage(q)
+	} else if src, err = a.bot.Sources(); err == nil {
+		src, next = bot.PageSources(src, q)
+	}
 	if err != nil {
-		adapters.Annotate(r.Context(), slog.String("error", err.Error()))
-		code := bot.ErrorCode(err)
-		writeError(w, r, statusOf(code), string(code), bot.ErrorMessage(err))
+		if code := bot.ErrorCode(err); code != bot.CodeUnknownCollection {
+			adapters.Annotate(r.Context(), slog.String("error", err.Error()))
+		}
+		writeBotError(w, r, err)
 		return
 	}
 	if src == nil {
 		src = []bot.DocumentInfo{}
+	}
+	if next != "" {
+		nq := url.Values{"after": {next}, "limit": {strconv.Itoa(q.Limit)}}
+		for _, c := range q.Collections {
+			nq.Add("collection", c)
+		}
+		w.Header().Set("Link", fmt.Sprintf(`</api/sources?%s>; rel="next"`, nq.Encode()))
 	}
 	writeJSON(w, http.StatusOK, src)
 }
 
 func statusOf(c bot.Code) int {
 	switch c {
-	case bot.CodeInvalid:
+	case bot.CodeInvalid, bot.CodeUnknownCollection:
 		return http.StatusBadRequest
 	case bot.CodeRateLimited:
 		return http.StatusTooManyRequests
@@ -279,6 +339,17 @@ type ErrorBody = adapters.ErrorBody
 
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
 	adapters.WriteError(w, r, status, code, message)
+}
+
+// writeBotError writes a *bot.Error with the status of its code.
+func writeBotError(w http.ResponseWriter, r *http.Request, err error) {
+	code := bot.ErrorCode(err)
+	var known []string
+	var be *bot.Error
+	if code == bot.CodeUnknownCollection && errors.As(err, &be) {
+		known = be.Known
+	}
+	adapters.WriteErrorKnown(w, r, statusOf(code), string(code), bot.ErrorMessage(err), known)
 }
 
 // writeJSON writes v the way `citebot ask --json` does: json.Marshal and

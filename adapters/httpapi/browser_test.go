@@ -14,7 +14,7 @@ import (
 )
 
 // chromium finds Debian's chromium. Without it the browser tests skip,
-// unless CITEBOT_REQUIRE_BROWSER=1 (as in .ci/run), where they fail.
+// unless CITEBOT_TEST_REQUIRE_BROWSER=1 (as in .ci/run), where they fail.
 func chromium(t *testing.T) string {
 	t.Helper()
 	for _, p := range []string{"/usr/bin/chromium", "chromium"} {
@@ -22,10 +22,10 @@ func chromium(t *testing.T) string {
 			return path
 		}
 	}
-	if os.Getenv("CITEBOT_REQUIRE_BROWSER") == "1" {
-		t.Fatal("chromium is not installed and CITEBOT_REQUIRE_BROWSER=1: apt-get install -y --no-install-recommends chromium")
+	if os.Getenv("CITEBOT_TEST_REQUIRE_BROWSER") == "1" {
+		t.Fatal("chromium is not installed and CITEBOT_TEST_REQUIRE_BROWSER=1: apt-get install -y --no-install-recommends chromium")
 	}
-	t.Skip("chromium is not installed (apt-get install chromium); set CITEBOT_REQUIRE_BROWSER=1 to make this a failure")
+	t.Skip("chromium is not installed (apt-get install chromium); set CITEBOT_TEST_REQUIRE_BROWSER=1 to make this a failure")
 	return ""
 }
 

@@ -62,6 +62,9 @@ func (a *API) quote(w http.ResponseWriter, r *http.Request) {
 		req.Top = *in.Top
 	}
 	adapters.AnnotateDebug(r.Context(), slog.String("quote", req.Text))
+	if a.unknownCollection(w, r, req.Collections) {
+		return
+	}
 	var reply any
 	var verdict string
 	var err error
@@ -77,10 +80,10 @@ func (a *API) quote(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		code := bot.ErrorCode(err)
 		adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)), slog.String("code", string(code)))
-		if code != bot.CodeInvalid {
+		if code != bot.CodeInvalid && code != bot.CodeUnknownCollection {
 			adapters.Annotate(r.Context(), slog.String("error", err.Error()))
 		}
-		writeError(w, r, statusOf(code), string(code), bot.ErrorMessage(err))
+		writeBotError(w, r, err)
 		return
 	}
 	adapters.Annotate(r.Context(), slog.String("outcome", verdict))

@@ -235,6 +235,10 @@ func TestAskUsageErrors(t *testing.T) {
 		{"ask", "--top", "99", "q"},
 		{"ask", "--index", "x", "--corpus", "y", "q"},
 		{"ask", "--no-such-flag"},
+		// An empty question is a usage error, not an answer.
+		{"ask", ""},
+		{"ask", "  ", "\t"},
+		{"quote", ""},
 	} {
 		_, _, err := runCLI(t, "", args...)
 		if exitCode(err) != 2 {

@@ -217,16 +217,30 @@ func TestDockerfileShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	goVer := regexp.MustCompile(`(?m)^go (\d+\.\d+)`).FindSubmatch(gomod)
-	if goVer == nil || !regexp.MustCompile(`(?m)^FROM golang:`+regexp.QuoteMeta(string(goVer[1]))+`\b`).MatchString(text) {
-		t.Errorf("the builder image does not use go.mod's Go %s", goVer[1])
+	// The builder is pinned to go.mod's exact Go release, not a moving
+	// minor tag (golang:1.26 follows every patch release).
+	goVer := regexp.MustCompile(`(?m)^go (\d+\.\d+\.\d+)`).FindSubmatch(gomod)
+	if goVer == nil || !regexp.MustCompile(`(?m)^FROM golang:`+regexp.QuoteMeta(string(goVer[1]))+`-[a-z]+(@sha256:[0-9a-f]{64})? AS build$`).MatchString(text) {
+		t.Errorf("the builder image is not pinned to go.mod's Go %s (want FROM golang:%[1]s-<distro>)", goVer[1])
+	}
+	for _, from := range regexp.MustCompile(`(?m)^FROM (\S+)`).FindAllStringSubmatch(text, -1) {
+		if strings.HasSuffix(from[1], ":latest") || !strings.Contains(from[1], ":") {
+			t.Errorf("FROM %s is not pinned", from[1])
+		}
+	}
+	// Data written at run time (the feedback store) goes to the declared
+	// volume, so it survives the container.
+	volume := regexp.MustCompile(`(?m)^VOLUME \["([^"]+)"\]$`).FindStringSubmatch(text)
+	dataDir := regexp.MustCompile(`(?m)^ENV CITEBOT_DATA_DIR=(\S+)$`).FindStringSubmatch(text)
+	if volume == nil || dataDir == nil || dataDir[1] != volume[1] {
+		t.Errorf("CITEBOT_DATA_DIR %v is not the declared volume %v", dataDir, volume)
 	}
 	port := regexp.MustCompile(`(?m)^ENV CITEBOT_HTTP_ADDR=0\.0\.0\.0:(\d+)$`).FindStringSubmatch(text)
 	if port == nil || !regexp.MustCompile(`(?m)^EXPOSE `+port[1]+`$`).MatchString(text) {
 		t.Errorf("EXPOSE does not match the port in CITEBOT_HTTP_ADDR (%v)", port)
 	}
 	for _, want := range []string{
-		`(?m)^FROM gcr\.io/distroless/static[-\w]*:nonroot$`,
+		`(?m)^FROM gcr\.io/distroless/static[-\w]*:nonroot(@sha256:[0-9a-f]{64})?$`,
 		`(?m)^USER nonroot`,
 		`(?m)^VOLUME \["/data"\]$`,
 		`(?m)^HEALTHCHECK .*CMD \["/citebot", "healthcheck"\]$`,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/bleveindex"
 	"github.com/citebot/citebot/retrieval/ingest"
@@ -24,10 +24,10 @@ import (
 func newIndexCmd(stdout, stderr io.Writer) *cobra.Command {
 	var dirs []string
 	var path string
-	var rebuild, watch bool
+	var rebuild, watch, prune bool
 	var debounce time.Duration
 	cmd := &cobra.Command{
-		Use:   "index --corpus [NAME=]DIR… --index PATH|URL [--watch] [--rebuild]",
+		Use:   "index --corpus [NAME=]DIR… --index PATH|URL [--watch] [--rebuild] [--prune]",
 		Short: "Build or update a persisted index (atomically replacing the one at PATH or URL)",
 		Long: `Index the documents under each --corpus folder into PATH (a Bleve index folder)
 or URL (http[s]://HOST:PORT/NAME: the alias NAME on an OpenSearch cluster, each
@@ -37,7 +37,9 @@ a collection, named after the folder unless given as NAME=DIR.
 
 Re-running on an existing index compares every document's content hash with
 what the index holds and re-indexes only documents that were added, changed
-or removed; the summary says how many of each. Questions keep being answered
+or removed; the summary says how many of each. Only the collections named
+are touched: documents of other collections the index holds are kept (the
+summary names them); --prune removes them instead. Questions keep being answered
 from the previous generation until the new one is swapped in atomically, and
 a build that is killed midway leaves the previous generation serving.
 
@@ -56,7 +58,7 @@ a build that is killed midway leaves the previous generation serving.
 				return usageError{err}
 			}
 			log := stderrLogger(stderr)
-			ix := indexer{corpora: corpora, path: path, rebuild: rebuild, stdout: stdout, stderr: stderr, log: log}
+			ix := indexer{corpora: corpora, path: path, rebuild: rebuild, prune: prune, stdout: stdout, stderr: stderr, log: log}
 			if osclient.IsURL(path) {
 				cf := corpusFlags{cmd: cmd}
 				t, err := cf.openSearchTarget(cmd.Context(), path)
@@ -86,7 +88,8 @@ a build that is killed midway leaves the previous generation serving.
 	}
 	cmd.Flags().StringArrayVar(&dirs, "corpus", nil, "index the documents under `[NAME=]DIR` as collection NAME (default: the folder's name); repeatable")
 	cmd.Flags().StringVar(&path, "index", "", "write the index to `PATH`, or to the OpenSearch index http[s]://HOST:PORT/NAME")
-	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "re-index every document instead of only the changed ones")
+	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "re-index every document of the named collections instead of only the changed ones")
+	cmd.Flags().BoolVar(&prune, "prune", false, "remove the collections the index holds that no --corpus names")
 	cmd.Flags().BoolVar(&watch, "watch", false, "keep running and update the index when files change")
 	cmd.Flags().DurationVar(&debounce, "debounce", ingest.DefaultDebounce, "with --watch, wait this long after the last change before updating")
 	return cmd
@@ -97,9 +100,12 @@ type indexer struct {
 	corpora []ingest.Corpus
 	path    string
 	rebuild bool
-	stdout  io.Writer
-	stderr  io.Writer
-	log     *slog.Logger
+	// prune makes the index hold only the named collections; without
+	// it, the index's other collections are kept.
+	prune  bool
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
 	// target is the OpenSearch index when path is a URL.
 	target *opensearchindex.Target
 }
@@ -112,15 +118,19 @@ func (x indexer) run(ctx context.Context) error {
 	}
 	progress := newProgress(x.stderr, x.log, "indexing")
 	var st retrieval.BuildStats
+	opts := retrieval.UpdateOptions{Collections: x.collections(), Rebuild: x.rebuild}
+	if x.prune {
+		opts.Collections = nil // the corpora are the whole index
+	}
 	switch {
-	case x.target != nil && x.rebuild:
+	case x.prune && x.rebuild && x.target != nil:
 		st, err = opensearchindex.Build(ctx, *x.target, docs, progress)
-	case x.target != nil:
-		st, err = opensearchindex.Update(ctx, *x.target, docs, progress)
-	case x.rebuild:
+	case x.prune && x.rebuild:
 		st, err = bleveindex.Build(ctx, x.path, docs, progress)
+	case x.target != nil:
+		st, err = opensearchindex.UpdateWith(ctx, *x.target, docs, progress, opts)
 	default:
-		st, err = bleveindex.Update(ctx, x.path, docs, progress)
+		st, err = bleveindex.UpdateWith(ctx, x.path, docs, progress, opts)
 	}
 	if err != nil {
 		if x.target != nil {
@@ -128,8 +138,30 @@ func (x indexer) run(ctx context.Context) error {
 		}
 		return fmt.Errorf("index %s: %w", x.path, err)
 	}
-	_, err = fmt.Fprintln(x.stdout, summary(summaryWhere(x.path), st, time.Since(start)))
+	if _, err := fmt.Fprintln(x.stdout, summary(summaryWhere(x.path), st, time.Since(start))); err != nil {
+		return err
+	}
+	if st.Kept > 0 {
+		docs := "documents"
+		if st.Kept == 1 {
+			docs = "document"
+		}
+		_, err = fmt.Fprintf(x.stdout, "kept %d %s of collections not named: %s (--prune removes them)\n", st.Kept, docs, strings.Join(st.KeptCollections, ", "))
+	}
 	return err
+}
+
+// collections names the collections the corpora form.
+func (x indexer) collections() []string {
+	out := make([]string, 0, len(x.corpora))
+	for _, c := range x.corpora {
+		name := c.Collection
+		if name == "" {
+			name = ingest.CollectionName(c.Dir)
+		}
+		out = append(out, name)
+	}
+	return out
 }
 
 // summary is the line `citebot index` ends with.
@@ -143,20 +175,16 @@ func summary(path string, st retrieval.BuildStats, took time.Duration) string {
 }
 
 // parseCorpora reads --corpus values: DIR, or NAME=DIR to name the
-// collection (a value that is an existing path is always a DIR).
+// collection (a value that is an existing path is always a DIR), as the
+// configuration's corpus entries are read (config.SplitCorpus).
 func parseCorpora(args []string) ([]ingest.Corpus, error) {
 	out := make([]ingest.Corpus, 0, len(args))
 	for _, a := range args {
-		c := ingest.Corpus{Dir: a}
-		if name, dir, ok := strings.Cut(a, "="); ok {
-			if _, err := os.Stat(a); err != nil {
-				c = ingest.Corpus{Dir: dir, Collection: strings.TrimSpace(name)}
-				if c.Collection == "" || dir == "" {
-					return nil, fmt.Errorf("--corpus %q: want DIR or NAME=DIR", a)
-				}
-			}
+		name, dir, err := config.SplitCorpus(a)
+		if err != nil {
+			return nil, fmt.Errorf("--corpus %q: want DIR or NAME=DIR", a)
 		}
-		out = append(out, c)
+		out = append(out, ingest.Corpus{Dir: dir, Collection: name})
 	}
 	return out, nil
 }
@@ -190,26 +218,31 @@ const progressLogInterval = 5 * time.Second
 // at the end of long phases). Workers call it concurrently.
 func newProgress(stderr io.Writer, log *slog.Logger, phase string) retrieval.Progress {
 	if isTerminal(stderr) {
-		return barProgress(stderr, phase)
+		return barProgress(stderr, phase, time.Now)
 	}
 	return logProgress(log, phase, progressLogInterval, time.Now)
 }
 
-func barProgress(stderr io.Writer, phase string) retrieval.Progress {
+// barProgress draws a bar with the count, a rate and an ETA. The rate is
+// citebot's own, timed from the phase's first call (the loaders make it
+// with nothing done yet) and shown once a second has passed: the bar
+// library times from its first drawing, so its first rate was one
+// document over microseconds, tens of millions a second.
+func barProgress(stderr io.Writer, phase string, now func() time.Time) retrieval.Progress {
 	var mu sync.Mutex
 	var bar *progressbar.ProgressBar
-	high := 0
+	var start time.Time
+	high := -1
 	return func(done, total int) {
 		mu.Lock()
 		defer mu.Unlock()
+		t := now()
 		if bar == nil {
+			start = t
 			bar = progressbar.NewOptions(total,
 				progressbar.OptionSetWriter(stderr),
 				progressbar.OptionSetDescription(phase),
 				progressbar.OptionShowCount(),
-				progressbar.OptionShowIts(),
-				progressbar.OptionSetItsString("docs"),
-				progressbar.OptionSetPredictTime(true),
 				progressbar.OptionThrottle(100*time.Millisecond),
 				progressbar.OptionClearOnFinish(),
 			)
@@ -218,11 +251,26 @@ func barProgress(stderr io.Writer, phase string) retrieval.Progress {
 			return
 		}
 		high = done
+		bar.Describe(rateNote(phase, done, total, t.Sub(start)))
 		_ = bar.Set(done)
 		if done >= total {
 			_ = bar.Finish()
 		}
 	}
+}
+
+// rateNote is a bar's description: the phase, then, once a second has
+// passed, documents a second and the time left.
+func rateNote(phase string, done, total int, elapsed time.Duration) string {
+	if elapsed < time.Second || done <= 0 {
+		return phase
+	}
+	rate := float64(done) / elapsed.Seconds()
+	note := fmt.Sprintf("%s %.0f docs/s", phase, rate)
+	if done < total {
+		note += fmt.Sprintf(", %s left", (time.Duration(float64(total-done) / rate * float64(time.Second))).Round(time.Second))
+	}
+	return note
 }
 
 // logProgress logs "phase done/total, rate, eta" at most every interval.

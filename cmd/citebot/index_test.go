@@ -246,10 +246,10 @@ func TestIndexWatch(t *testing.T) {
 // TestIndexHelperProcess is not a test: TestIndexKilledMidBuild runs the
 // test binary as `citebot` through it.
 func TestIndexHelperProcess(t *testing.T) {
-	if os.Getenv("CITEBOT_INDEX_HELPER") != "1" {
+	if os.Getenv("CITEBOT_TEST_INDEX_HELPER") != "1" {
 		return
 	}
-	args := strings.Split(os.Getenv("CITEBOT_INDEX_ARGS"), "\x1f")
+	args := strings.Split(os.Getenv("CITEBOT_TEST_INDEX_ARGS"), "\x1f")
 	err := run(context.Background(), args, os.Stdin, os.Stdout, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "citebot:", err)
@@ -288,8 +288,8 @@ func TestIndexKilledMidBuild(t *testing.T) {
 	}
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestIndexHelperProcess$")
-	cmd.Env = append(os.Environ(), "CITEBOT_INDEX_HELPER=1",
-		"CITEBOT_INDEX_ARGS="+strings.Join([]string{"index", "--corpus", big, "--index", path}, "\x1f"))
+	cmd.Env = append(os.Environ(), "CITEBOT_TEST_INDEX_HELPER=1",
+		"CITEBOT_TEST_INDEX_ARGS="+strings.Join([]string{"index", "--corpus", big, "--index", path}, "\x1f"))
 	var childOut idxBuffer
 	cmd.Stdout, cmd.Stderr = &childOut, &childOut
 	if err := cmd.Start(); err != nil {
@@ -389,5 +389,33 @@ func TestLogProgress(t *testing.T) {
 	}
 	if !strings.Contains(lines[1], "done=100") || strings.Contains(lines[1], "eta=") {
 		t.Errorf("final line %q", lines[1])
+	}
+}
+
+// TestBarProgressFirstRate: the terminal bar times its rate from the
+// phase's start and shows none before a second has passed, so the first
+// reading is never one document over microseconds.
+func TestBarProgressFirstRate(t *testing.T) {
+	var buf idxBuffer
+	now := time.Unix(0, 0)
+	p := barProgress(&buf, "indexing", func() time.Time { return now })
+	p(0, 100) // the phase starts
+	now = now.Add(time.Microsecond)
+	p(1, 100)
+	if out := buf.String(); strings.Contains(out, "/s") || !strings.Contains(out, "indexing") {
+		t.Errorf("first drawing %q; want the phase and no rate yet", out)
+	}
+	for _, tc := range []struct {
+		done    int
+		elapsed time.Duration
+		want    string
+	}{
+		{1, time.Microsecond, "indexing"},
+		{60, 6 * time.Second, "indexing 10 docs/s, 4s left"},
+		{100, 8 * time.Second, "indexing 12 docs/s"},
+	} {
+		if got := rateNote("indexing", tc.done, 100, tc.elapsed); got != tc.want {
+			t.Errorf("rateNote(%d done in %s) = %q; want %q", tc.done, tc.elapsed, got, tc.want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -16,7 +17,7 @@ func newQuoteCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var cf corpusFlags
 	var opts cli.QuoteOptions
 	cmd := &cobra.Command{
-		Use:   "quote [--json] [--who] [--index PATH | --corpus DIR…] [--top N] [TEXT]",
+		Use:   "quote [--json] [--who] [--index PATH | --corpus DIR…] [--collection NAME]… [--top N] [TEXT]",
 		Short: "Check a quote against the documents, or say who said it",
 		Long: "Say whether TEXT appears in the documents: exact (which documents, where), near\n" +
 			"(the closest passages, their differing words marked) or not found. Curly and\n" +
@@ -31,12 +32,18 @@ func newQuoteCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 			if opts.Top < 1 || opts.Top > retrieval.MaxTop {
 				return usageError{fmt.Errorf("--top must be between 1 and %d", retrieval.MaxTop)}
 			}
+			if len(args) > 0 && strings.TrimSpace(strings.Join(args, " ")) == "" {
+				return usageError{errors.New("the text to check is empty; give one, or none to read texts from standard input")}
+			}
 			ix, err := cf.open(cmd.Context(), stderrLogger(stderr))
 			if err != nil {
 				return err
 			}
 			defer ix.Close()
 			b := bot.New(ix)
+			if err := checkCollections(b, opts.Collections); err != nil {
+				return err
+			}
 			opts.Bold = !opts.JSON && isTerminal(stdout)
 			if len(args) > 0 {
 				return cli.QuoteOne(cmd.Context(), b, strings.Join(args, " "), stdout, opts)
@@ -48,5 +55,6 @@ func newQuoteCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write each check as one JSON object on its own line")
 	cmd.Flags().BoolVar(&opts.Who, "who", false, "say who the documents say said it")
 	cmd.Flags().IntVar(&opts.Top, "top", retrieval.DefaultTop, "most near matches (or closest passages) per check")
+	registerCollections(cmd, &opts.Collections)
 	return cmd
 }

@@ -67,6 +67,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(
 		newAskCmd(stdin, stdout, stderr),
 		newQuoteCmd(stdin, stdout, stderr),
+		newSourcesCmd(stdout, stderr),
 		newIndexCmd(stdout, stderr),
 		newEvalCmd(stdout, stderr),
 		newTuneCmd(stdout, stderr),
@@ -157,14 +158,18 @@ func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var asJSON bool
 	var top int
 	var explain bool
+	var collections []string
 	cmd := &cobra.Command{
-		Use:   "ask [--json] [--index PATH | --corpus DIR…] [--top N] [QUESTION]",
+		Use:   "ask [--json] [--index PATH | --corpus DIR…] [--collection NAME]… [--top N] [QUESTION]",
 		Short: "Answer a question (or one per line of standard input)",
 		Long: "Answer QUESTION with verbatim, cited quotes. With no QUESTION, answer each line of\n" +
 			"standard input in order. --json writes one JSON object per answer, one per line.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if top < 1 || top > retrieval.MaxTop {
 				return usageError{fmt.Errorf("--top must be between 1 and %d", retrieval.MaxTop)}
+			}
+			if len(args) > 0 && strings.TrimSpace(strings.Join(args, " ")) == "" {
+				return usageError{errors.New("the question is empty; ask one, or pass none to read questions from standard input")}
 			}
 			ix, err := cf.open(cmd.Context(), stderrLogger(stderr))
 			if err != nil {
@@ -180,7 +185,10 @@ func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			b := bot.New(ix)
-			opts := cli.Options{JSON: asJSON, Top: top, Bold: !asJSON && isTerminal(stdout)}
+			if err := checkCollections(b, collections); err != nil {
+				return err
+			}
+			opts := cli.Options{JSON: asJSON, Top: top, Bold: !asJSON && isTerminal(stdout), Collections: collections}
 			if len(args) > 0 {
 				return cli.AskOne(cmd.Context(), b, strings.Join(args, " "), stdout, opts)
 			}
@@ -191,5 +199,6 @@ func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write each answer as one JSON object on its own line")
 	cmd.Flags().IntVar(&top, "top", retrieval.DefaultTop, "most quotes per answer")
 	cmd.Flags().BoolVar(&explain, "explain", false, "show how the question was analysed and the candidates scored")
+	registerCollections(cmd, &collections)
 	return cmd
 }

@@ -101,8 +101,17 @@ func newServeCmd(stderr io.Writer) *cobra.Command {
 // serve wires configuration → index → bot → adapters → supervisor, and
 // runs until ctx ends.
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	// What libraries and helpers log through the default logger (folder
+	// watching, the standard log package) goes out in serve's format
+	// too, never as plain text among JSON lines.
+	prev := slog.Default()
+	slog.SetDefault(log)
+	defer slog.SetDefault(prev)
 	if cfg.File != "" {
 		log.Info("configuration", "file", cfg.File)
+	}
+	for _, w := range cfg.Warnings() {
+		log.Warn("configuration", "warning", w)
 	}
 	cf := corpusFlags{index: cfg.Index.Path, corpus: cfg.Corpus, openSearch: &cfg.OpenSearch}
 	if cfg.Index.URL != "" {
@@ -282,6 +291,9 @@ func newConfigCmd(stdout io.Writer) *cobra.Command {
 			fmt.Fprintf(stdout, "# effective configuration: defaults < %s < CITEBOT_* environment < flags; secrets redacted\n", source)
 			if _, err := stdout.Write(out); err != nil {
 				return err
+			}
+			for _, w := range cfg.Warnings() {
+				fmt.Fprintf(stdout, "# warning: %s\n", w)
 			}
 			if err := cfg.Validate(); err != nil {
 				return usageError{err}

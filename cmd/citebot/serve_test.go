@@ -27,8 +27,7 @@ func isolateConfig(t *testing.T) string {
 	t.Chdir(dir)
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg"))
 	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "CITEBOT_") && name != "CITEBOT_REQUIRE_BROWSER" &&
-			!strings.HasPrefix(name, "CITEBOT_TEST_") && name != "CITEBOT_REQUIRE_OPENSEARCH" {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "CITEBOT_") && !strings.HasPrefix(name, config.TestEnvPrefix) {
 			t.Setenv(name, "")
 		}
 	}

@@ -66,25 +66,36 @@ func asOf(ans *retrieval.Answer) string {
 	return ""
 }
 
-// agreementFor groups the citations' values; nil when the answer is not
-// a number, date or name, or fewer than two documents state one.
+// agreementFor groups the values the citations state for the answer;
+// nil when the answer is not a number, date or name, or fewer than two
+// documents state a value that answers the same question as the first
+// citation's (see stated and sameThing). Values that cannot be told to
+// be about the same thing are left out rather than reported as
+// differing: "Sources differ" is only ever said of like and like.
 func agreementFor(ans *retrieval.Answer, r *ranker) *retrieval.Agreement {
 	kind := kindOf(ans.AnswerType)
 	if kind == kindNone || len(ans.Citations) < 2 {
 		return nil
 	}
+	q := newAsked(ans.Question)
+	var first *statement
 	var groups []*retrieval.AgreementValue
 	var keys []value
 	docs := map[string]bool{}
 	for i, c := range ans.Citations {
-		surface, ok := citationValue(c, kind, r)
+		st, ok := stated(c, kind, r, q)
 		if !ok {
+			if i == 0 {
+				return nil // the answer itself cannot be told apart
+			}
 			continue
 		}
-		v, ok := parseValue(kind, surface)
-		if !ok {
+		if first == nil {
+			first = &st
+		} else if !sameThing(*first, st) {
 			continue
 		}
+		v, surface := st.value, st.surface
 		docs[c.Doc] = true
 		g := -1
 		for k := range groups {
@@ -157,13 +168,243 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// citationValue reads the value a citation states: its highlight (grown
-// to the whole amount or date around it, so "100,000" in "100,000+ in
-// FY2024" reads "100,000+"), or for a citation without one, the
-// candidate of the answer's type the ranker would pick in it. Names
-// written in lower case ("president") are roles, not names, and state
-// nothing comparable.
-func citationValue(c retrieval.Citation, kind valueKind, r *ranker) (string, bool) {
+// asked is what agreement needs of the question: its content terms (as
+// analysed, without the words that only frame an answer, such as "how
+// many"), and the noun after "which"/"what" ("union").
+type asked struct {
+	terms map[string]bool
+	head  string
+}
+
+func newAsked(question string) asked {
+	q := AnalyzeQuestion(question)
+	a := asked{terms: map[string]bool{}, head: q.Head}
+	for _, t := range q.Terms {
+		if t.Kind != KindNumber && t.Kind != KindYear && !frameWords[strings.ToLower(t.Surface)] {
+			a.terms[t.Term] = true
+		}
+	}
+	return a
+}
+
+// mentionedIn reports whether any of the question's terms is among
+// terms; a question without content terms (as in tests that build an
+// answer by hand) is taken to be mentioned.
+func (q asked) mentionedIn(terms []string) bool {
+	if len(q.terms) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(terms, func(t string) bool { return q.terms[t] })
+}
+
+// statement is the value one citation states, with what it is about.
+type statement struct {
+	value   value
+	surface string
+	// counted are the terms of the words that follow an amount and say
+	// what it counts ("sworn officers" in "317 sworn officers"), names
+	// skipped ("1,800 Riverton Transit workers" counts workers).
+	counted []string
+	// periods are the years and fiscal years the quote names.
+	periods []int
+}
+
+// stated reads the value a citation states and checks that it answers
+// the question asked, as far as can be told:
+//
+//   - an amount that is part of a name or a date ("Local 1700", "Route
+//     9", "Feb. 10") is not an amount;
+//   - an amount that counts something the question does not ask about
+//     ("317 sworn officers" for "How much is the budget?") does not
+//     answer it, unless the words just before it do ("the refugee cap of
+//     7,500 contrasts …");
+//   - a name that is only a title ("Mayor") names no one, and for a
+//     "which union …?" question a name without "union" does not answer
+//     when the quote holds a name with it ("Riverton Transit" beside
+//     "Amalgamated Transit Union Local 1700");
+//   - the quote mentions something the question asks about.
+func stated(c retrieval.Citation, kind valueKind, r *ranker, q asked) (statement, bool) {
+	s, e, ok := citationValue(c, kind, r)
+	if !ok {
+		return statement{}, false
+	}
+	quote := c.Quote
+	surface := strings.TrimRight(strings.TrimSpace(quote[s:e]), ",.;:")
+	v, ok := parseValue(kind, surface)
+	if !ok {
+		return statement{}, false
+	}
+	st := statement{value: v, surface: surface, periods: periodsIn(quote)}
+	toks := rtext.Analyze(quote)
+	var all []string
+	for _, t := range toks {
+		all = append(all, t.Term)
+	}
+	if !q.mentionedIn(all) {
+		return statement{}, false
+	}
+	switch kind {
+	case kindNumber:
+		if v.unit == "" && namesNumber(quote[:s]) {
+			return statement{}, false
+		}
+		st.counted = countedAfter(quote, e, toks)
+		if len(st.counted) > 0 && !q.mentionedIn(st.counted) && !q.mentionedIn(termsBefore(toks, s, 3)) {
+			return statement{}, false
+		}
+	case kindName:
+		if onlyTitles(surface) || q.head != "" && !strings.Contains(strings.ToLower(surface), q.head) && nameWith(quote, q.head) {
+			return statement{}, false
+		}
+	}
+	return st, true
+}
+
+// sameThing reports whether b can be compared with a, the answer's own
+// statement: amounts in the same unit counting the same thing (when both
+// say what they count), in the same period (when both name one).
+func sameThing(a, b statement) bool {
+	if a.value.kind == kindNumber {
+		if a.value.unit != b.value.unit {
+			return false
+		}
+		if len(a.counted) > 0 && len(b.counted) > 0 && !slices.ContainsFunc(a.counted, func(t string) bool { return slices.Contains(b.counted, t) }) {
+			return false
+		}
+	}
+	// A date answer is itself the period; amounts and names of different
+	// periods are different facts.
+	if a.value.kind != kindDate && len(a.periods) > 0 && len(b.periods) > 0 &&
+		!slices.ContainsFunc(a.periods, func(y int) bool { return slices.Contains(b.periods, y) }) {
+		return false
+	}
+	return true
+}
+
+// periodRe finds a year named as a period: after a preposition ("in
+// 2024", "since 2019") or in a date ("March 4, 2026"), so that amounts
+// ("1800 workers") and names ("Local 1700") are not taken for years.
+var periodRe = regexp.MustCompile(`(?i)\b(?:in|since|during|by|until|through|from|for|of|before|after|year|calendar|\d{1,2},)\s+(1[89]\d{2}|20\d{2}|21\d{2})\b`)
+
+// periodsIn lists the periods a text names: fiscal years, and years as
+// periodRe finds them.
+func periodsIn(s string) []int {
+	var out []int
+	add := func(y int) {
+		if y > 0 && !slices.Contains(out, y) {
+			out = append(out, y)
+		}
+	}
+	for _, m := range fiscalRe.FindAllStringSubmatch(s, -1) {
+		y := m[1] + m[2]
+		if len(y) == 2 {
+			y = "20" + y
+		}
+		n, _ := strconv.Atoi(y)
+		add(n)
+	}
+	for _, m := range periodRe.FindAllStringSubmatch(fiscalRe.ReplaceAllString(s, " "), -1) {
+		n, _ := strconv.Atoi(m[1])
+		add(n)
+	}
+	return out
+}
+
+// namesNumber reports whether the text before a bare number ends in a
+// capitalised word that makes the number part of a name or a date
+// ("Local 1700", "Route 9", "Feb. 10"), rather than a word that qualifies
+// an amount ("About 1,800", "Nearly 40").
+func namesNumber(before string) bool {
+	f := strings.Fields(before)
+	if len(f) == 0 || !strings.HasSuffix(before, " ") && !strings.HasSuffix(before, "\u00a0") {
+		return false
+	}
+	w := strings.TrimRight(f[len(f)-1], ".")
+	low := strings.ToLower(w)
+	possessive := strings.HasSuffix(low, "'s") || strings.HasSuffix(low, "’s") || strings.HasSuffix(low, "s'") || strings.HasSuffix(low, "s’")
+	return startsUpper(w) && !possessive && rtext.WordWeight(low) == 1 && !approxWords.MatchString(low)
+}
+
+// countedAfter returns the terms of the words right after an amount
+// ending at end (up to three, stopping at punctuation or a function
+// word), skipping capitalised words: what the amount counts.
+func countedAfter(quote string, end int, toks []retrieval.Token) []string {
+	var out []string
+	prevEnd, prevPos := end, -1
+	for _, t := range toks {
+		if t.Start < end {
+			continue
+		}
+		gap := strings.TrimSpace(quote[prevEnd:t.Start])
+		// "340-officer city" counts officers as "340 officers" does.
+		hyphened := prevPos < 0 && (gap == "-" || gap == "‑")
+		if gap != "" && !hyphened || prevPos >= 0 && t.Position != prevPos+1 {
+			break // punctuation, or a function word the analyser dropped
+		}
+		prevEnd, prevPos = t.End, t.Position
+		if startsUpper(quote[t.Start:t.End]) {
+			continue
+		}
+		if out = append(out, t.Term); len(out) == 3 {
+			break
+		}
+	}
+	return out
+}
+
+// termsBefore returns the terms of the last n analysed words before
+// offset at.
+func termsBefore(toks []retrieval.Token, at, n int) []string {
+	var out []string
+	for i := len(toks) - 1; i >= 0 && len(out) < n; i-- {
+		if toks[i].End <= at {
+			out = append(out, toks[i].Term)
+		}
+	}
+	return out
+}
+
+// titles are words that, capitalised, stand before a name or for an
+// office but are not one ("Mayor", "the Chief").
+var titles = map[string]bool{
+	"mayor": true, "president": true, "governor": true, "senator": true, "chief": true, "sheriff": true,
+	"judge": true, "minister": true, "secretary": true, "director": true, "commissioner": true,
+	"chair": true, "chairman": true, "chairwoman": true, "council": true, "councillor": true,
+	"councilman": true, "councilwoman": true, "member": true, "spokesperson": true, "spokesman": true,
+	"spokeswoman": true, "officer": true, "general": true, "captain": true, "sergeant": true,
+	"detective": true, "inspector": true, "superintendent": true, "professor": true, "doctor": true,
+	"dr": true, "mr": true, "mrs": true, "ms": true, "sir": true, "king": true, "queen": true,
+	"prime": true, "premier": true, "chancellor": true, "pope": true, "the": true,
+}
+
+// onlyTitles reports a name made of titles alone ("Mayor", "Council
+// Member"), which names an office, not who holds it.
+func onlyTitles(s string) bool {
+	ws := rtext.QuoteWords(s)
+	return len(ws) > 0 && !slices.ContainsFunc(ws, func(w string) bool { return !titles[w] })
+}
+
+// nameWith reports whether text holds a capitalised name containing the
+// noun head ("Transit Union" for "union").
+func nameWith(text, head string) bool {
+	if head == "" {
+		return false
+	}
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if startsUpper(f) && strings.EqualFold(f, head) {
+			return true
+		}
+	}
+	return false
+}
+
+// citationValue finds the value a citation states, as byte offsets into
+// its quote: its highlight (grown to the whole amount or date around it,
+// so "100,000" in "100,000+ in FY2024" reads "100,000+"), or for a
+// citation without one, the candidate of the answer's type the ranker
+// would pick in it. Names written in lower case ("president") are roles,
+// not names, and state nothing comparable.
+func citationValue(c retrieval.Citation, kind valueKind, r *ranker) (int, int, bool) {
 	q := c.Quote
 	var s, e int
 	switch h := c.Highlight; {
@@ -172,11 +413,11 @@ func citationValue(c retrieval.Citation, kind valueKind, r *ranker) (string, boo
 	case r != nil && kind != kindName:
 		best, ok := r.citationCandidate(c)
 		if !ok {
-			return "", false
+			return 0, 0, false
 		}
 		s, e = best.Start-c.Start, best.End-c.Start
 	default:
-		return "", false
+		return 0, 0, false
 	}
 	var re *regexp.Regexp
 	switch kind {
@@ -193,10 +434,10 @@ func citationValue(c retrieval.Citation, kind valueKind, r *ranker) (string, boo
 		}
 	}
 	v := strings.TrimRight(strings.TrimSpace(q[s:e]), ",.;:")
-	if kind == kindName && !startsUpper(v) {
-		return "", false
+	if v == "" || kind == kindName && !startsUpper(v) {
+		return 0, 0, false
 	}
-	return v, v != ""
+	return s, e, true
 }
 
 // fiscalOrDateRe is dateRe, plus fiscal years ("FY2024", "FY 24",

@@ -20,7 +20,8 @@ import (
 // generation a Live serves; every call runs on one generation from start
 // to end. It is safe for concurrent use, and is what the bot asks.
 type Engine struct {
-	live *retrieval.Live
+	live        *retrieval.Live
+	collections collectionsCache // see Collections
 }
 
 // New returns an Engine over live.

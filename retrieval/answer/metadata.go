@@ -51,16 +51,18 @@ func metadataIntent(lw []string, whIdx int) Intent {
 	switch {
 	case hasWord("headline", "headlined") || hasWord("title") && doc:
 		return IntentHeadline
+	// A date asked for decides first: "publication" in "what is the
+	// publication date" names no publisher.
+	case hasWord("publication") && hasWord("date"):
+		return IntentPublished
+	case (wh == "when" || hasWord("date", "day")) && has(publishVerbs) && doc:
+		return IntentPublished
 	case (wh == "which" || wh == "what") && has(publisherNouns) && (has(publishVerbs) || doc):
 		return IntentPublisher
 	case wh == "who" && has(publishVerbs) && (doc || hasWord("published", "publishes")):
 		return IntentPublisher
 	case (wh == "who" || wh == "whose") && (has(authorVerbs) || hasWord("byline", "author", "reporter", "writer")) && doc:
 		return IntentAuthor
-	case hasWord("publication") && hasWord("date"):
-		return IntentPublished
-	case (wh == "when" || hasWord("date", "day")) && has(publishVerbs) && doc:
-		return IntentPublished
 	}
 	return IntentContent
 }

@@ -77,6 +77,7 @@ func TestAnalyzeQuestionTypes(t *testing.T) {
 		{"Who wrote the CRBC News article?", TypePerson, IntentAuthor, ""},
 		{"Who is the author of the report?", TypePerson, IntentAuthor, ""},
 		{"When was the article published?", TypeDate, IntentPublished, ""},
+		{"What is the publication date of the story?", TypeDate, IntentPublished, ""},
 		{"Who published the report?", TypeOrg, IntentPublisher, ""},
 		{"Which newspaper first reported the cable?", TypeOrg, IntentContent, "newspaper"},
 		{"Where is the embassy?", TypePlace, IntentContent, ""},

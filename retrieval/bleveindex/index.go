@@ -129,7 +129,7 @@ func newMapping() mapping.IndexMapping {
 
 // NewMemory indexes docs in memory.
 func NewMemory(ctx context.Context, docs []retrieval.Document) (*Index, error) {
-	if err := checkUniqueIDs(docs); err != nil {
+	if err := retrieval.CheckUniqueIDs(docs); err != nil {
 		return nil, err
 	}
 	bi, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
@@ -214,6 +214,9 @@ func (ix *Index) add(ctx context.Context, docs []retrieval.Document, progress re
 	defer ix.docs.Store(0)
 	const docsPerBatch = 256
 	total := 0
+	if progress != nil && len(docs) > 0 {
+		progress(0, len(docs)) // the phase starts: rates are timed from here
+	}
 	for start := 0; start < len(docs); start += docsPerBatch {
 		if err := ctx.Err(); err != nil {
 			return total, fmt.Errorf("indexing: %w", err)
@@ -264,19 +267,6 @@ func (ix *Index) remove(ids []string) error {
 		return fmt.Errorf("delete passages: %w", err)
 	}
 	return ix.store.Delete(ids...)
-}
-
-// checkUniqueIDs refuses documents that share an id, which would silently
-// overwrite one another.
-func checkUniqueIDs(docs []retrieval.Document) error {
-	seen := make(map[string]string, len(docs))
-	for _, d := range docs {
-		if other, dup := seen[d.ID]; dup {
-			return fmt.Errorf("two documents have the id %q (%s and %s)", d.ID, other, d.Source)
-		}
-		seen[d.ID] = d.Source
-	}
-	return nil
 }
 
 func passageID(doc string, ord int) string { return doc + "#" + strconv.Itoa(ord) }

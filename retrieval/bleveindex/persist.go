@@ -65,6 +65,10 @@ var Format = fmt.Sprintf("citebot-bleve/%d", docstore.Version)
 // persisted backend gives).
 type BuildStats = retrieval.BuildStats
 
+// UpdateOptions scope an UpdateWith (the same scoping every persisted
+// backend offers).
+type UpdateOptions = retrieval.UpdateOptions
+
 // buildInfo is BUILD.json.
 type buildInfo struct {
 	// Format and Analysis say what wrote the generation (see Format).
@@ -89,7 +93,7 @@ type buildInfo struct {
 // in, whatever dir held before. Update does the same work incrementally.
 func Build(ctx context.Context, dir string, docs []retrieval.Document, progress retrieval.Progress) (BuildStats, error) {
 	start := time.Now()
-	if err := checkUniqueIDs(docs); err != nil {
+	if err := retrieval.CheckUniqueIDs(docs); err != nil {
 		return BuildStats{}, err
 	}
 	unlock, err := lockIndex(dir)
@@ -121,8 +125,16 @@ func build(ctx context.Context, dir string, docs []retrieval.Document, progress 
 // When nothing changed it writes nothing and returns quickly. With no
 // index at dir yet it builds one.
 func Update(ctx context.Context, dir string, docs []retrieval.Document, progress retrieval.Progress) (BuildStats, error) {
+	return UpdateWith(ctx, dir, docs, progress, UpdateOptions{})
+}
+
+// UpdateWith is Update scoped by opts: re-indexing some collections
+// leaves the others' documents alone. A document of docs whose id a kept
+// collection's document already has takes the qualified id of its own
+// collection (retrieval.QualifiedID), so neither replaces the other.
+func UpdateWith(ctx context.Context, dir string, docs []retrieval.Document, progress retrieval.Progress, opts UpdateOptions) (BuildStats, error) {
 	start := time.Now()
-	if err := checkUniqueIDs(docs); err != nil {
+	if err := retrieval.CheckUniqueIDs(docs); err != nil {
 		return BuildStats{}, err
 	}
 	unlock, err := lockIndex(dir)
@@ -140,44 +152,31 @@ func Update(ctx context.Context, dir string, docs []retrieval.Document, progress
 	}
 	curPath := filepath.Join(dir, gensDir, cur)
 	if err := checkFormat(dir, curPath); err != nil {
+		if opts.Rebuild && errors.Is(err, ErrIncompatible) {
+			// An index this citebot cannot read serves nothing: a rebuild
+			// starts afresh with the documents given.
+			return build(ctx, dir, docs, progress, start)
+		}
 		return BuildStats{}, err
 	}
 	held, passages, err := storedHashes(filepath.Join(curPath, storeFile))
 	if err != nil {
 		return BuildStats{}, err
 	}
-	var put []retrieval.Document
-	var del []string
-	st := BuildStats{Gen: cur, Documents: len(docs)}
-	inCorpus := make(map[string]bool, len(docs))
-	for i := range docs {
-		d := &docs[i]
-		inCorpus[d.ID] = true
-		h, ok := held[d.ID]
-		switch {
-		case !ok:
-			st.Added++
-			put = append(put, *d)
-		case h != d.Hash():
-			st.Changed++
-			put = append(put, *d)
-			del = append(del, d.ID)
-		default:
-			st.Unchanged++
-		}
+	plan, err := retrieval.PlanUpdate(held, docs, opts)
+	if err != nil {
+		return BuildStats{}, err
 	}
-	for id := range held {
-		if !inCorpus[id] {
-			st.Removed++
-			del = append(del, id)
-		}
+	if plan.Fresh {
+		return build(ctx, dir, docs, progress, start) // nothing to keep: a fresh build
 	}
+	put, del, st := plan.Put, plan.Delete, plan.Stats
+	st.Gen = cur
 	if len(put) == 0 && len(del) == 0 {
 		st.Passages = passages
 		st.Duration = time.Since(start)
 		return st, nil
 	}
-	sort.Strings(del)
 	err = writeGen(ctx, dir, start, &st, func(genPath string) (*Index, error) {
 		if err := cloneGen(curPath, genPath); err != nil {
 			return nil, err
@@ -280,18 +279,19 @@ func readBuildInfo(genPath string) (buildInfo, bool) {
 	return bi, true
 }
 
-// storedHashes reads each document's content hash, and the passage total,
-// from a generation's document store without touching Bleve.
-func storedHashes(path string) (map[string]string, int, error) {
+// storedHashes reads each document's content hash and collection, and
+// the passage total, from a generation's document store without touching
+// Bleve.
+func storedHashes(path string) (map[string]retrieval.HeldDocument, int, error) {
 	st, err := docstore.OpenBolt(path, true)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer st.Close()
-	hashes := map[string]string{}
+	hashes := map[string]retrieval.HeldDocument{}
 	passages := 0
 	err = st.Each(func(id, hash string, src retrieval.Source) error {
-		hashes[id] = hash
+		hashes[id] = retrieval.HeldDocument{Hash: hash, Collection: src.Collection}
 		passages += src.Passages
 		return nil
 	})

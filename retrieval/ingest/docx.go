@@ -69,6 +69,7 @@ func parseDOCX(ctx context.Context, b []byte) (extracted, error) {
 	x := extracted{Text: text}
 	if core, ok := files["docProps/core.xml"]; ok {
 		x.Meta = docxCore(core)
+		x.PropDate, x.Meta.Date = x.Meta.Date, "" // when the file was made, not published
 	}
 	return x, nil
 }

@@ -118,7 +118,7 @@ func jsonlDocument(b []byte, prefix string) (retrieval.Document, error) {
 		return retrieval.Document{}, errors.New(`no "text"`)
 	}
 	text := strings.ReplaceAll(*rec.Text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
+	text = rtext.CleanExtracted(strings.ReplaceAll(text, "\r", "\n"))
 	if prefix != "" {
 		id = prefix + "/" + id
 	}
@@ -127,11 +127,9 @@ func jsonlDocument(b []byte, prefix string) (retrieval.Document, error) {
 		_ = json.Unmarshal(rec.Author, &author)
 	}
 	embedded := sidecar{Headline: rec.Headline, Title: rec.Title, Publisher: rec.Publisher, Author: author, Date: rec.Date, URL: rec.URL}.metadata()
-	d := retrieval.Document{ID: id, Text: text, Metadata: truncateMeta(embedded)}
+	d := retrieval.Document{ID: id, Text: text, Metadata: truncateMeta(cleanMeta(embedded))}
+	d.Date = documentDate(d.Date, text, "")
 	d.Metadata.Fill(guessMetadata(text))
-	if nd, ok := NormalizeDate(d.Date); ok {
-		d.Date = nd
-	}
 	return d, nil
 }
 

@@ -66,6 +66,36 @@ type extracted struct {
 	Meta retrieval.Metadata
 	// Pages are page spans in Text, for paginated formats (PDF).
 	Pages []retrieval.Span
+	// PropDate is the date the file's document properties give (PDF
+	// CreationDate, DOCX created): when the file was made, the last
+	// resort for a publication date (see documentDate). Meta.Date is
+	// only ever what the format declares as the publication date.
+	PropDate string
+}
+
+// cleaned is x with ligatures spelt out and invisible format characters
+// removed from its text and metadata (see text.CleanExtracted), page
+// spans moved to match: the text quotes are cut from is what a reader
+// would type.
+func (x extracted) cleaned() extracted {
+	offsets := make([]int, 0, 2*len(x.Pages))
+	for _, p := range x.Pages {
+		offsets = append(offsets, p.Start, p.End)
+	}
+	text, moved := rtext.CleanExtractedSpans(x.Text, offsets)
+	out := extracted{Text: text, Meta: cleanMeta(x.Meta), PropDate: x.PropDate}
+	for i := range x.Pages {
+		out.Pages = append(out.Pages, retrieval.Span{Start: moved[2*i], End: moved[2*i+1]})
+	}
+	return out
+}
+
+// cleanMeta cleans metadata fields as document text is cleaned.
+func cleanMeta(m retrieval.Metadata) retrieval.Metadata {
+	for _, f := range []*string{&m.Title, &m.Publisher, &m.Author, &m.Date, &m.URL} {
+		*f = rtext.CleanExtracted(*f)
+	}
+	return m
 }
 
 // parser extracts a document's text and embedded metadata from file bytes.
@@ -138,10 +168,13 @@ func CollectionName(dir string) string {
 }
 
 // LoadCorpora loads every corpus folder, each as its collection, reporting
-// progress in files read. Documents are returned in id order. Files that
-// cannot be loaded, and documents whose id another file already took
-// (a.md beside a.txt, or the same name in two corpora), are returned as
-// LoadErrors naming the file; everything else still loads.
+// progress in files read. Documents are returned in id order. A file
+// whose id a file of an earlier corpus already has (story.txt in two
+// collections) gets the id retrieval.QualifiedID gives ("courts:story"),
+// so both are indexed and cited distinctly. Files that cannot be loaded,
+// and documents whose id another file of the same collection took (a.md
+// beside a.txt), are returned as LoadErrors naming the file; everything
+// else still loads.
 func LoadCorpora(ctx context.Context, corpora []Corpus, progress retrieval.Progress) ([]retrieval.Document, []error) {
 	var jobs []loadJob
 	var errs []error
@@ -222,6 +255,9 @@ func runLoad(ctx context.Context, jobs []loadJob, progress retrieval.Progress) (
 		errs []error
 	}
 	results := make([]result, len(jobs))
+	if progress != nil && len(jobs) > 0 {
+		progress(0, len(jobs)) // the phase starts: rates are timed from here
+	}
 	var done atomic.Int64
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -257,6 +293,7 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return nil, append(errs, fmt.Errorf("loading documents: %w", err))
 	}
+	qualifyShared(docs, jobs)
 	sort.SliceStable(docs, func(a, b int) bool {
 		if docs[a].ID != docs[b].ID {
 			return docs[a].ID < docs[b].ID
@@ -272,6 +309,32 @@ feed:
 		out = append(out, d)
 	}
 	return out, errs
+}
+
+// qualifyShared gives documents whose id a document of an earlier
+// collection (in the order the corpora were given) already has the
+// qualified id of their own collection (see retrieval.QualifiedID).
+func qualifyShared(docs []retrieval.Document, jobs []loadJob) {
+	rank := map[string]int{}
+	for _, j := range jobs {
+		if _, ok := rank[j.collection]; !ok {
+			rank[j.collection] = len(rank)
+		}
+	}
+	if len(rank) < 2 {
+		return
+	}
+	owner := map[string]string{} // id → the first collection holding it
+	for _, d := range docs {
+		if c, ok := owner[d.ID]; !ok || rank[d.Collection] < rank[c] {
+			owner[d.ID] = d.Collection
+		}
+	}
+	for i := range docs {
+		if c := owner[docs[i].ID]; c != docs[i].Collection {
+			docs[i].ID = retrieval.QualifiedID(docs[i].Collection, docs[i].ID)
+		}
+	}
 }
 
 // loadOne loads the document (or, for JSON Lines, documents) of one file.
@@ -294,10 +357,11 @@ func loadOne(ctx context.Context, j loadJob) ([]retrieval.Document, []error) {
 }
 
 // LoadFile reads one file of fsys. Metadata comes from, in order of
-// precedence: a sidecar <name>.meta.yaml, the file's own metadata (front
-// matter, HTML meta tags, PDF document info, DOCX core properties), then
-// heuristics on the text (headline from the first line, author from a
-// "By …" byline). JSON Lines files hold many documents: load them with
+// precedence: a sidecar <name>.meta.yaml (or .meta.json), the file's own
+// metadata (front matter, HTML meta tags, PDF document info, DOCX core
+// properties), then heuristics on the text (headline from the first
+// line, author from a "By …" byline). The date is chosen as documentDate
+// says: a dateline in the text beats the PDF and DOCX properties. JSON Lines files hold many documents: load them with
 // LoadFS, LoadDir or LoadJSONL.
 func LoadFile(fsys fs.FS, p string) (retrieval.Document, error) {
 	return loadFile(context.Background(), fsys, p)
@@ -320,6 +384,7 @@ func loadFile(ctx context.Context, fsys fs.FS, p string) (retrieval.Document, er
 	if err != nil {
 		return retrieval.Document{}, err
 	}
+	x = x.cleaned()
 	if strings.TrimSpace(x.Text) == "" {
 		return retrieval.Document{}, errors.New("no text in file")
 	}
@@ -328,12 +393,10 @@ func loadFile(ctx context.Context, fsys fs.FS, p string) (retrieval.Document, er
 	if err != nil {
 		return retrieval.Document{}, err
 	}
-	d.Metadata = side
+	d.Metadata = cleanMeta(side)
 	d.Metadata.Fill(x.Meta)
+	d.Date = documentDate(d.Date, x.Text, x.PropDate)
 	d.Metadata.Fill(guessMetadata(x.Text))
-	if nd, ok := NormalizeDate(d.Date); ok {
-		d.Date = nd
-	}
 	return d, nil
 }
 
@@ -492,6 +555,7 @@ func dateString(v any) string {
 var dateLayouts = []string{
 	time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02", "2006/01/02",
 	"January 2, 2006", "Jan 2, 2006", "Jan. 2, 2006", "2 January 2006", "2 Jan 2006",
+	"January 2 2006", "Jan 2 2006", "Jan. 2 2006", "2 Jan. 2006",
 	"Monday, January 2, 2006", "Mon, 02 Jan 2006 15:04:05 -0700", time.RFC1123, time.RFC1123Z,
 	"January 2006", "2006-01", "2006",
 }

@@ -73,6 +73,7 @@ func parsePDF(ctx context.Context, b []byte) (x extracted, err error) {
 		return extracted{}, err
 	}
 	x = extracted{Meta: pdfInfo(r.Trailer().Key("Info"))}
+	x.PropDate, x.Meta.Date = x.Meta.Date, "" // when the file was made, not published
 	var sb strings.Builder
 	st := &pdfState{ctx: ctx, budget: maxPDFDecodedBytes, glyphBudget: maxPDFGlyphs, checked: map[string]bool{}}
 	for i, p := range pages {

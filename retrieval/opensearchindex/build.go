@@ -67,7 +67,7 @@ const docsPerBatch = 256
 // incrementally.
 func Build(ctx context.Context, t Target, docs []retrieval.Document, progress retrieval.Progress) (retrieval.BuildStats, error) {
 	start := time.Now()
-	if err := checkUniqueIDs(docs); err != nil {
+	if err := retrieval.CheckUniqueIDs(docs); err != nil {
 		return retrieval.BuildStats{}, err
 	}
 	prev, err := CurrentGeneration(ctx, t.Client, t.Name)
@@ -107,8 +107,14 @@ func build(ctx context.Context, t Target, prev string, docs []retrieval.Document
 // in a clone of the served generation that the alias then moves to. When
 // nothing changed it writes nothing. With no index yet it builds one.
 func Update(ctx context.Context, t Target, docs []retrieval.Document, progress retrieval.Progress) (retrieval.BuildStats, error) {
+	return UpdateWith(ctx, t, docs, progress, retrieval.UpdateOptions{})
+}
+
+// UpdateWith is Update scoped by opts (see retrieval.PlanUpdate): re-
+// indexing some collections leaves the others' documents alone.
+func UpdateWith(ctx context.Context, t Target, docs []retrieval.Document, progress retrieval.Progress, opts retrieval.UpdateOptions) (retrieval.BuildStats, error) {
 	start := time.Now()
-	if err := checkUniqueIDs(docs); err != nil {
+	if err := retrieval.CheckUniqueIDs(docs); err != nil {
 		return retrieval.BuildStats{}, err
 	}
 	cur, err := CurrentGeneration(ctx, t.Client, t.Name)
@@ -123,44 +129,33 @@ func Update(ctx context.Context, t Target, docs []retrieval.Document, progress r
 		return retrieval.BuildStats{}, fmt.Errorf("index %s: %w", t.where(), err)
 	}
 	if err := checkFormat(m, t.where()); err != nil {
+		if opts.Rebuild && errors.Is(err, ErrIncompatible) {
+			// An index this citebot cannot read serves nothing: a rebuild
+			// starts afresh with the documents given.
+			return build(ctx, t, cur, docs, progress, start)
+		}
 		return retrieval.BuildStats{}, err
 	}
-	held := map[string]string{}
-	if err := eachDoc(ctx, t.Client, docsIndex(t.Name, cur), "id,hash", func(r docRecord) { held[r.ID] = r.Hash }); err != nil {
+	held := map[string]retrieval.HeldDocument{}
+	if err := eachDoc(ctx, t.Client, docsIndex(t.Name, cur), "id,hash,listing.collection", func(r docRecord) {
+		held[r.ID] = retrieval.HeldDocument{Hash: r.Hash, Collection: r.Listing.Collection}
+	}); err != nil {
 		return retrieval.BuildStats{}, fmt.Errorf("index %s: read document hashes: %w", t.where(), err)
 	}
-	st := retrieval.BuildStats{Gen: cur, Documents: len(docs)}
-	var put []retrieval.Document
-	var del []string
-	inCorpus := make(map[string]bool, len(docs))
-	for i := range docs {
-		d := &docs[i]
-		inCorpus[d.ID] = true
-		h, ok := held[d.ID]
-		switch {
-		case !ok:
-			st.Added++
-			put = append(put, *d)
-		case h != d.Hash():
-			st.Changed++
-			put = append(put, *d)
-			del = append(del, d.ID)
-		default:
-			st.Unchanged++
-		}
+	plan, err := retrieval.PlanUpdate(held, docs, opts)
+	if err != nil {
+		return retrieval.BuildStats{}, err
 	}
-	for id := range held {
-		if !inCorpus[id] {
-			st.Removed++
-			del = append(del, id)
-		}
+	if plan.Fresh {
+		return build(ctx, t, cur, docs, progress, start)
 	}
+	put, del, st := plan.Put, plan.Delete, plan.Stats
+	st.Gen = cur
 	if len(put) == 0 && len(del) == 0 {
 		st.Passages = m.Passages
 		st.Duration = time.Since(start)
 		return st, nil
 	}
-	sort.Strings(del)
 
 	w, err := newWriter(ctx, t)
 	if err != nil {
@@ -781,19 +776,6 @@ func (w *writer) discard() {
 	defer cancel()
 	all := strings.Join([]string{passagesIndex(w.t.Name, w.gen), docsIndex(w.t.Name, w.gen), termsIndex(w.t.Name, w.gen)}, ",")
 	_ = w.c.Do(ctx, http.MethodDelete, "/"+all, url.Values{"ignore_unavailable": {"true"}}, nil, nil)
-}
-
-// checkUniqueIDs refuses documents that share an id, which would silently
-// overwrite one another.
-func checkUniqueIDs(docs []retrieval.Document) error {
-	seen := make(map[string]string, len(docs))
-	for _, d := range docs {
-		if other, dup := seen[d.ID]; dup {
-			return fmt.Errorf("two documents have the id %q (%s and %s)", d.ID, other, d.Source)
-		}
-		seen[d.ID] = d.Source
-	}
-	return nil
 }
 
 // Reload makes live serve the generation the alias points at, if that is

@@ -28,13 +28,13 @@ var script = filepath.Join("..", "..", ".ci", "opensearch")
 // threeNodes starts (or reuses) a 3-node cluster on the port
 // CITEBOT_TEST_OPENSEARCH_FAILOVER_PORT names, and stops it when the test
 // ends (the node the test kills leaves it unfit for reuse). Without the
-// variable the test skips, unless CITEBOT_REQUIRE_OPENSEARCH=1.
+// variable the test skips, unless CITEBOT_TEST_REQUIRE_OPENSEARCH=1.
 func threeNodes(t *testing.T) (port string, urls []string) {
 	t.Helper()
 	port = os.Getenv("CITEBOT_TEST_OPENSEARCH_FAILOVER_PORT")
 	if port == "" {
 		if ostest.Required() {
-			t.Fatal("CITEBOT_REQUIRE_OPENSEARCH=1 but CITEBOT_TEST_OPENSEARCH_FAILOVER_PORT is not set: the failover test needs a port for its 3-node cluster")
+			t.Fatal("CITEBOT_TEST_REQUIRE_OPENSEARCH=1 but CITEBOT_TEST_OPENSEARCH_FAILOVER_PORT is not set: the failover test needs a port for its 3-node cluster")
 		}
 		t.Skip("set CITEBOT_TEST_OPENSEARCH_FAILOVER_PORT (e.g. 9300) to run the failover test on a 3-node cluster it starts with .ci/opensearch")
 	}

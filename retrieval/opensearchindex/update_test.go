@@ -272,3 +272,39 @@ func TestReindexWhileAsking(t *testing.T) {
 		t.Errorf("%d errors, %d mixed answers; want none", errs.Load(), mixed.Load())
 	}
 }
+
+// TestUpdateScopedToCollections: re-indexing one collection keeps the
+// other's documents; a same-named document of the re-indexed collection
+// takes its qualified id rather than replacing the kept one.
+func TestUpdateScopedToCollections(t *testing.T) {
+	c := ostest.Client(t, ostest.URL())
+	ctx := context.Background()
+	name := ostest.Name(t, c)
+	target := opensearchindex.Target{Client: c, Name: name, Shards: 1, Replicas: 0}
+	metro := []retrieval.Document{{ID: "story", Collection: "metro", Text: "The council adopted a budget of $412 million on Tuesday."}}
+	if _, err := opensearchindex.Update(ctx, target, metro, nil); err != nil {
+		t.Fatal(err)
+	}
+	courts := []retrieval.Document{{ID: "story", Collection: "courts", Text: "Judge Carla Mendez denied the motion."}}
+	st, err := opensearchindex.UpdateWith(ctx, target, courts, nil, retrieval.UpdateOptions{Collections: []string{"courts"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Kept != 1 || !slices.Equal(st.KeptCollections, []string{"metro"}) || st.Added != 1 || st.Removed != 0 || st.Documents != 2 {
+		t.Errorf("scoped update = %+v; want metro's document kept and courts' added", st)
+	}
+	ix, err := opensearchindex.Open(ctx, c, name, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for id, want := range map[string]string{"story": "metro", retrieval.QualifiedID("courts", "story"): "courts"} {
+		d, err := ix.Document(ctx, id)
+		if err != nil {
+			t.Fatalf("document %q: %v", id, err)
+		}
+		if d.Collection != want {
+			t.Errorf("document %q is in %q; want %q", id, d.Collection, want)
+		}
+	}
+}

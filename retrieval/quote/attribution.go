@@ -67,9 +67,23 @@ func startsUpper(s string) bool {
 }
 
 // attribute says who the document says spoke the words at region.
+//
+// It looks, in order, at: an interview answer marked "((Name))"; the
+// quotation's own sentence before its opening mark ("X said, “…”",
+// "Remarked X, “…”", "“…,” said X, “…”", "According to X, “…”", "X
+// called it “…”", a clause ending in a colon "X disagreed with these
+// findings: “…”"); its own sentence after the closing mark ("“…,” said
+// X", "“…,” X told TASS", "“…,” according to X"); the sentence before,
+// when the quotation opens its sentence (a continuation of an attributed
+// quotation, or "X warned that … . “…”"); and a short sentence after.
+// A pronoun is resolved to a name in the sentences before it (the
+// paragraph before too); an unresolved pronoun, or a speaker introduced
+// without a name or an organisation ("One MP", "an eyewitness"), leaves
+// the quotation unattributed: a wrong speaker is worse than none.
 func attribute(d *retrieval.IndexedDoc, paragraph int, region retrieval.Span) retrieval.AttributedQuote {
 	text := d.Text
 	sents := paragraphSentences(d, paragraph)
+	earlier := paragraphSentences(d, paragraph-1) // for pronouns and neighbours
 	out := retrieval.AttributedQuote{Quotation: region, Differences: []retrieval.Difference{}}
 	cite := func(sp retrieval.Span) {
 		out.Citation = retrieval.Citation{
@@ -78,7 +92,41 @@ func attribute(d *retrieval.IndexedDoc, paragraph int, region retrieval.Span) re
 		}
 	}
 	cite(sentencesCovering(d, paragraph, region))
-	quote, ok := quotationAround(text, paragraphSpan(d, paragraph), region)
+	para := paragraphSpan(d, paragraph)
+	found := func(a speech, from retrieval.Span) retrieval.AttributedQuote {
+		if a.anonymous {
+			return out
+		}
+		speaker := text[a.subject.Start:a.subject.End]
+		hl := a.subject
+		lower := strings.ToLower(speaker)
+		if p := objectPronouns[lower]; p != "" {
+			lower = p // "according to him"
+		}
+		if subjectPronouns[lower] {
+			all := append(append([]retrieval.Span(nil), earlier...), sents...)
+			name, ok := resolvePronoun(text, all, sentenceIndex(all, a.subject.Start), a.subject, lower)
+			if !ok {
+				return out // "he said" with no one to stand for: say nothing
+			}
+			speaker, hl = text[name.Start:name.End], name
+			if i := sentenceIndex(sents, name.Start); i >= 0 {
+				from.Start = min(from.Start, sents[i].Start)
+			}
+		}
+		// The citation stays within the quotation's paragraph.
+		whole := sentencesCovering(d, paragraph, region)
+		cite(retrieval.Span{Start: max(para.Start, min(from.Start, whole.Start)), End: min(para.End, max(from.End, whole.End))})
+		out.Speaker, out.Verb = speaker, a.verb
+		if hl.Start >= out.Start && hl.End <= out.End {
+			out.Highlight = &hl
+		}
+		return out
+	}
+	if a, ok := interviewAnswer(text, para, region); ok {
+		return found(a, retrieval.Span{Start: para.Start, End: a.subject.End})
+	}
+	quote, ok := quotationAround(text, para, region)
 	if !ok {
 		return out // not a direct quotation
 	}
@@ -89,36 +137,18 @@ func attribute(d *retrieval.IndexedDoc, paragraph int, region retrieval.Span) re
 	if kOpen < 0 || kClose < kOpen {
 		return out
 	}
-	whole := retrieval.Span{Start: sents[kOpen].Start, End: max(sents[kClose].End, closed)}
-	found := func(a speech, from retrieval.Span) retrieval.AttributedQuote {
-		speaker := text[a.subject.Start:a.subject.End]
-		hl := a.subject
-		if subjectPronouns[strings.ToLower(speaker)] {
-			if name, ok := resolvePronoun(text, sents, sentenceIndex(sents, a.subject.Start), a.subject, strings.ToLower(speaker)); ok {
-				speaker, hl = text[name.Start:name.End], name
-				if i := sentenceIndex(sents, name.Start); i >= 0 {
-					from.Start = min(from.Start, sents[i].Start)
-				}
-			} else if strings.EqualFold(speaker, "it") {
-				return out // "it says": no one in particular
-			}
-		}
-		cite(retrieval.Span{Start: min(from.Start, whole.Start), End: max(from.End, whole.End)})
-		out.Speaker, out.Verb = speaker, a.verb
-		if hl.Start >= out.Start && hl.End <= out.End {
-			out.Highlight = &hl
-		}
-		return out
-	}
 	// The quotation's own sentence: the clause before the opening mark
 	// (after any earlier quotation), then the one after the closing mark.
-	before := retrieval.Span{Start: sents[kOpen].Start, End: open}
+	sentStart := sents[kOpen].Start
 	if kOpen > 0 && endsWithInitial(text[sents[kOpen-1].Start:sents[kOpen-1].End]) {
-		before.Start = sents[kOpen-1].Start // "Brian J." | "Ward wrote, “…”"
+		sentStart = sents[kOpen-1].Start // "Brian J." | "Ward wrote, “…”"
 	}
-	before.Start = lastQuoteEnd(text, before)
-	if a, ok := speechBefore(text, before); ok {
-		return found(a, before)
+	if namesAThing(text[closed:max(closed, sents[kClose].End)]) {
+		return out // "his event, “Storm Area 51”, was posted": a name, not speech
+	}
+	before := retrieval.Span{Start: lastQuoteEnd(text, retrieval.Span{Start: sentStart, End: open}), End: open}
+	if a, ok := speechBefore(text, before, sentStart); ok {
+		return found(a, retrieval.Span{Start: sentStart, End: open})
 	}
 	after := retrieval.Span{Start: closed, End: max(closed, sents[kClose].End)}
 	if kClose+1 < len(sents) && endsWithInitial(text[after.Start:after.End]) {
@@ -128,23 +158,77 @@ func attribute(d *retrieval.IndexedDoc, paragraph int, region retrieval.Span) re
 	if a, ok := speechAfter(text, after); ok {
 		return found(a, after)
 	}
+	if a, ok := weakBefore(text, before, sentStart); ok {
+		return found(a, retrieval.Span{Start: sentStart, End: open})
+	}
 	// A neighbouring sentence: the one before ("Smith warned that … .
-	// “…”") when the quotation opens its sentence, or a short one after
-	// ("“…” Smith said.") when it closes it.
-	if kOpen > 0 && isBlank(trimQuoteMarks(text[sents[kOpen].Start:open])) {
-		if a, ok := speechIn(text, sents[kOpen-1]); ok {
-			return found(a, sents[kOpen-1])
+	// “…”", "“…,” said Smith. “…”") when the quotation opens its
+	// sentence, or a short one after ("“…” Smith said.") when it closes
+	// it.
+	if isBlank(trimQuoteMarks(text[sentStart:open])) {
+		var prev retrieval.Span
+		switch {
+		case kOpen > 0:
+			prev = sents[kOpen-1]
+		case len(earlier) > 0 && quotationOpensParagraph(text, para, open):
+			prev = earlier[len(earlier)-1]
+		}
+		if prev.End > prev.Start {
+			if a, ok := speechIn(text, prev); ok {
+				return found(a, prev)
+			}
 		}
 	}
 	if kClose+1 < len(sents) && isBlank(trimQuoteMarks(text[closed:max(closed, sents[kClose].End)])) {
 		next := sents[kClose+1]
-		if len(strings.Fields(text[next.Start:next.End])) <= 8 {
+		if len(strings.Fields(text[next.Start:next.End])) <= 10 {
 			if a, ok := speechAfter(text, next); ok {
 				return found(a, next)
 			}
 		}
 	}
 	return out
+}
+
+// namesAThing reports a quotation followed by its sentence's verb ("…”,
+// was posted as a joke", "…” is the slogan"): the quotation is a name
+// or title inside the sentence, which nobody speaks.
+func namesAThing(after string) bool {
+	f := strings.Fields(strings.TrimLeft(after, ",;:!?.”\"’' "))
+	if len(f) == 0 || !strings.HasPrefix(strings.TrimLeft(after, "”\"’'"), ",") && !strings.HasPrefix(strings.TrimLeft(after, "”\"’'"), " ") {
+		return false
+	}
+	switch strings.ToLower(f[0]) {
+	case "was", "is", "were", "are", "has", "have", "had", "will", "would":
+		return true
+	}
+	return false
+}
+
+// quotationOpensParagraph reports whether only quotation marks stand
+// between the paragraph's start and the opening mark at open.
+func quotationOpensParagraph(text string, para retrieval.Span, open int) bool {
+	return isBlank(trimQuoteMarks(text[para.Start:open]))
+}
+
+// interviewRe matches an interview answer: a paragraph opening with the
+// interviewee's name in double parentheses, as Wikinews and other
+// transcripts mark speakers ("((Sara Seager)) It's one of …").
+var interviewRe = regexp.MustCompile(`^\(\(\s*(\p{Lu}[\p{L}\p{M}.'’-]*(?:\s+[\p{L}\p{M}.'’-]+){0,4})\s*\)\)`)
+
+// interviewAnswer reads the speaker of an interview answer holding
+// region: the name the paragraph opens with. The interviewer's own
+// markers (initials such as "((WN))") name no one.
+func interviewAnswer(text string, para, region retrieval.Span) (speech, bool) {
+	m := interviewRe.FindStringSubmatchIndex(text[para.Start:para.End])
+	if m == nil || region.Start < para.Start+m[1] {
+		return speech{}, false
+	}
+	name := retrieval.Span{Start: para.Start + m[2], End: para.Start + m[3]}
+	if !strings.ContainsAny(text[name.Start:name.End], " ") {
+		return speech{}, false // "((WN))": the interviewer, or an unnamed party
+	}
+	return speech{verb: "answered", subject: name}, true
 }
 
 // endsWithInitial reports text that ends with an initial or a title
@@ -225,6 +309,10 @@ func firstQuoteStart(text string, sp retrieval.Span) int {
 type speech struct {
 	verb    string
 	subject retrieval.Span
+	// anonymous marks a speaker the text introduces without a name or an
+	// organisation ("One MP told the BBC", "an eyewitness said"): the
+	// quotation is attributed to no one rather than to a neighbour.
+	anonymous bool
 }
 
 // speechVerbs are the verbs that attribute words to a speaker, in every
@@ -256,6 +344,16 @@ var speechVerbs = func() map[string]bool {
 		{"proclaim", "proclaims", "proclaimed"}, {"contend", "contends", "contended"},
 		{"maintain", "maintains", "maintained"}, {"counter", "counters", "countered"},
 		{"confirm", "confirms", "confirmed"}, {"suggest", "suggests", "suggested"},
+		{"paraphrase", "paraphrases", "paraphrased", "paraphrasing"},
+		{"post", "posts", "posted", "posting"}, {"reveal", "reveals", "revealed", "revealing"},
+		{"urge", "urges", "urged", "urging"}, {"criticize", "criticizes", "criticized", "criticizing"},
+		{"criticise", "criticises", "criticised", "criticising"}, {"read", "reads"},
+		// Naming verbs attribute a characterisation ("X called it “…”",
+		// "X described the move as “…”"); namingVerbs says when.
+		{"call", "calls", "called", "calling"}, {"describe", "describes", "described", "describing"},
+		{"characterize", "characterizes", "characterized", "characterizing"},
+		{"characterise", "characterises", "characterised", "characterising"},
+		{"dub", "dubs", "dubbed", "dubbing"}, {"brand", "brands", "branded", "branding"},
 	} {
 		for _, f := range forms {
 			m[f] = true
@@ -308,11 +406,14 @@ func clauseWords(text string, sp retrieval.Span) []aword {
 		w := text[s : sp.Start+m[1]]
 		// A trailing dot ends the sentence, unless the word is an
 		// initial or a title ("J.", "Dr.").
-		if strings.HasSuffix(w, ".") && !isInitialOrTitle(w) {
+		if strings.HasSuffix(w, ".") && !isInitialOrTitle(w) && strings.Count(w, ".") == 1 {
 			w = strings.TrimRight(w, ".")
 		}
 		if w = strings.TrimRight(w, "'’-"); w == "" {
 			continue
+		}
+		if w[0] >= '0' && w[0] <= '9' {
+			w = strings.TrimRight(w, ",.") // "on January 17, declared": the comma breaks the phrase
 		}
 		out = append(out, aword{start: s, end: s + len(w), text: w, lower: strings.ToLower(w)})
 	}
@@ -328,280 +429,10 @@ func isInitialOrTitle(w string) bool {
 	return unicode.IsUpper(r) && len(w) == size+1
 }
 
-// joined reports whether only white space separates two words (no comma
-// or other punctuation).
-func joined(text string, a, b aword) bool { return isBlank(text[a.end:b.start]) }
-
-// speechBefore finds a speech verb in the clause before a quotation and
-// its subject: "Elway stated, “…”", "It quotes Trump stating, “…”",
-// "According to X, “…”", "X was quoted as saying, “…”", "X told
-// reporters on Monday, “…”". The verb is the last one in the clause, at
-// most 8 words before the quotation.
-func speechBefore(text string, sp retrieval.Span) (speech, bool) {
-	ws := clauseWords(text, sp)
-	for i := len(ws) - 1; i >= 0 && i >= len(ws)-9; i-- {
-		if a, ok := speechAt(text, ws, i); ok {
-			return a, true
-		}
-	}
-	return speech{}, false
-}
-
-// speechIn finds the last speech verb of a whole sentence and its
-// subject (for a quotation in the next sentence).
-func speechIn(text string, sp retrieval.Span) (speech, bool) {
-	ws := clauseWords(text, sp)
-	for i := len(ws) - 1; i >= 0; i-- {
-		if a, ok := speechAt(text, ws, i); ok {
-			return a, true
-		}
-	}
-	return speech{}, false
-}
-
-// speechAt reads ws[i] as a speech verb with its subject before it.
-func speechAt(text string, ws []aword, i int) (speech, bool) {
-	w := ws[i]
-	switch {
-	case w.lower == "according" && i+1 < len(ws) && ws[i+1].lower == "to":
-		if np, ok := npAfter(text, ws, i+2); ok {
-			return speech{verb: "according to", subject: np}, true
-		}
-		return speech{}, false
-	case w.lower == "quote" && i == len(ws)-1 && i > 0:
-		// A label: "Trump quote: “…”".
-		if np, ok := npBefore(text, ws, i); ok && startsUpper(text[np.Start:np.End]) {
-			return speech{verb: "quote", subject: np}, true
-		}
-		return speech{}, false
-	case !isSpeechVerb(ws, i):
-		return speech{}, false
-	}
-	// "quoted (by the Times) as saying": the one quoted is the subject of
-	// "is quoted", or the object of "quoted".
-	if i > 0 && ws[i-1].lower == "as" && strings.HasSuffix(w.lower, "ing") {
-		for j := i - 2; j >= 0 && j >= i-8; j-- {
-			if ws[j].lower != "quoted" && ws[j].lower != "quotes" {
-				continue
-			}
-			if j+1 < i-1 && ws[j+1].lower != "by" && ws[j+1].lower != "as" {
-				if np, ok := npAfter(text, ws, j+1); ok {
-					return speech{verb: "quoted … " + w.lower, subject: np}, true
-				}
-			}
-			if np, ok := npBefore(text, ws, j); ok {
-				return speech{verb: "quoted … " + w.lower, subject: np}, true
-			}
-			return speech{}, false
-		}
-		return speech{}, false
-	}
-	// A passive without an agent ("it has been said") names no one.
-	if i > 0 && (ws[i-1].lower == "been" || ws[i-1].lower == "be") {
-		return speech{}, false
-	}
-	np, ok := npBefore(text, ws, i)
-	if !ok {
-		return speech{}, false
-	}
-	return speech{verb: w.lower, subject: np}, true
-}
-
-// speechAfter reads the clause after a quotation: ", said Smith" or ",
-// Smith said" (the verb within the first six words).
-func speechAfter(text string, sp retrieval.Span) (speech, bool) {
-	ws := clauseWords(text, sp)
-	for i := 0; i < len(ws) && i < 6; i++ {
-		if !isSpeechVerb(ws, i) {
-			continue
-		}
-		if i == 0 {
-			if strings.HasSuffix(ws[0].lower, "ing") {
-				return speech{}, false // "…,” emphasizing X": not a speaker
-			}
-			if np, ok := npAfter(text, ws, 1); ok {
-				return speech{verb: ws[0].lower, subject: np}, true
-			}
-			return speech{}, false
-		}
-		if i > 0 && (ws[i-1].lower == "been" || ws[i-1].lower == "be") {
-			return speech{}, false
-		}
-		np, ok := npBefore(text, ws, i)
-		if ok && np.Start == ws[0].start {
-			return speech{verb: ws[i].lower, subject: np}, true
-		}
-		return speech{}, false
-	}
-	return speech{}, false
-}
-
 // isSpeechVerb reports a speech verb at ws[i]; capitalised, only as the
 // first word ("State Department" is not "state").
 func isSpeechVerb(ws []aword, i int) bool {
 	return speechVerbs[ws[i].lower] && (i == 0 || ws[i].text == ws[i].lower)
-}
-
-// npBefore returns the noun phrase that ends just before ws[i] (skipping
-// auxiliaries and adverbs): a pronoun, a run of capitalised words (a
-// name), or up to six words back to a determiner ("a State Department
-// spokesperson", "the president").
-func npBefore(text string, ws []aword, i int) (retrieval.Span, bool) {
-	j := i - 1
-	for j >= 0 && ws[j].text == ws[j].lower && (skippable[ws[j].lower] || strings.HasSuffix(ws[j].lower, "ly")) && joined(text, ws[j], ws[j+1]) {
-		j--
-	}
-	if j < 0 || ws[j].text == ws[j].lower && (npStops[ws[j].lower] || speechVerbs[ws[j].lower]) {
-		return retrieval.Span{}, false
-	}
-	if subjectPronouns[ws[j].lower] && !surnameAt(text, ws, j) {
-		return retrieval.Span{Start: ws[j].start, End: ws[j].end}, true
-	}
-	if startsUpper(ws[j].text) && (!determinersNP[ws[j].lower] || j > 0 && startsUpper(ws[j-1].text) && joined(text, ws[j-1], ws[j])) {
-		k := nameStart(text, ws, j)
-		// "The BBC", "the Nobel Foundation": the article belongs to it.
-		if k > 0 && joined(text, ws[k-1], ws[k]) && ws[k-1].lower == "the" {
-			k--
-		}
-		return retrieval.Span{Start: ws[k].start, End: ws[j].end}, true
-	}
-	k := j
-	for n := 0; n < 6 && k > 0; n++ {
-		if determinersNP[ws[k].lower] {
-			break
-		}
-		prev := ws[k-1]
-		if !joined(text, prev, ws[k]) || prev.text == prev.lower && (npStops[prev.lower] || speechVerbs[prev.lower] || skippable[prev.lower]) {
-			break
-		}
-		k--
-	}
-	return retrieval.Span{Start: ws[k].start, End: ws[j].end}, true
-}
-
-// notName reports a capitalised word that rarely names anyone ("The",
-// "In", "However"); titles ("Dr", "Sen") and surnames that are also
-// common words after a first name ("Ying He") do name someone.
-func notName(ws []aword, k int) bool {
-	if isInitialOrTitle(ws[k].text + ".") {
-		return false
-	}
-	return rtext.IsNonName(ws[k].text)
-}
-
-// nameStart returns the first word of the run of capitalised words (and
-// connectors inside it) that ends at ws[j], leaving out leading words
-// that rarely name anyone ("The", "In").
-func nameStart(text string, ws []aword, j int) int {
-	k := j
-	for k > 0 && joined(text, ws[k-1], ws[k]) && (startsUpper(ws[k-1].text) || nameConnector(ws, k-1)) && !notName(ws, k-1) {
-		k--
-	}
-	for k < j && (nameConnector(ws, k) || notName(ws, k)) {
-		k++
-	}
-	return k
-}
-
-// nameRuns returns the names of a span: runs of capitalised words
-// (initials and connectors inside), without leading words that rarely
-// name anyone, and not the sentence's first word alone when it is
-// followed by a lower-case word.
-func nameRuns(text string, sp retrieval.Span) []retrieval.Span {
-	ws := clauseWords(text, sp)
-	var out []retrieval.Span
-	for j := len(ws) - 1; j >= 0; j-- {
-		if !startsUpper(ws[j].text) || notName(ws, j) && !surnameAt(text, ws, j) {
-			continue
-		}
-		k := nameStart(text, ws, j)
-		if !notName(ws, k) && startsUpper(ws[k].text) {
-			out = append(out, retrieval.Span{Start: ws[k].start, End: ws[j].end})
-		}
-		j = k
-	}
-	for l, r := 0, len(out)-1; l < r; l, r = l+1, r-1 {
-		out[l], out[r] = out[r], out[l]
-	}
-	return out
-}
-
-// npAfter returns the noun phrase starting at ws[i]: a pronoun, a name,
-// or a determiner and up to five more words, ending at punctuation.
-func npAfter(text string, ws []aword, i int) (retrieval.Span, bool) {
-	if i >= len(ws) {
-		return retrieval.Span{}, false
-	}
-	if subjectPronouns[ws[i].lower] {
-		return retrieval.Span{Start: ws[i].start, End: ws[i].end}, true
-	}
-	j := i
-	if startsUpper(ws[i].text) && !determinersNP[ws[i].lower] {
-		for j+1 < len(ws) && joined(text, ws[j], ws[j+1]) && (startsUpper(ws[j+1].text) || nameConnector(ws, j+1) && j+2 < len(ws) && startsUpper(ws[j+2].text)) {
-			j++
-		}
-		return retrieval.Span{Start: ws[i].start, End: ws[j].end}, true
-	}
-	for j+1 < len(ws) && j-i < 5 && joined(text, ws[j], ws[j+1]) && !(ws[j+1].text == ws[j+1].lower && (npStops[ws[j+1].lower] || speechVerbs[ws[j+1].lower])) {
-		j++
-	}
-	return retrieval.Span{Start: ws[i].start, End: ws[j].end}, true
-}
-
-// surnameAt reports a capitalised word that is usually a function word
-// ("He", "To") but follows a capitalised first name here ("Ying He").
-func surnameAt(text string, ws []aword, j int) bool {
-	return j > 0 && startsUpper(ws[j].text) && startsUpper(ws[j-1].text) && joined(text, ws[j-1], ws[j]) && !notName(ws, j-1)
-}
-
-// nameConnector reports a lower-case word inside a name ("University of
-// Chicago", "Ludwig van Beethoven").
-func nameConnector(ws []aword, i int) bool {
-	switch ws[i].lower {
-	case "of", "van", "von", "de", "da", "du", "la", "le", "al", "bin", "der", "den":
-		return ws[i].text == ws[i].lower
-	}
-	return false
-}
-
-// resolvePronoun finds the name a pronoun at pro (in sentence k of sents)
-// stands for: the first name of the nearest sentence that has one,
-// counting the pronoun's own sentence up to the pronoun, looking at most
-// three sentences back. "it" stands for the subject of its sentence when
-// that opens with a determiner ("The cable … it says").
-func resolvePronoun(text string, sents []retrieval.Span, k int, pro retrieval.Span, lower string) (retrieval.Span, bool) {
-	for i := k; i >= 0 && i >= k-3; i-- {
-		sp := sents[i]
-		if i == k {
-			sp.End = pro.Start
-		}
-		if sp.End <= sp.Start {
-			continue
-		}
-		if lower == "it" {
-			ws := clauseWords(text, sp)
-			if len(ws) >= 2 && determinersNP[ws[0].lower] && ws[0].lower != "one" {
-				return retrieval.Span{Start: ws[0].start, End: ws[1].end}, true
-			}
-			continue
-		}
-		for _, n := range nameRuns(text, sp) {
-			if !inQuotes(text, sp, n) {
-				return n, true
-			}
-		}
-	}
-	return retrieval.Span{}, false
-}
-
-// inQuotes reports whether span n lies inside a quotation of sentence sp.
-func inQuotes(text string, sp, n retrieval.Span) bool {
-	for _, q := range rtext.QuotedSpans(text[sp.Start:sp.End]) {
-		if sp.Start+q.Start <= n.Start && n.End <= sp.Start+q.End {
-			return true
-		}
-	}
-	return false
 }
 
 func isBlank(s string) bool { return strings.TrimSpace(s) == "" }

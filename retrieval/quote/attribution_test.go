@@ -33,6 +33,23 @@ func TestWhoSaid(t *testing.T) {
 		{"quotation marks without a speech verb", "The report uses the phrase “persons of a migration background” eleven times.", "persons of a migration background", "", ""},
 		{"a speech verb after the quotation that is not attribution", "Trump quote: “A nation without borders is not a nation,” emphasizing border integrity.", "a nation without borders is not a nation", "Trump", "quote"},
 		{"not a quotation at all", "Ana Ruiz said the bridge would be rebuilt by spring.", "the bridge would be rebuilt by spring", "", ""},
+		// The two: a relative clause between the subject and its
+		// verb is not the speaker, and "called it" attributes.
+		{"a relative clause before the verb", "The vote was 5-2. Council member Luis Ortega, who voted no, said: “We are balancing this budget on the backs of the east side.”", "We are balancing this budget on the backs of the east side", "Luis Ortega", "said"},
+		{"called it", "Council member Rita Bell called it “a false economy” to close the east branch library two days a week.", "a false economy", "Rita Bell", "called"},
+		{"a thing called by a name is not speech", "The council passed a bill called “the Safe Streets Act” on Tuesday.", "the Safe Streets Act", "", ""},
+		{"an appositive between name and verb", "Alexis Boon, the head of the county's counter-terrorism unit, said: “His notes made his plans clear.”", "His notes made his plans clear", "Alexis Boon", "said"},
+		{"a complement is not the speaker", "“The levee held,” said study co-author Professor Carl Lipo of Binghamton University.", "The levee held", "Professor Carl Lipo", "said"},
+		{"a role, then the name it stands for", "“This day is very hard for me,” said his father, Abdullah Kurdi, after the ceremony.", "This day is very hard for me", "Abdullah Kurdi", "said"},
+		{"a participle belongs to the subject", "Adil Abdul-Mahdi, the acting prime minister, spoke out against the attack, calling it “an aggression on Iraq”.", "an aggression on Iraq", "Adil Abdul-Mahdi", "calling"},
+		{"a naming verb with its object", "Fashion designer Mary Quant described Day to the BBC in 2002: “Doris Day was everything that was wonderful about America.”", "Doris Day was everything that was wonderful about America", "Mary Quant", "described"},
+		{"a clause ending in a colon", "Jo Anne Val Tilburg of the University of California, Los Angeles disagreed with these findings: “The seeps are minor resources.”", "The seeps are minor resources", "Jo Anne Val Tilburg", ""},
+		{"an unnamed speaker is no one", "Not everyone agreed. One MP told the BBC, “We know that many people wanted to stay.”", "We know that many people wanted to stay", "", ""},
+		{"one of many is no one", "One of the children said “Sometimes I still have nightmares.”", "Sometimes I still have nightmares", "", ""},
+		{"an unresolved pronoun is no one", "“We will stay out as long as it takes,” she said.", "We will stay out as long as it takes", "", ""},
+		{"a pronoun resolved past an object", "Crown Prince Mohammad bin Salman accepted responsibility. Speaking to Martin Smith of PBS, he said, “I get all the responsibility.”", "I get all the responsibility", "Crown Prince Mohammad bin Salman", "said"},
+		{"an interview answer", "((Sara Seager)) It's one of my life's goals to find signs of life on exoplanets.", "It's one of my life's goals to find signs of life", "Sara Seager", "answered"},
+		{"a quoted title is not speech", "Roberts says his event, “Storm Area 51, They Can't Stop All of Us”, was posted as a joke.", "They Can't Stop All of Us", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := memIndex(t, retrieval.Document{ID: "d", Metadata: retrieval.Metadata{Title: "Test", Date: "2025-01-02"}, Text: tc.doc})

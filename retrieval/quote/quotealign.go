@@ -58,8 +58,13 @@ func (a alignment) exact() bool { return a.cost == 0 && a.matched > 0 }
 const maxAlignCells = 4 << 20
 
 // align finds the best alignment of q (checked words) in d (document
-// words). It returns ok false when either is empty or the problem is
-// larger than maxAlignCells.
+// words): the least weight of unmatched words and, among alignments that
+// cost the same, the one that matches the most (so "impacts of migration"
+// against "impacts of mass migration" is "mass" inserted, not
+// "migration" dropped at the free end). Unmatched checked words at
+// either end of the run are then paired with the document's neighbouring
+// words as substitutions (see pairEnds). It returns ok false when either
+// is empty or the problem is larger than maxAlignCells.
 func align(q, d []rtext.Word) (alignment, bool) {
 	m, n := len(q), len(d)
 	if m == 0 || n == 0 || (m+1)*(n+1) > maxAlignCells {
@@ -75,7 +80,19 @@ func align(q, d []rtext.Word) (alignment, bool) {
 	}
 	cols := n + 1
 	cost := make([]float64, (m+1)*cols)
+	// gain is the weight matched on the way to each cell: of two ways
+	// that cost the same, the one matching more wins.
+	gain := make([]float64, (m+1)*cols)
 	back := make([]uint8, (m+1)*cols)
+	// better reports whether cost c with gain g beats cell k; atLeast
+	// whether it does as well.
+	const eps = 1e-9
+	better := func(c, g float64, k int) bool {
+		return c < cost[k]-eps || c <= cost[k]+eps && g > gain[k]+eps
+	}
+	atLeast := func(c, g float64, k int) bool {
+		return c < cost[k]-eps || c <= cost[k]+eps && g >= gain[k]-eps
+	}
 	// Row 0: the document may start anywhere.
 	for j := 1; j <= n; j++ {
 		back[j] = opSkip
@@ -86,32 +103,32 @@ func align(q, d []rtext.Word) (alignment, bool) {
 			// An ellipsis before this word: the document words it
 			// stands for are skipped for free.
 			for j := 1; j <= n; j++ {
-				if cost[prev+j-1] < cost[prev+j] {
-					cost[prev+j] = cost[prev+j-1]
+				if better(cost[prev+j-1], gain[prev+j-1], prev+j) {
+					cost[prev+j], gain[prev+j] = cost[prev+j-1], gain[prev+j-1]
 					back[prev+j] = opSkip
 				}
 			}
 		}
-		cost[row] = cost[prev] + wq[i-1]
+		cost[row], gain[row] = cost[prev]+wq[i-1], gain[prev]
 		back[row] = opDel
 		for j := 1; j <= n; j++ {
-			best, op := cost[prev+j]+wq[i-1], uint8(opDel)
-			if c := cost[row+j-1] + wd[j-1]; c < best {
-				best, op = c, opIns
+			k := row + j
+			cost[k], gain[k], back[k] = cost[prev+j]+wq[i-1], gain[prev+j], opDel
+			if c, g := cost[row+j-1]+wd[j-1], gain[row+j-1]; better(c, g, k) {
+				cost[k], gain[k], back[k] = c, g, opIns
 			}
 			if q[i-1].Norm == d[j-1].Norm {
-				if c := cost[prev+j-1]; c <= best {
-					best, op = c, opMatch
+				if c, g := cost[prev+j-1], gain[prev+j-1]+wq[i-1]; atLeast(c, g, k) {
+					cost[k], gain[k], back[k] = c, g, opMatch
 				}
 			}
-			cost[row+j], back[row+j] = best, op
 		}
 	}
 	// The document may end anywhere: the cheapest cell of the last row,
-	// the earliest on ties.
+	// matching the most on ties, the earliest after that.
 	end, last := 0, m*cols
 	for j := 1; j <= n; j++ {
-		if cost[last+j] < cost[last+end] {
+		if better(cost[last+j], gain[last+j], last+end) {
 			end = j
 		}
 	}
@@ -159,7 +176,50 @@ func align(q, d []rtext.Word) (alignment, bool) {
 			a.last = s.d
 		}
 	}
+	a.pairEnds(d)
 	return a, true
+}
+
+// pairEnds turns checked words left unmatched at either end of the run
+// into substitutions for the document's neighbouring words, when those
+// follow on in the same phrase (one separator between them, no comma or
+// closing quotation mark): "the adverse social impacts of mass
+// immigration" against "… of mass migration" is "immigration" →
+// "migration", not "immigration" missing. A document word after a clause
+// break ("migration,” explicitly") is not paired: the quote's extra word
+// stays missing. How similar the texts are (cost, similarity) does not
+// change: this only says better which words differ.
+func (a *alignment) pairEnds(d []rtext.Word) {
+	if a.first < 0 {
+		return
+	}
+	follows := func(j int) bool { return j > 0 && j < len(d) && d[j].Start-d[j-1].End <= 1 }
+	// Trailing: deletions after the last match or insertion.
+	t := len(a.steps)
+	for t > 0 && a.steps[t-1].op == opDel {
+		t--
+	}
+	if t > 0 && t < len(a.steps) && a.steps[t-1].op != opSkip {
+		var ins []step
+		for j := a.last + 1; j-a.last <= len(a.steps)-t && follows(j); j++ {
+			ins = append(ins, step{opIns, -1, j})
+			a.last = j
+		}
+		a.steps = append(a.steps, ins...)
+	}
+	// Leading: deletions before the first match or insertion.
+	l := 0
+	for l < len(a.steps) && a.steps[l].op == opDel {
+		l++
+	}
+	if l > 0 && l < len(a.steps) && a.steps[l].op != opSkip {
+		var ins []step
+		for j := a.first - 1; a.first-j <= l && j >= 0 && follows(j+1); j-- {
+			ins = append([]step{{opIns, -1, j}}, ins...)
+			a.first = j
+		}
+		a.steps = append(ins, a.steps...)
+	}
 }
 
 // differences lists the runs of unmatched words of an alignment of

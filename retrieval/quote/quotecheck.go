@@ -39,9 +39,11 @@ const closestFloor = 0.3
 const maxExactMatches = 10
 
 // cleanQuote makes arbitrary input safe to check: valid UTF-8, trimmed,
-// and at most MaxQuoteBytes long.
+// at most MaxQuoteBytes long, and cleaned as document text is (a quote
+// copied from a PDF viewer keeps its ligatures and soft hyphens; the
+// documents have none, see text.CleanExtracted).
 func cleanQuote(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = rtext.CleanExtracted(strings.ToValidUTF8(s, "\uFFFD"))
 	if len(s) > retrieval.MaxQuoteBytes {
 		cut := retrieval.MaxQuoteBytes
 		for cut > 0 && !utf8.RuneStart(s[cut]) {

@@ -79,6 +79,20 @@ func TestAlignDifferences(t *testing.T) {
 		{"a word the document lacks", "protect all your voters from the adverse social impacts", false,
 			[]retrieval.Difference{{Expected: "all", Found: ""}}},
 		{"an ellipsis in the wrong order is not exact", "of mass migration … protect your voters", false, nil},
+		// The document's extra word is the difference, at the end of the
+		// quote as in its middle; the quote's last word is not "missing".
+		{"the document inserts a word before the quote's last", "the adverse social impacts of migration", false,
+			[]retrieval.Difference{{Expected: "", Found: "mass"}}},
+		{"the document inserts a word before the quote's first", "voters from the social impacts", false,
+			[]retrieval.Difference{{Expected: "", Found: "adverse"}}},
+		{"the quote adds a word before its last", "the adverse social impacts of mass illegal migration", false,
+			[]retrieval.Difference{{Expected: "illegal", Found: ""}}},
+		{"the last word replaced", "the adverse social impacts of mass immigration", false,
+			[]retrieval.Difference{{Expected: "immigration", Found: "migration"}}},
+		{"the first word replaced", "shield your voters from the adverse social impacts", false,
+			[]retrieval.Difference{{Expected: "shield", Found: "protect"}}},
+		{"a word the document lacks at the end of a clause", "the adverse social impacts of mass migration policies", false,
+			[]retrieval.Difference{{Expected: "policies", Found: ""}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q := rtext.Words(tc.quote, true)

@@ -14,7 +14,6 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -22,7 +21,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 )
 
-//go:embed testdata/corpus
+//go:embed testdata/corpus testdata/localnews
 var corpus embed.FS
 
 // PDF is a three-page report: page 1 in a standard font (WinAnsi
@@ -148,7 +147,11 @@ func copyDir(t testing.TB, from, to string) {
 			copyDir(t, path.Join(from, e.Name()), filepath.Join(to, e.Name()))
 			continue
 		}
-		WriteFile(t, filepath.Join(to, e.Name()), File(t, path.Join(strings.TrimPrefix(from, "testdata/corpus"), e.Name())))
+		b, err := corpus.ReadFile(path.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		WriteFile(t, filepath.Join(to, e.Name()), b)
 	}
 }
 

@@ -1,7 +1,7 @@
 // Package ostest connects tests to a real OpenSearch cluster (there is no
 // fake one): the cluster at CITEBOT_TEST_OPENSEARCH_URL (default
 // http://127.0.0.1:9200, what `.ci/opensearch start` runs). Without a
-// reachable cluster the live tests skip, unless CITEBOT_REQUIRE_OPENSEARCH
+// reachable cluster the live tests skip, unless CITEBOT_TEST_REQUIRE_OPENSEARCH
 // is 1 (as .ci/run sets it), when they fail.
 package ostest
 
@@ -31,7 +31,7 @@ func URL() string {
 }
 
 // Required reports whether a missing cluster fails the tests.
-func Required() bool { return os.Getenv("CITEBOT_REQUIRE_OPENSEARCH") == "1" }
+func Required() bool { return os.Getenv("CITEBOT_TEST_REQUIRE_OPENSEARCH") == "1" }
 
 // Client returns a client for the cluster at base, skipping the test (or
 // failing it, see Required) when the cluster does not answer. The client
@@ -47,7 +47,7 @@ func Client(t testing.TB, base string) *osclient.Client {
 	defer cancel()
 	if err := c.Ping(ctx); err != nil {
 		if Required() {
-			t.Fatalf("no OpenSearch cluster at %s and CITEBOT_REQUIRE_OPENSEARCH=1: %v", base, err)
+			t.Fatalf("no OpenSearch cluster at %s and CITEBOT_TEST_REQUIRE_OPENSEARCH=1: %v", base, err)
 		}
 		t.Skipf("no OpenSearch cluster at %s (start one with .ci/opensearch start): %v", base, err)
 	}
