@@ -76,7 +76,8 @@ var retrievalRooms = map[string][]string{
 	"retrieval/docstore":          {"retrieval"},
 	"retrieval/bleveindex":        {"retrieval", "retrieval/text", "retrieval/docstore"},
 	"retrieval/quote":             {"retrieval", "retrieval/text"},
-	"retrieval/answer":            {"retrieval", "retrieval/text", "retrieval/quote"},
+	"retrieval/question":          {"retrieval", "retrieval/text"},
+	"retrieval/answer":            {"retrieval", "retrieval/text", "retrieval/question", "retrieval/quote"},
 	"retrieval/qaeval":            {"retrieval", "retrieval/text", "retrieval/quote", "retrieval/answer", "retrieval/bleveindex"},
 	// The OpenSearch backend; its client package is the one importer of
 	// opensearch-go (the shared chat state uses it too), ostest connects

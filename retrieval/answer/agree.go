@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/citebot/citebot/retrieval/question"
+
 	rtext "github.com/citebot/citebot/retrieval/text"
 
 	"github.com/citebot/citebot/retrieval"
@@ -27,11 +29,11 @@ const (
 
 func kindOf(answerType string) valueKind {
 	switch answerType {
-	case TypeNumber.String():
+	case question.TypeNumber.String():
 		return kindNumber
-	case TypeDate.String():
+	case question.TypeDate.String():
 		return kindDate
-	case TypePerson.String(), TypeOrg.String(), TypePlace.String():
+	case question.TypePerson.String(), question.TypeOrg.String(), question.TypePlace.String():
 		return kindName
 	}
 	return kindNone
@@ -176,11 +178,11 @@ type asked struct {
 	head  string
 }
 
-func newAsked(question string) asked {
-	q := AnalyzeQuestion(question)
+func newAsked(text string) asked {
+	q := question.Analyze(text)
 	a := asked{terms: map[string]bool{}, head: q.Head}
 	for _, t := range q.Terms {
-		if t.Kind != KindNumber && t.Kind != KindYear && !frameWords[strings.ToLower(t.Surface)] {
+		if t.Kind != question.KindNumber && t.Kind != question.KindYear && !question.IsFrameWord(strings.ToLower(t.Surface)) {
 			a.terms[t.Term] = true
 		}
 	}

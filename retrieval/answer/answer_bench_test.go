@@ -13,6 +13,7 @@ import (
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/bleveindex"
 	"github.com/citebot/citebot/retrieval/ingest"
+	"github.com/citebot/citebot/retrieval/question"
 	rtext "github.com/citebot/citebot/retrieval/text"
 	"github.com/citebot/citebot/seeds"
 )
@@ -122,7 +123,7 @@ func BenchmarkAskSQuAD(b *testing.B) {
 func BenchmarkAnalyzeQuestion(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		AnalyzeQuestion("Which principle of the 1951 Refugee Convention could asylum rollbacks challenge?")
+		question.Analyze("Which principle of the 1951 Refugee Convention could asylum rollbacks challenge?")
 	}
 }
 

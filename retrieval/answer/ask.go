@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/question"
 	rtext "github.com/citebot/citebot/retrieval/text"
 )
 
@@ -15,13 +16,13 @@ import (
 // documents do not answer is declined (Answered false, Closest filled),
 // which is not an error; errors mean the index could not be read or ctx
 // ended. Engine.Ask adds "who said …?" questions (see WhoSaidQuestion).
-func Ask(ctx context.Context, b retrieval.Backend, question string, opts retrieval.AskOptions) (retrieval.Answer, error) {
+func Ask(ctx context.Context, b retrieval.Backend, text string, opts retrieval.AskOptions) (retrieval.Answer, error) {
 	top := opts.Top
 	if top <= 0 {
 		top = retrieval.DefaultTop
 	}
 	top = min(top, retrieval.MaxTop)
-	q := AnalyzeQuestion(question)
+	q := question.Analyze(text)
 	ans := retrieval.Answer{Question: q.Text, Citations: []retrieval.Citation{}, Closest: []retrieval.Citation{}, AnswerType: q.Type.String()}
 	all, r, err := rankSentences(ctx, b, &q, opts.Filter)
 	if err != nil {
@@ -31,7 +32,7 @@ func Ask(ctx context.Context, b retrieval.Backend, question string, opts retriev
 		ans.Reason = "no document shares a word with the question"
 		return ans, nil
 	}
-	if q.Intent != IntentContent {
+	if q.Intent != question.IntentContent {
 		if ok := r.answerFromMetadata(&ans, all); ok {
 			return ans, nil
 		}
@@ -84,7 +85,7 @@ func Ask(ctx context.Context, b retrieval.Backend, question string, opts retriev
 // sentence's passage lacks, or "".
 func (r *ranker) missingNumber(s *scored) string {
 	for i, t := range r.q.Terms {
-		if !s.inPass[i] && (t.Kind == KindNumber || t.Kind == KindYear) {
+		if !s.inPass[i] && (t.Kind == question.KindNumber || t.Kind == question.KindYear) {
 			return t.Surface
 		}
 	}
@@ -95,8 +96,8 @@ func (r *ranker) missingNumber(s *scored) string {
 // never mentions, or "".
 func (r *ranker) missingName(s *scored) string {
 	for i, t := range r.q.Terms {
-		if !s.inPass[i] && t.Kind == KindName && !s.doc.Mentions(stripPossessive(t.Surface)) {
-			return stripPossessive(t.Surface)
+		if !s.inPass[i] && t.Kind == question.KindName && !s.doc.Mentions(rtext.StripPossessive(t.Surface)) {
+			return rtext.StripPossessive(t.Surface)
 		}
 	}
 	return ""
@@ -113,13 +114,6 @@ func (r *ranker) unsupported(s *scored) string {
 		return fmt.Sprintf("the documents that come closest do not mention %q", n)
 	}
 	return ""
-}
-
-func stripPossessive(s string) string {
-	for _, suf := range []string{"’s", "'s", "’", "'"} {
-		s = strings.TrimSuffix(s, suf)
-	}
-	return s
 }
 
 // cite turns a scored sentence into a citation.
@@ -346,7 +340,7 @@ func normalizeWithOffsets(s string) (string, []int) {
 // that kind and stands out: a wrong name or number in bold is worse than
 // none.
 func (r *ranker) shortAnswer(s scored) (retrieval.Span, bool) {
-	if r.q.Type == TypeYesNo {
+	if r.q.Type == question.TypeYesNo {
 		return retrieval.Span{}, false
 	}
 	cands := r.freshCandidatesIn(s.doc, s.ord, s.span, s.toks)
@@ -380,7 +374,7 @@ func (r *ranker) clearCandidate(text string, cands []candidate, toks []retrieval
 		return retrieval.Span{}, false
 	}
 	sort.SliceStable(exact, func(i, j int) bool { return exact[i].sc > exact[j].sc })
-	if r.q.want.noun != "" {
+	if r.q.Want.Noun != "" {
 		var counted []scoredCand
 		for _, e := range exact {
 			if e.c.nounMatch {
@@ -494,7 +488,7 @@ func (r *ranker) candidateScores(text string, cands []candidate, toks []retrieva
 func (r *ranker) conflictingYear(text string, c candidate, toks []retrieval.Token) bool {
 	asked := map[string]bool{}
 	for _, t := range r.q.Terms {
-		if t.Kind == KindYear {
+		if t.Kind == question.KindYear {
 			asked[t.Term] = true
 		}
 	}
@@ -583,7 +577,7 @@ func (r *ranker) answerFromMetadata(ans *retrieval.Answer, all []scored) bool {
 	if best == nil || bestMatch < 0.25 {
 		return false
 	}
-	if r.q.Intent == IntentHeadline {
+	if r.q.Intent == question.IntentHeadline {
 		ans.AnswerType = ""
 	}
 	value := metaField(best, r.q.Intent)
@@ -636,7 +630,7 @@ var amountKinds = map[retrieval.EntityKind]bool{retrieval.EntityMoney: true, ret
 // count, a quantity) whose best sentence, and that sentence's passage,
 // give none of the kind asked for.
 func (r *ranker) noAmountNear(all []scored, i int) bool {
-	if r.q.want.empty() || !amountKinds[r.q.want.kinds[0].kind] {
+	if r.q.Want.Empty() || !amountKinds[r.q.Want.Kinds[0].Kind] {
 		return false
 	}
 	s := &all[i]

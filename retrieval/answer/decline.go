@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/question"
 	rtext "github.com/citebot/citebot/retrieval/text"
 )
 
@@ -121,12 +122,12 @@ func (r *ranker) declineFeatures(all []scored, best int) [numDecline]float64 {
 		w := r.weight[i] / r.total
 		if r.df[t.Term] == 0 {
 			x[dAbsent] += w
-			if t.Kind != KindWord {
+			if t.Kind != question.KindWord {
 				x[dAbsentName] += w
 			}
 		}
-		if t.Kind == KindName {
-			if !s.inPass[i] && !s.doc.Mentions(stripPossessive(t.Surface)) {
+		if t.Kind == question.KindName {
+			if !s.inPass[i] && !s.doc.Mentions(rtext.StripPossessive(t.Surface)) {
 				x[dNameDoc] += w
 			}
 			if !pt[i] {
@@ -190,12 +191,12 @@ func (r *ranker) declineFeatures(all []scored, best int) [numDecline]float64 {
 		}
 	}
 	x[dNoun] = s.feat[fNoun]
-	x[dWant] = b2f(!r.q.want.empty())
+	x[dWant] = b2f(!r.q.Want.Empty())
 	x[dHeadline] = s.feat[fHeadline]
 	x[dVerbs] = s.feat[fVerbs]
 	x[dLocal] = s.feat[fLocal]
-	if !r.q.want.empty() && s.feat[fExact] == 0 {
-		switch r.q.want.kinds[0].kind {
+	if !r.q.Want.Empty() && s.feat[fExact] == 0 {
+		switch r.q.Want.Kinds[0].Kind {
 		case retrieval.EntityPerson, retrieval.EntityOrg, retrieval.EntityPlace:
 			x[dMissName] = 1
 		case retrieval.EntityDate, retrieval.EntityYear, retrieval.EntityMonth, retrieval.EntityTime:
@@ -204,10 +205,10 @@ func (r *ranker) declineFeatures(all []scored, best int) [numDecline]float64 {
 			x[dMissAmount] = 1
 		}
 	}
-	if r.q.want.noun != "" && s.feat[fNoun] == 0 {
+	if r.q.Want.Noun != "" && s.feat[fNoun] == 0 {
 		x[dMissNoun] = 1
 	}
-	if !r.q.want.empty() && s.feat[fExact] == 0 {
+	if !r.q.Want.Empty() && s.feat[fExact] == 0 {
 		x[dMissPassage] = 1
 		p := s.doc.Passages[s.ord]
 		for _, c := range r.freshCandidatesIn(s.doc, s.ord, p.Span, p.Tokens) {
@@ -217,7 +218,7 @@ func (r *ranker) declineFeatures(all []scored, best int) [numDecline]float64 {
 			}
 		}
 	}
-	if r.q.Negated && !negated(s.doc.Text[s.span.Start:s.span.End]) {
+	if r.q.Negated && !rtext.HasNegation(s.doc.Text[s.span.Start:s.span.End]) {
 		x[dNegation] = 1
 	}
 	if r.nSpecific > 0 {
@@ -261,8 +262,8 @@ func (r *ranker) answerable(all []scored, best int) float64 {
 func (r *ranker) declineReason(s *scored) string {
 	var absent []string
 	for _, t := range r.q.Terms {
-		if r.df[t.Term] == 0 && t.Kind != KindWord {
-			absent = append(absent, fmt.Sprintf("%q", stripPossessive(t.Surface)))
+		if r.df[t.Term] == 0 && t.Kind != question.KindWord {
+			absent = append(absent, fmt.Sprintf("%q", rtext.StripPossessive(t.Surface)))
 		}
 	}
 	switch {
@@ -286,17 +287,4 @@ func (r *ranker) neighbours(all []scored, i int) []*scored {
 		}
 	}
 	return out
-}
-
-// negations are the words that negate a clause.
-var negations = wordSet("not never no none nobody nothing neither nor cannot without n't don't doesn't didn't isn't wasn't aren't weren't won't wouldn't can't couldn't hasn't haven't hadn't")
-
-// negated reports whether s holds a negation.
-func negated(s string) bool {
-	for _, w := range strings.Fields(strings.ToLower(strings.ReplaceAll(s, "’", "'"))) {
-		if negations[strings.Trim(w, ".,;:!?\"'()")] || strings.HasSuffix(strings.Trim(w, ".,;:!?\"'()"), "n't") {
-			return true
-		}
-	}
-	return false
 }

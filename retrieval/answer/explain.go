@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/citebot/citebot/retrieval/question"
 	rtext "github.com/citebot/citebot/retrieval/text"
 
 	"github.com/citebot/citebot/retrieval"
@@ -13,8 +14,8 @@ import (
 // Explain describes how a question was analysed and how its best
 // candidate sentences scored, for people tuning a corpus ("why this
 // answer?"). The format is for reading, not parsing.
-func Explain(ctx context.Context, bk retrieval.Backend, question string, n int) (string, error) {
-	q := AnalyzeQuestion(question)
+func Explain(ctx context.Context, bk retrieval.Backend, text string, n int) (string, error) {
+	q := question.Analyze(text)
 	var b strings.Builder
 	fmt.Fprintf(&b, "type=%s intent=%d head=%q plural=%v\n", q.Type, q.Intent, q.Head, q.Plural)
 	all, r, err := rankSentences(ctx, bk, &q, retrieval.Filter{})

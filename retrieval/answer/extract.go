@@ -3,6 +3,8 @@ package answer
 import (
 	"strings"
 
+	"github.com/citebot/citebot/retrieval/question"
+
 	"github.com/citebot/citebot/retrieval"
 	rtext "github.com/citebot/citebot/retrieval/text"
 )
@@ -13,7 +15,7 @@ type candidate struct {
 	prior          float64 // how well its kind answers (want.prior), and where it stands
 	kind           retrieval.EntityKind
 	// exact: the candidate is of exactly the kind asked for (want prior
-	// at least exactPrior), so it may be a short answer.
+	// at least question.ExactPrior), so it may be a short answer.
 	exact bool
 	// nounMatch: a number followed by the question's counted noun
 	// ("92,153 votes" for "how many votes").
@@ -23,10 +25,10 @@ type candidate struct {
 // candidates returns the entities of sentence sent (in passage ord of d)
 // whose kind answers q, each with its prior; for a quote question, the
 // sentence's quotations.
-func candidates(d *retrieval.IndexedDoc, ord int, sent retrieval.Span, q *Question) []candidate {
+func candidates(d *retrieval.IndexedDoc, ord int, sent retrieval.Span, q *question.Question) []candidate {
 	text := d.Text
 	var out []candidate
-	if q.Type == TypeQuote {
+	if q.Type == question.TypeQuote {
 		seg := text[sent.Start:sent.End]
 		for _, sp := range rtext.QuotedSpans(seg) {
 			inner, ok := rtext.TrimSpan(text, retrieval.Span{Start: sent.Start + sp.Start, End: sent.Start + sp.End})
@@ -43,23 +45,23 @@ func candidates(d *retrieval.IndexedDoc, ord int, sent retrieval.Span, q *Questi
 		}
 		return out
 	}
-	if q.want.empty() || ord < 0 || ord >= len(d.Passages) {
+	if q.Want.Empty() || ord < 0 || ord >= len(d.Passages) {
 		return nil
 	}
 	for _, e := range d.Passages[ord].Entities {
 		if e.Start < sent.Start || e.End > sent.End {
 			continue
 		}
-		p := q.want.prior(e.Kind)
+		p := q.Want.Prior(e.Kind)
 		if p == 0 {
 			continue
 		}
-		c := candidate{Span: e.Span, prior: p, kind: e.Kind, exact: p >= exactPrior}
-		if e.Kind == retrieval.EntityQuantity && q.want.unit != "" && unitDimension[e.Unit] != q.want.unit {
+		c := candidate{Span: e.Span, prior: p, kind: e.Kind, exact: p >= question.ExactPrior}
+		if e.Kind == retrieval.EntityQuantity && q.Want.Unit != "" && question.Dimension(e.Unit) != q.Want.Unit {
 			c.prior *= 0.3 // "how deep" answered in tonnes
 			c.exact = false
 		}
-		if e.Kind == retrieval.EntityPlace && q.Type == TypePlace {
+		if e.Kind == retrieval.EntityPlace && q.Type == question.TypePlace {
 			// "in Europe" answers where; "US diplomats" names whose.
 			if afterLocative(text, sent.Start, e.Start) {
 				c.prior *= 1.3
@@ -67,12 +69,12 @@ func candidates(d *retrieval.IndexedDoc, ord int, sent retrieval.Span, q *Questi
 				c.prior *= 0.7
 			}
 		}
-		if q.want.noun != "" && (e.Kind == retrieval.EntityNumber || e.Kind == retrieval.EntityQuantity) {
-			c.nounMatch = countsNoun(text, e, q.want.noun)
+		if q.Want.Noun != "" && (e.Kind == retrieval.EntityNumber || e.Kind == retrieval.EntityQuantity) {
+			c.nounMatch = countsNoun(text, e, q.Want.Noun)
 		}
 		out = append(out, c)
 	}
-	if q.Type == TypePlace || q.Plural {
+	if q.Type == question.TypePlace || q.Plural {
 		out = mergeLists(text, out)
 	}
 	return out
@@ -156,7 +158,7 @@ func mergeLists(text string, in []candidate) []candidate {
 	return append(out, cur)
 }
 
-var locatives = wordSet("in at from to across throughout near into within outside inside around")
+var locatives = rtext.WordSet("in at from to across throughout near into within outside inside around")
 
 // afterLocative reports whether the word before offset at (within the
 // sentence starting at from) is a preposition of place ("in Europe").

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/question"
 	rtext "github.com/citebot/citebot/retrieval/text"
 )
 
@@ -27,10 +28,10 @@ func TestCandidates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		d := rtext.IndexDocument(retrieval.Document{ID: "d", Text: tt.sentence})
-		q := AnalyzeQuestion(tt.question)
+		q := question.Analyze(tt.question)
 		var got []string
 		for _, c := range candidates(d, 0, d.Passages[0].Span, &q) {
-			if c.prior >= exactPrior {
+			if c.prior >= question.ExactPrior {
 				got = append(got, tt.sentence[c.Start:c.End])
 			}
 		}

@@ -2,81 +2,19 @@ package answer
 
 import (
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/question"
 )
 
-// Questions about a document itself — who wrote it, which outlet ran it,
-// when it was published, what its headline was — are answered from the
-// document's metadata (sidecars, front matter, HTML meta, PDF and DOCX
-// properties), citing the line of the text that shows it when there is one.
-
-// docNouns name a piece of writing: a question about one of them may be
-// about the document rather than its content.
-var docNouns = wordSet("story stories article articles piece pieces report reports obituary obit item column op-ed editorial post blog coverage analysis feature interview release dispatch write-up writeup text document documents headline profile review")
-
-// publisherNouns name who publishes ("which outlet ran …").
-var publisherNouns = wordSet("outlet outlets publication publications publisher publishers newspaper newspapers paper papers website websites site sites network broadcaster magazine wire agency medium media organisation organization")
-
-// publishVerbs say a document came out.
-var publishVerbs = wordSet("published publish publishes run ran carried carry carries posted post released release put filed appear appeared dated date come came go went printed aired")
-
-// authorVerbs say who wrote a document.
-var authorVerbs = wordSet("wrote write writes written authored penned reported bylined")
-
-// metadataIntent reads whether a question asks about a document itself.
-// lw are its lower-case words, whIdx its question word's position.
-func metadataIntent(lw []string, whIdx int) Intent {
-	if whIdx < 0 {
-		return IntentContent
-	}
-	has := func(set map[string]bool) bool {
-		for _, w := range lw {
-			if set[w] {
-				return true
-			}
-		}
-		return false
-	}
-	hasWord := func(ws ...string) bool {
-		for _, w := range lw {
-			for _, x := range ws {
-				if w == x {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	doc := has(docNouns)
-	wh := lw[whIdx]
-	switch {
-	case hasWord("headline", "headlined") || hasWord("title") && doc:
-		return IntentHeadline
-	// A date asked for decides first: "publication" in "what is the
-	// publication date" names no publisher.
-	case hasWord("publication") && hasWord("date"):
-		return IntentPublished
-	case (wh == "when" || hasWord("date", "day")) && has(publishVerbs) && doc:
-		return IntentPublished
-	case (wh == "which" || wh == "what") && has(publisherNouns) && (has(publishVerbs) || doc):
-		return IntentPublisher
-	case wh == "who" && has(publishVerbs) && (doc || hasWord("published", "publishes")):
-		return IntentPublisher
-	case (wh == "who" || wh == "whose") && (has(authorVerbs) || hasWord("byline", "author", "reporter", "writer")) && doc:
-		return IntentAuthor
-	}
-	return IntentContent
-}
-
 // metaField is the metadata a question about the document asks for.
-func metaField(d *retrieval.IndexedDoc, in Intent) string {
+func metaField(d *retrieval.IndexedDoc, in question.Intent) string {
 	switch in {
-	case IntentAuthor:
+	case question.IntentAuthor:
 		return d.Author
-	case IntentPublished:
+	case question.IntentPublished:
 		return d.Date
-	case IntentPublisher:
+	case question.IntentPublisher:
 		return d.Publisher
-	case IntentHeadline:
+	case question.IntentHeadline:
 		return d.Title
 	}
 	return ""

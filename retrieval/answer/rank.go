@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/question"
 	rtext "github.com/citebot/citebot/retrieval/text"
 )
 
@@ -66,7 +67,7 @@ const (
 	// the sentence holds none ("how many" is rarely answered without a
 	// number). One feature per answer type.
 	fUntyped
-	numFeatures = fUntyped + int(TypeQuote) + 1
+	numFeatures = fUntyped + int(question.TypeQuote) + 1
 )
 
 // featureNames name the features for tuning output and explanations.
@@ -80,7 +81,7 @@ var featureNames = func() [numFeatures]string {
 		fExact: "fExact", fNoun: "fNoun", fSpecific: "fSpecific", fVerbs: "fVerbs", fLead: "fLead", fHeadline: "fHeadline", fCausal: "fCausal",
 		fQuestion: "fQuestion", fHeading: "fHeading", fShort: "fShort", fFAQ: "fFAQ",
 	}
-	for t := TypeNone + 1; t <= TypeQuote; t++ {
+	for t := question.TypeNone + 1; t <= question.TypeQuote; t++ {
 		n[fUntyped+int(t)] = "fUntyped+" + typeConstNames[t]
 	}
 	n[fUntyped] = "fUntyped"
@@ -91,7 +92,7 @@ var typeConstNames = [...]string{"None", "Number", "Person", "Org", "Date", "Pla
 
 // handSetFeatures are the features SQuAD cannot teach (it has no FAQ pages
 // and few quotations); tuning keeps their weights as they are.
-var handSetFeatures = map[int]bool{fQuestion: true, fFAQ: true, fUntyped + int(TypeQuote): true, fUntyped + int(TypeYesNo): true, fUntyped: true}
+var handSetFeatures = map[int]bool{fQuestion: true, fFAQ: true, fUntyped + int(question.TypeQuote): true, fUntyped + int(question.TypeYesNo): true, fUntyped: true}
 
 // featureWeights combine the features linearly into a sentence's score.
 // They are fitted by `citebot tune` (pairwise logistic regression on
@@ -111,7 +112,7 @@ type ranker struct {
 	titles  map[string]float64 // document id → headline coverage
 	variant map[string]int     // document term → question term it varies, or -1
 	pairs   map[string]bool    // the question's word pairs, lower case
-	q       *Question
+	q       *question.Question
 	weight  []float64 // per question term: Weight × IDF
 	total   float64
 	termIdx map[string]int
@@ -131,7 +132,7 @@ type ranker struct {
 	bigrams [][2]int
 }
 
-func newRanker(q *Question, df map[string]int, n int) *ranker {
+func newRanker(q *question.Question, df map[string]int, n int) *ranker {
 	r := &ranker{q: q, termIdx: make(map[string]int, len(q.Terms)), titles: map[string]float64{}, variant: map[string]int{}, df: df, n: n,
 		seen: map[string]*retrieval.IndexedDoc{}}
 	r.pairs = surfacePairs(q.Text, true)
@@ -220,7 +221,7 @@ const typedCandidates = 20
 // sentence holds a candidate answer of the expected type, and how close it
 // sits to the question's words.
 func (r *ranker) typeFeatures(all []scored) {
-	if r.q.Type == TypeNone {
+	if r.q.Type == question.TypeNone {
 		return
 	}
 	order := make([]int, len(all))
@@ -231,7 +232,7 @@ func (r *ranker) typeFeatures(all []scored) {
 	for rank, i := range order {
 		s := &all[i]
 		var fresh []candidate
-		if r.q.Type != TypeYesNo && rank < typedCandidates && s.covS > 0 {
+		if r.q.Type != question.TypeYesNo && rank < typedCandidates && s.covS > 0 {
 			fresh = r.freshCandidatesIn(s.doc, s.ord, s.span, s.toks)
 		}
 		if len(fresh) > 0 {
@@ -714,7 +715,7 @@ func (r *ranker) phraseShare(toks []retrieval.Token) float64 {
 func (r *ranker) freshCandidatesIn(d *retrieval.IndexedDoc, ord int, sent retrieval.Span, toks []retrieval.Token) []candidate {
 	cands := candidates(d, ord, sent, r.q)
 	out := cands[:0]
-	names := r.q.Type == TypePerson || r.q.Type == TypeOrg || r.q.Type == TypePlace
+	names := r.q.Type == question.TypePerson || r.q.Type == question.TypeOrg || r.q.Type == question.TypePlace
 	for _, c := range cands {
 		in, shares := r.questionTermsIn(toks, c.Span)
 		// A name that shares a word with the question ("Kublai Khan" for
@@ -765,7 +766,7 @@ func isHeading(s string) bool {
 func wordCount(s string) int { return len(strings.Fields(s)) }
 
 // rankSentences retrieves passages and scores their sentences, best first.
-func rankSentences(ctx context.Context, b retrieval.Backend, q *Question, f retrieval.Filter) ([]scored, *ranker, error) {
+func rankSentences(ctx context.Context, b retrieval.Backend, q *question.Question, f retrieval.Filter) ([]scored, *ranker, error) {
 	hits, err := b.Search(ctx, searchQuery(q), candidatePassages, f)
 	if err != nil || len(hits) == 0 {
 		return nil, nil, err
@@ -859,7 +860,7 @@ func orBools(a, b []bool) []bool {
 
 // searchQuery is the BM25 retrieval for a question: a disjunction of its
 // analysed terms (each boosted by its weight) and its quoted phrases.
-func searchQuery(q *Question) retrieval.Query {
+func searchQuery(q *question.Question) retrieval.Query {
 	var out retrieval.Query
 	for _, t := range q.Terms {
 		out.Terms = append(out.Terms, retrieval.QueryTerm{Term: t.Term, Boost: t.Weight})

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/question"
 )
 
 // Tuning hooks. citebot's ranking and decline weights are fitted, not
@@ -50,13 +51,13 @@ func (e *Engine) Candidates(ctx context.Context, question string) (Candidates, e
 	return out, err
 }
 
-func rankedCandidates(ctx context.Context, b retrieval.Backend, question string) (Candidates, error) {
-	q := AnalyzeQuestion(question)
+func rankedCandidates(ctx context.Context, b retrieval.Backend, text string) (Candidates, error) {
+	q := question.Analyze(text)
 	all, r, err := rankSentences(ctx, b, &q, retrieval.Filter{})
 	if err != nil {
 		return Candidates{}, err
 	}
-	out := Candidates{DeclineAt: -1, AboutDocument: q.Intent != IntentContent}
+	out := Candidates{DeclineAt: -1, AboutDocument: q.Intent != question.IntentContent}
 	for _, s := range all {
 		out.Sentences = append(out.Sentences, Candidate{
 			Doc: s.doc.ID, Start: s.span.Start, End: s.span.End,

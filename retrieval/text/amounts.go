@@ -374,17 +374,9 @@ func mayHoldDate(s string) bool {
 
 func mayHoldNumberWord(s string) bool { return hasWordIn(s, numberWordsSet) }
 
-var dateWords = wordSetOf("January February March April May June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday Sunday century")
+var dateWords = WordSet("January February March April May June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday Sunday century")
 
-var numberWordsSet = wordSetOf("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion dozen dozens hundreds thousands millions billions several few couple half first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth fortieth fiftieth hundredth")
-
-func wordSetOf(words string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(words) {
-		m[strings.ToLower(w)] = true
-	}
-	return m
-}
+var numberWordsSet = WordSet("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion dozen dozens hundreds thousands millions billions several few couple half first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth fortieth fiftieth hundredth")
 
 func sortEntities(es []retrieval.Entity, less func(a, b retrieval.Entity) bool) {
 	sort.SliceStable(es, func(i, j int) bool { return less(es[i], es[j]) })

@@ -92,7 +92,7 @@ var nameConnectors = map[string]bool{"of": true, "the": true, "de": true, "van":
 
 // personTitles are capitalised words that open a person's name and are
 // not part of it ("President Donald Trump", "Dr. Alison Kock").
-var personTitles = wordSetOf(`mr mrs ms miss dr prof sir dame lord lady rev fr sen rep
+var personTitles = WordSet(`mr mrs ms miss dr prof sir dame lord lady rev fr sen rep
 gov gen col capt lt sgt adm president vice-president premier minister
 chancellor senator congressman congresswoman representative governor mayor judge justice king queen prince
 princess emperor empress pope cardinal bishop archbishop rabbi imam sheikh general colonel captain lieutenant
@@ -103,7 +103,7 @@ deputy dean coroner attorney-general prosecutor leader`)
 // roleNouns name what a person is; a name right after one ("military
 // spokesperson Yahya Sarea") or in apposition ("Hage Geingob, the
 // president,") is a person's.
-var roleNouns = wordSetOf(`spokesperson spokesman spokeswoman president minister leader chief director official officer executive
+var roleNouns = WordSet(`spokesperson spokesman spokeswoman president minister leader chief director official officer executive
 chairman chairwoman chair founder co-founder owner actor actress singer rapper musician artist writer author
 journalist reporter editor correspondent photographer lawyer attorney judge justice doctor physician nurse surgeon
 neurosurgeon scientist researcher professor student teacher coach player striker goalkeeper captain manager driver
@@ -123,7 +123,7 @@ complainant mp lord baroness dame sir`)
 
 // orgWords mark a name as an organisation's ("Saha Airlines", "the
 // University of Bristol", "Houthi movement" is not one: lower case).
-var orgWords = wordSetOf(`airlines airline airways air inc inc. corp corp. corporation company co co. ltd ltd. llc plc gmbh ag sa
+var orgWords = WordSet(`airlines airline airways air inc inc. corp corp. corporation company co co. ltd ltd. llc plc gmbh ag sa
 group holdings bank university college institute institution school academy party council committee commission
 ministry department agency authority association federation confederation union league club society foundation
 organization organisation army navy force forces police guard court parliament senate congress assembly church
@@ -135,7 +135,7 @@ technologies airlines games festival museum library zoo nations`)
 
 // placeWords mark a name as a place's ("Holy Cross Hospital", "Orange
 // County", "False Bay").
-var placeWords = wordSetOf(`city county province state district region island islands isle river lake mount mountain mountains
+var placeWords = WordSet(`city county province state district region island islands isle river lake mount mountain mountains
 bay sea ocean gulf valley street st road rd avenue ave boulevard blvd lane square plaza park airport station bridge
 beach coast peninsula desert canal strait harbour harbor port hospital stadium arena prison jail palace cathedral
 hall field fields forest falls glacier reef canyon highway motorway freeway village town township borough parish
@@ -145,14 +145,14 @@ synagogue shrine monument memorial cemetery school campus mall market junction c
 
 // locatives are prepositions of place: a name after one is a place unless
 // something says otherwise.
-var locatives = wordSetOf("in at near across throughout within outside inside around off")
+var locatives = WordSet("in at near across throughout within outside inside around off")
 
 // weakLocatives are prepositions that often precede places but also
 // people and organisations ("spoke to Trump", "a letter from Reuters").
-var weakLocatives = wordSetOf("from to into towards toward via")
+var weakLocatives = WordSet("from to into towards toward via")
 
 // speechVerbs after a name make it someone who speaks.
-var speechVerbs = wordSetOf(`said says told tells added adds wrote writes stated states explained explains announced announces
+var speechVerbs = WordSet(`said says told tells added adds wrote writes stated states explained explains announced announces
 argued argues warned warns noted notes claimed claims insisted insists replied replies tweeted tweets posted
 remarked remarks confirmed confirms denied denies admitted admits acknowledged acknowledges urged urges
 commented comments asked asks testified testifies recalled recalls described describes expressed expresses
@@ -205,7 +205,7 @@ func nameRuns(ws []word) []nameRun {
 
 // notNames are capitalised words and acronyms that name no person,
 // organisation or place: time zones, clock abbreviations.
-var notNames = wordSetOf("utc gmt edt est cdt cst mdt mst pdt pst bst cet cest ist aest aedt jst am pm a.m p.m ok")
+var notNames = WordSet("utc gmt edt est cdt cst mdt mst pdt pst bst cet cest ist aest aedt jst am pm a.m p.m ok")
 
 // nameVote is the evidence one mention gives about what a name names.
 type nameVote struct {

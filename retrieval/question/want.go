@@ -1,90 +1,92 @@
-package answer
+package question
 
 import (
 	"strings"
 
+	rtext "github.com/citebot/citebot/retrieval/text"
+
 	"github.com/citebot/citebot/retrieval"
 )
 
-// A question's want is the kind of entity that answers it, finer than its
+// A question's Want is the kind of entity that answers it, finer than its
 // AnswerType: "how much did they pay" wants an amount of money, "how long
 // did the flight take" a duration, "how deep is the wreck" a quantity of
 // length, "on what date" a day (a month will do, less well), "how many
 // votes" a number of votes. Candidates of the kind asked for are short
 // answers; a kind that only will-do is quoted, never put in bold.
 
-// wantKind is one acceptable kind and how well it answers: 1 for exactly
+// WantedKind is one acceptable kind and how well it answers: 1 for exactly
 // the kind asked for, less for a kind that is a weaker answer (a month for
 // a date, a bare number for an amount).
-type wantKind struct {
-	kind  retrieval.EntityKind
-	prior float64
+type WantedKind struct {
+	Kind  retrieval.EntityKind
+	Prior float64
 }
 
-// exactPrior is the least prior of a kind a short answer may be of.
-const exactPrior = 0.99
+// ExactPrior is the least prior of a kind a short answer may be of.
+const ExactPrior = 0.99
 
-// want says what answers a question.
-type want struct {
-	kinds []wantKind
-	// unit restricts quantities to one dimension ("length", "mass" …);
+// Want says what answers a question.
+type Want struct {
+	Kinds []WantedKind
+	// Unit restricts quantities to one dimension ("length", "mass" …);
 	// empty for any.
-	unit string
-	// noun is the counted noun of "how many N" (lower case, as written),
+	Unit string
+	// Noun is the counted noun of "how many N" (lower case, as written),
 	// which the number's own noun should match.
-	noun string
+	Noun string
 }
 
-func (w want) prior(k retrieval.EntityKind) float64 {
-	for _, wk := range w.kinds {
-		if wk.kind == k {
-			return wk.prior
+func (w Want) Prior(k retrieval.EntityKind) float64 {
+	for _, wk := range w.Kinds {
+		if wk.Kind == k {
+			return wk.Prior
 		}
 	}
 	return 0
 }
 
-func (w want) empty() bool { return len(w.kinds) == 0 }
+func (w Want) Empty() bool { return len(w.Kinds) == 0 }
 
-func kinds(ks ...any) []wantKind {
-	var out []wantKind
+func kinds(ks ...any) []WantedKind {
+	var out []WantedKind
 	for i := 0; i+1 < len(ks); i += 2 {
-		out = append(out, wantKind{ks[i].(retrieval.EntityKind), ks[i+1].(float64)})
+		out = append(out, WantedKind{ks[i].(retrieval.EntityKind), ks[i+1].(float64)})
 	}
 	return out
 }
 
 var (
-	wantPerson = want{kinds: kinds(retrieval.EntityPerson, 1.0, retrieval.EntityName, 0.5)}
-	wantOrg    = want{kinds: kinds(retrieval.EntityOrg, 1.0, retrieval.EntityName, 0.5)}
-	wantPlace  = want{kinds: kinds(retrieval.EntityPlace, 1.0, retrieval.EntityName, 0.5)}
-	wantWho    = want{kinds: kinds(retrieval.EntityPerson, 1.0, retrieval.EntityOrg, 0.7, retrieval.EntityName, 0.5)}
+	wantPerson = Want{Kinds: kinds(retrieval.EntityPerson, 1.0, retrieval.EntityName, 0.5)}
+	wantOrg    = Want{Kinds: kinds(retrieval.EntityOrg, 1.0, retrieval.EntityName, 0.5)}
+	wantPlace  = Want{Kinds: kinds(retrieval.EntityPlace, 1.0, retrieval.EntityName, 0.5)}
+	wantWho    = Want{Kinds: kinds(retrieval.EntityPerson, 1.0, retrieval.EntityOrg, 0.7, retrieval.EntityName, 0.5)}
 	// "When" takes a date of any precision; the more precise wins ties.
-	wantDate     = want{kinds: kinds(retrieval.EntityDate, 1.0, retrieval.EntityMonth, 0.995, retrieval.EntityYear, 0.99, retrieval.EntityPeriod, 0.8, retrieval.EntityWeekday, 0.6, retrieval.EntityTime, 0.5)}
-	wantDay      = want{kinds: kinds(retrieval.EntityDate, 1.0, retrieval.EntityWeekday, 0.6, retrieval.EntityMonth, 0.5)}
-	wantWeekday  = want{kinds: kinds(retrieval.EntityWeekday, 1.0, retrieval.EntityDate, 0.99)}
-	wantYear     = want{kinds: kinds(retrieval.EntityYear, 1.0, retrieval.EntityDate, 0.9, retrieval.EntityMonth, 0.9, retrieval.EntityPeriod, 0.5)}
-	wantMonth    = want{kinds: kinds(retrieval.EntityMonth, 1.0, retrieval.EntityDate, 0.9)}
-	wantTime     = want{kinds: kinds(retrieval.EntityTime, 1.0, retrieval.EntityDate, 0.4, retrieval.EntityWeekday, 0.4)}
-	wantMoney    = want{kinds: kinds(retrieval.EntityMoney, 1.0, retrieval.EntityNumber, 0.4)}
-	wantPercent  = want{kinds: kinds(retrieval.EntityPercent, 1.0, retrieval.EntityNumber, 0.4)}
-	wantDuration = want{kinds: kinds(retrieval.EntityDuration, 1.0, retrieval.EntityDate, 0.3, retrieval.EntityNumber, 0.3)}
-	wantAge      = want{kinds: kinds(retrieval.EntityAge, 1.0, retrieval.EntityDuration, 0.8, retrieval.EntityYear, 0.6, retrieval.EntityNumber, 0.5)}
-	wantCount    = want{kinds: kinds(retrieval.EntityNumber, 1.0, retrieval.EntityQuantity, 0.8, retrieval.EntityMoney, 0.5, retrieval.EntityPercent, 0.5, retrieval.EntityDuration, 0.5)}
+	wantDate     = Want{Kinds: kinds(retrieval.EntityDate, 1.0, retrieval.EntityMonth, 0.995, retrieval.EntityYear, 0.99, retrieval.EntityPeriod, 0.8, retrieval.EntityWeekday, 0.6, retrieval.EntityTime, 0.5)}
+	wantDay      = Want{Kinds: kinds(retrieval.EntityDate, 1.0, retrieval.EntityWeekday, 0.6, retrieval.EntityMonth, 0.5)}
+	wantWeekday  = Want{Kinds: kinds(retrieval.EntityWeekday, 1.0, retrieval.EntityDate, 0.99)}
+	wantYear     = Want{Kinds: kinds(retrieval.EntityYear, 1.0, retrieval.EntityDate, 0.9, retrieval.EntityMonth, 0.9, retrieval.EntityPeriod, 0.5)}
+	wantMonth    = Want{Kinds: kinds(retrieval.EntityMonth, 1.0, retrieval.EntityDate, 0.9)}
+	wantTime     = Want{Kinds: kinds(retrieval.EntityTime, 1.0, retrieval.EntityDate, 0.4, retrieval.EntityWeekday, 0.4)}
+	wantMoney    = Want{Kinds: kinds(retrieval.EntityMoney, 1.0, retrieval.EntityNumber, 0.4)}
+	wantPercent  = Want{Kinds: kinds(retrieval.EntityPercent, 1.0, retrieval.EntityNumber, 0.4)}
+	wantDuration = Want{Kinds: kinds(retrieval.EntityDuration, 1.0, retrieval.EntityDate, 0.3, retrieval.EntityNumber, 0.3)}
+	wantAge      = Want{Kinds: kinds(retrieval.EntityAge, 1.0, retrieval.EntityDuration, 0.8, retrieval.EntityYear, 0.6, retrieval.EntityNumber, 0.5)}
+	wantCount    = Want{Kinds: kinds(retrieval.EntityNumber, 1.0, retrieval.EntityQuantity, 0.8, retrieval.EntityMoney, 0.5, retrieval.EntityPercent, 0.5, retrieval.EntityDuration, 0.5)}
 	// wantAmount is a bare "how much": money, a quantity, a number.
-	wantAmount   = want{kinds: kinds(retrieval.EntityMoney, 1.0, retrieval.EntityQuantity, 1.0, retrieval.EntityPercent, 0.8, retrieval.EntityNumber, 0.6)}
-	wantQuantity = want{kinds: kinds(retrieval.EntityQuantity, 1.0, retrieval.EntityNumber, 0.5)}
-	wantOrdinal  = want{kinds: kinds(retrieval.EntityOrdinal, 1.0, retrieval.EntityNumber, 0.5)}
+	wantAmount   = Want{Kinds: kinds(retrieval.EntityMoney, 1.0, retrieval.EntityQuantity, 1.0, retrieval.EntityPercent, 0.8, retrieval.EntityNumber, 0.6)}
+	wantQuantity = Want{Kinds: kinds(retrieval.EntityQuantity, 1.0, retrieval.EntityNumber, 0.5)}
+	wantOrdinal  = Want{Kinds: kinds(retrieval.EntityOrdinal, 1.0, retrieval.EntityNumber, 0.5)}
 	// wantName is "what is the name of X" for an X that is none of a
 	// person, an organisation or a place that citebot knows of.
-	wantName = want{kinds: kinds(retrieval.EntityPerson, 1.0, retrieval.EntityOrg, 1.0, retrieval.EntityPlace, 1.0, retrieval.EntityName, 0.8)}
+	wantName = Want{Kinds: kinds(retrieval.EntityPerson, 1.0, retrieval.EntityOrg, 1.0, retrieval.EntityPlace, 1.0, retrieval.EntityName, 0.8)}
 )
 
 // moneyWords in a "how much" question make it ask for money.
-var moneyWords = wordSet("pay paid pays paying cost costs costing price priced worth fine fined fines raise raised raising spend spent spending budget fund funds funded funding donate donated donation compensation loan loans salary salaries wage wages fee fees charge charged sell sold buy bought earn earned earns owe owed debt deficit revenue revenues profit profits loss losses damages reward bail settlement money dollars euros pounds invest invested investment grant granted pledge pledged aid bill bills ransom award awarded prize bid valued value")
+var moneyWords = rtext.WordSet("pay paid pays paying cost costs costing price priced worth fine fined fines raise raised raising spend spent spending budget fund funds funded funding donate donated donation compensation loan loans salary salaries wage wages fee fees charge charged sell sold buy bought earn earned earns owe owed debt deficit revenue revenues profit profits loss losses damages reward bail settlement money dollars euros pounds invest invested investment grant granted pledge pledged aid bill bills ransom award awarded prize bid valued value")
 
 // unitNouns name a quantity's dimension in "what is the X" and "how X".
-var unitNouns = map[string]want{
+var unitNouns = map[string]Want{
 	"length": withUnit(wantQuantity, "length"), "distance": withUnit(wantQuantity, "length"), "height": withUnit(wantQuantity, "length"),
 	"depth": withUnit(wantQuantity, "length"), "width": withUnit(wantQuantity, "length"), "altitude": withUnit(wantQuantity, "length"),
 	"elevation": withUnit(wantQuantity, "length"), "weight": withUnit(wantQuantity, "mass"), "mass": withUnit(wantQuantity, "mass"),
@@ -101,29 +103,29 @@ var unitNouns = map[string]want{
 	"age": wantAge, "duration": wantDuration, "sentence": wantDuration, "term": wantDuration,
 	"year": wantYear, "date": wantDay, "day": wantWeekday, "month": wantMonth, "time": wantTime, "decade": wantYear, "century": wantYear,
 	"place": wantOrdinal, "position": wantOrdinal, "rank": wantOrdinal, "ranking": wantOrdinal,
-	"nationality": {kinds: kinds(retrieval.EntityNationality, 1.0, retrieval.EntityPlace, 0.6)},
-	"citizenship": {kinds: kinds(retrieval.EntityNationality, 1.0, retrieval.EntityPlace, 0.6)},
+	"nationality": {Kinds: kinds(retrieval.EntityNationality, 1.0, retrieval.EntityPlace, 0.6)},
+	"citizenship": {Kinds: kinds(retrieval.EntityNationality, 1.0, retrieval.EntityPlace, 0.6)},
 }
 
-func withUnit(w want, unit string) want { w.unit = unit; return w }
+func withUnit(w Want, unit string) Want { w.Unit = unit; return w }
 
-func withKinds(w want, k retrieval.EntityKind, prior float64) want {
-	w.kinds = append(append([]wantKind(nil), w.kinds...), wantKind{k, prior})
+func withKinds(w Want, k retrieval.EntityKind, prior float64) Want {
+	w.Kinds = append(append([]WantedKind(nil), w.Kinds...), WantedKind{k, prior})
 	return w
 }
 
 // howWants maps "how X" to what it asks for.
-var howWants = map[string]want{
+var howWants = map[string]Want{
 	"far": withUnit(wantQuantity, "length"), "deep": withUnit(wantQuantity, "length"), "tall": withUnit(wantQuantity, "length"),
 	"high": withUnit(wantQuantity, "length"), "wide": withUnit(wantQuantity, "length"), "heavy": withUnit(wantQuantity, "mass"),
 	"fast": withUnit(wantQuantity, "speed"), "big": wantQuantity, "large": wantQuantity, "hot": withUnit(wantQuantity, "temperature"),
 	"cold": withUnit(wantQuantity, "temperature"), "old": wantAge, "strong": wantQuantity,
 	// "How often": every 20 minutes, twice a week.
-	"often": {kinds: kinds(retrieval.EntityDuration, 1.0, retrieval.EntityNumber, 0.99, retrieval.EntityQuantity, 0.5)},
+	"often": {Kinds: kinds(retrieval.EntityDuration, 1.0, retrieval.EntityNumber, 0.99, retrieval.EntityQuantity, 0.5)},
 }
 
 // durationVerbs make "how long" ask for a duration rather than a length.
-var durationVerbs = wordSet("take took taken takes last lasted lasts serve served spend spent sentence sentenced jail jailed prison imprisoned stay stayed wait waited run ran been live lived remain remained go went ago since until until")
+var durationVerbs = rtext.WordSet("take took taken takes last lasted lasts serve served spend spent sentence sentenced jail jailed prison imprisoned stay stayed wait waited run ran been live lived remain remained go went ago since until until")
 
 // unitDimension maps a normalised unit to its dimension.
 var unitDimension = map[string]string{
@@ -133,11 +135,15 @@ var unitDimension = map[string]string{
 	"knot": "speed", "degree": "temperature", "magnitude": "magnitude",
 }
 
+// Dimension is the dimension of a normalised unit ("km" → "length"), or
+// "" for a unit it does not know.
+func Dimension(unit string) string { return unitDimension[unit] }
+
 // wantOf reads what the question asks for from its words; whIdx is the
 // question word's position (-1 when none) and headPos its head noun's.
-func wantOf(q *Question, words []word, whIdx, headPos int) want {
+func wantOf(q *Question, words []word, whIdx, headPos int) Want {
 	if whIdx < 0 {
-		return want{}
+		return Want{}
 	}
 	lw := make([]string, len(words))
 	for i, w := range words {
@@ -175,7 +181,7 @@ func wantOf(q *Question, words []word, whIdx, headPos int) want {
 				if isTimeUnit(noun) {
 					return wantDuration
 				}
-				w.noun = noun
+				w.Noun = noun
 			}
 			return w
 		case n == "much" || n == "big" || n == "large":
@@ -190,13 +196,13 @@ func wantOf(q *Question, words []word, whIdx, headPos int) want {
 			if has(durationVerbs) || !hasAnyAux(lw[whIdx+2:]) {
 				return wantDuration
 			}
-			return want{kinds: kinds(retrieval.EntityQuantity, 1.0, retrieval.EntityDuration, 1.0, retrieval.EntityNumber, 0.4)}
+			return Want{Kinds: kinds(retrieval.EntityQuantity, 1.0, retrieval.EntityDuration, 1.0, retrieval.EntityNumber, 0.4)}
 		default:
 			if w, ok := howWants[n]; ok {
 				return w
 			}
 		}
-		return want{}
+		return Want{}
 	case "what", "which":
 		head := ""
 		if headPos >= 0 {
@@ -210,7 +216,7 @@ func wantOf(q *Question, words []word, whIdx, headPos int) want {
 				k++
 			}
 			named := npHead(lw, k)
-			if w := wantOfNoun(named, q); !w.empty() && (w.prior(retrieval.EntityPerson) > 0 || w.prior(retrieval.EntityOrg) > 0 || w.prior(retrieval.EntityPlace) > 0) {
+			if w := wantOfNoun(named, q); !w.Empty() && (w.Prior(retrieval.EntityPerson) > 0 || w.Prior(retrieval.EntityOrg) > 0 || w.Prior(retrieval.EntityPlace) > 0) {
 				return w
 			}
 			return wantName
@@ -221,11 +227,11 @@ func wantOf(q *Question, words []word, whIdx, headPos int) want {
 		}
 		return wantOfNoun(head, q)
 	}
-	return want{}
+	return Want{}
 }
 
 // wantOfNoun is what a question's category noun asks for.
-func wantOfNoun(head string, q *Question) want {
+func wantOfNoun(head string, q *Question) Want {
 	sing := strings.TrimSuffix(head, "s")
 	for _, h := range []string{head, sing} {
 		if w, ok := unitNouns[h]; ok {
@@ -252,7 +258,7 @@ func wantOfNoun(head string, q *Question) want {
 	case TypePlace:
 		return wantPlace
 	}
-	return want{}
+	return Want{}
 }
 
 // roleLikeNoun reports nouns naming people by what they do ("driver",
@@ -262,7 +268,7 @@ func roleLikeNoun(w string) bool {
 		personRoles[w] || personRoles[strings.TrimSuffix(w, "s")]
 }
 
-var personRoles = wordSet("worker employee officer official driver captain pilot winner loser champion candidate nominee victim suspect killer gunman shooter attacker founder owner ceo chairman chair director manager coach player singer actor actress artist author writer journalist reporter judge lawyer attorney prosecutor doctor surgeon scientist researcher professor teacher student spokesperson leader chief head governor mayor senator minister president premier king queen prince princess pope bishop envoy ambassador diplomat officer commander general soldier astronaut chemist economist character cosplayer survivor witness resident husband wife son daughter mother father brother sister successor predecessor replacement rival opponent challenger")
+var personRoles = rtext.WordSet("worker employee officer official driver captain pilot winner loser champion candidate nominee victim suspect killer gunman shooter attacker founder owner ceo chairman chair director manager coach player singer actor actress artist author writer journalist reporter judge lawyer attorney prosecutor doctor surgeon scientist researcher professor teacher student spokesperson leader chief head governor mayor senator minister president premier king queen prince princess pope bishop envoy ambassador diplomat officer commander general soldier astronaut chemist economist character cosplayer survivor witness resident husband wife son daughter mother father brother sister successor predecessor replacement rival opponent challenger")
 
 func isTimeUnit(w string) bool {
 	switch strings.TrimSuffix(w, "s") {
@@ -279,12 +285,4 @@ func hasAnyAux(ws []string) bool {
 		}
 	}
 	return false
-}
-
-func wordSet(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(s) {
-		m[w] = true
-	}
-	return m
 }

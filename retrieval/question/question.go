@@ -1,4 +1,4 @@
-package answer
+package question
 
 import (
 	"strings"
@@ -101,14 +101,14 @@ type Question struct {
 	Negated bool
 
 	// want is the kind of entity that answers the question (see want.go).
-	want want
+	Want Want
 }
 
-// MaxQuestionBytes bounds the work one question can cause: longer input is
+// MaxBytes bounds the work one question can cause: longer input is
 // cut (at a rune boundary) before analysis, and at most maxQuestionTerms
 // distinct terms are kept.
 const (
-	MaxQuestionBytes = 2000
+	MaxBytes         = 2000
 	maxQuestionTerms = 32
 )
 
@@ -123,6 +123,10 @@ var frameWords = map[string]bool{
 	"mention": true, "mentioned": true, "mentions": true, "say": true, "says": true, "said": true,
 	"according": true, "describe": true, "described": true, "main": true, "primary": true,
 }
+
+// IsFrameWord reports whether a lower-case word describes the shape of an
+// answer ("number", "name", "kind") rather than what it is about.
+func IsFrameWord(w string) bool { return frameWords[w] }
 
 var auxVerbs = map[string]bool{
 	"is": true, "are": true, "was": true, "were": true, "do": true, "does": true, "did": true,
@@ -182,12 +186,12 @@ func surfaceWords(q string) []word {
 	return out
 }
 
-// CleanQuestion makes arbitrary input safe to analyse: valid UTF-8, no
-// control characters, trimmed, and at most MaxQuestionBytes long.
-func CleanQuestion(q string) string {
+// Clean makes arbitrary input safe to analyse: valid UTF-8, no
+// control characters, trimmed, and at most MaxBytes long.
+func Clean(q string) string {
 	q = strings.ToValidUTF8(q, " ")
-	if len(q) > MaxQuestionBytes {
-		cut := MaxQuestionBytes
+	if len(q) > MaxBytes {
+		cut := MaxBytes
 		for cut > 0 && !utf8.RuneStart(q[cut]) {
 			cut--
 		}
@@ -202,11 +206,11 @@ func CleanQuestion(q string) string {
 	return strings.TrimSpace(q)
 }
 
-// AnalyzeQuestion turns a question into terms, phrases and an answer type.
+// Analyze turns a question into terms, phrases and an answer type.
 // It never fails: any input, including query syntax and junk, gives a
 // Question (possibly with no terms).
-func AnalyzeQuestion(text string) Question {
-	text = CleanQuestion(text)
+func Analyze(text string) Question {
+	text = Clean(text)
 	q := Question{Text: text}
 	words := surfaceWords(text)
 	whIdx := detectType(&q, words)
@@ -232,8 +236,8 @@ func AnalyzeQuestion(text string) Question {
 		}
 		refineTypeByHead(&q)
 	}
-	q.want = wantOf(&q, words, whIdx, headPos)
-	q.Negated = negated(text)
+	q.Want = wantOf(&q, words, whIdx, headPos)
+	q.Negated = rtext.HasNegation(text)
 	q.Why = whIdx >= 0 && (words[whIdx].lower == "why" || words[whIdx].lower == "how" && whIdx+1 < len(words) && words[whIdx+1].lower == "come") ||
 		strings.Contains(strings.ToLower(text), "what caused") || strings.Contains(strings.ToLower(text), "reason for")
 
@@ -295,7 +299,7 @@ func namePhrases(text string, words []word) []string {
 	start := -1
 	flush := func(end int) {
 		if start >= 0 && end-start >= 2 {
-			out = append(out, stripPossessive(text[words[start].start:words[end-1].end]))
+			out = append(out, rtext.StripPossessive(text[words[start].start:words[end-1].end]))
 		}
 		start = -1
 	}
@@ -437,7 +441,7 @@ func detectType(q *Question, words []word) int {
 	if lw[0] != lw[whIdx] && auxVerbs[lw[0]] && whIdx > 2 {
 		q.Type = TypeYesNo
 	}
-	switch q.Intent = metadataIntent(lw, whIdx); q.Intent {
+	switch q.Intent = MetadataIntent(lw, whIdx); q.Intent {
 	case IntentAuthor:
 		q.Type = TypePerson
 	case IntentPublisher:

@@ -1,4 +1,4 @@
-package answer
+package question
 
 import (
 	"strings"
@@ -90,15 +90,15 @@ func TestAnalyzeQuestionTypes(t *testing.T) {
 		{"Why did the talks fail?", TypeNone, IntentContent, ""},
 	}
 	for _, tt := range tests {
-		q := AnalyzeQuestion(tt.q)
+		q := Analyze(tt.q)
 		if q.Type != tt.typ || q.Intent != tt.intent || q.Head != tt.head {
-			t.Errorf("AnalyzeQuestion(%q) = type %v intent %v head %q; want %v %v %q", tt.q, q.Type, q.Intent, q.Head, tt.typ, tt.intent, tt.head)
+			t.Errorf("Analyze(%q) = type %v intent %v head %q; want %v %v %q", tt.q, q.Type, q.Intent, q.Head, tt.typ, tt.intent, tt.head)
 		}
 	}
 }
 
 func TestAnalyzeQuestionTerms(t *testing.T) {
-	q := AnalyzeQuestion("What was the FY2026 refugee cap in the U.S.?")
+	q := Analyze("What was the FY2026 refugee cap in the U.S.?")
 	kinds := map[string]TermKind{}
 	for _, tm := range q.Terms {
 		kinds[tm.Term] = tm.Kind
@@ -115,7 +115,7 @@ func TestAnalyzeQuestionTerms(t *testing.T) {
 
 	// Numbers in the question are kept, normalised; numbers inside a name
 	// are names, not amounts a passage must repeat.
-	q = AnalyzeQuestion("How many fans watched Super Bowl 50 after 1,500 tickets sold?")
+	q = Analyze("How many fans watched Super Bowl 50 after 1,500 tickets sold?")
 	for _, tm := range q.Terms {
 		switch tm.Term {
 		case "50":
@@ -130,7 +130,7 @@ func TestAnalyzeQuestionTerms(t *testing.T) {
 	}
 
 	// The head noun and frame words weigh less than content words.
-	q = AnalyzeQuestion("Which newspaper first reported the cable?")
+	q = Analyze("Which newspaper first reported the cable?")
 	for _, tm := range q.Terms {
 		if tm.Surface == "newspaper" && tm.Weight >= 1 {
 			t.Errorf("head noun weight %v; want less than 1", tm.Weight)
@@ -142,14 +142,14 @@ func TestAnalyzeQuestionTerms(t *testing.T) {
 }
 
 func TestQuotedPhrasesAndNames(t *testing.T) {
-	q := AnalyzeQuestion(`Who said "a nation without borders" to the Student Government?`)
+	q := Analyze(`Who said "a nation without borders" to the Student Government?`)
 	if len(q.Phrases) != 1 || q.Phrases[0].Text != "a nation without borders" {
 		t.Errorf("phrases %+v; want the quoted phrase", q.Phrases)
 	}
 	if len(q.Names) != 1 || q.Names[0] != "Student Government" {
 		t.Errorf("names %q; want [Student Government]", q.Names)
 	}
-	q = AnalyzeQuestion("Who wrote “the cable’s talking points”?")
+	q = Analyze("Who wrote “the cable’s talking points”?")
 	if len(q.Phrases) != 1 || q.Phrases[0].Text != "the cable’s talking points" {
 		t.Errorf("curly-quoted phrases %+v", q.Phrases)
 	}
@@ -166,10 +166,10 @@ func TestQuestionSyntaxIsText(t *testing.T) {
 		"text:cap doc:002 _all:x",
 		`\\ \" \* {} [] <> ! @ # $ % & | ; '`,
 	} {
-		q := AnalyzeQuestion(s)
+		q := Analyze(s)
 		for _, tm := range q.Terms {
 			if strings.ContainsAny(tm.Term, `*~+^"\/[]{}()`) {
-				t.Errorf("AnalyzeQuestion(%q) kept syntax in term %q", s, tm.Term)
+				t.Errorf("Analyze(%q) kept syntax in term %q", s, tm.Term)
 			}
 		}
 	}
@@ -177,13 +177,13 @@ func TestQuestionSyntaxIsText(t *testing.T) {
 
 func TestCleanQuestion(t *testing.T) {
 	long := strings.Repeat("ab ", 5000)
-	if got := CleanQuestion(long); len(got) > MaxQuestionBytes {
-		t.Errorf("cleaned length %d; want at most %d", len(got), MaxQuestionBytes)
+	if got := Clean(long); len(got) > MaxBytes {
+		t.Errorf("cleaned length %d; want at most %d", len(got), MaxBytes)
 	}
-	if got := CleanQuestion("  cap\x00\x07 in\xff 2026 \n"); got != "cap   in  2026" {
-		t.Errorf("CleanQuestion = %q", got)
+	if got := Clean("  cap\x00\x07 in\xff 2026 \n"); got != "cap   in  2026" {
+		t.Errorf("Clean = %q", got)
 	}
-	q := AnalyzeQuestion(strings.Repeat("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi ", 200))
+	q := Analyze(strings.Repeat("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi ", 200))
 	if len(q.Terms) > maxQuestionTerms {
 		t.Errorf("%d terms; want at most %d", len(q.Terms), maxQuestionTerms)
 	}
@@ -203,8 +203,8 @@ func FuzzAnalyzeQuestion(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		q := AnalyzeQuestion(s)
-		if !utf8.ValidString(q.Text) || len(q.Text) > MaxQuestionBytes {
+		q := Analyze(s)
+		if !utf8.ValidString(q.Text) || len(q.Text) > MaxBytes {
 			t.Fatalf("bad cleaned text %q", q.Text)
 		}
 		seen := map[string]bool{}
