@@ -45,6 +45,12 @@ type Answer struct {
 	// Reason says, when declined, why the documents do not answer (for
 	// example which name or year none of them mentions).
 	Reason string `json:"reason,omitempty"`
+	// Confidence is the estimated probability (0–1) that the first quote
+	// answers the question; for a decline, that the closest passage
+	// would. It comes from the decline model, fitted on questions whose
+	// answers are known (see README, "How sure is an answer"). Renderers
+	// mark answers under LowConfidence as possibly not answering.
+	Confidence float64 `json:"confidence"`
 
 	// Newsroom additions, set at the end of answering.
 
@@ -69,6 +75,11 @@ type AskOptions struct {
 	// --never-decline); users get declines.
 	NeverDecline bool
 }
+
+// LowConfidence is the Confidence under which an answer is shown with "this
+// may not answer your question": below it, the first quote is more often
+// wrong than right.
+const LowConfidence = 0.5
 
 // DefaultTop is how many citations an answer carries unless asked otherwise.
 const DefaultTop = 3

@@ -48,23 +48,33 @@ func Ask(ctx context.Context, b retrieval.Backend, text string, opts retrieval.A
 			break
 		}
 	}
-	switch {
-	case opts.NeverDecline:
-	case bestIdx < 0:
-		ans.Reason = fmt.Sprintf("no passage that answers mentions %q", r.missingNumber(&all[0]))
-		ans.Closest = closest(all, top)
-		return ans, nil
-	case r.noAmountNear(all, bestIdx):
-		// An amount is asked for, and neither the sentence nor its
-		// passage gives one: it is not answered here.
-		ans.Reason = "the passages that come closest give no figure for it"
-		ans.Closest = closest(all, top)
-		return ans, nil
-	case r.answerable(all, bestIdx) < answerThreshold:
-		ans.Reason = r.declineReason(&all[bestIdx])
+	// A rule that declines overrides the model, so the confidence it
+	// reports is at most the level at which citebot would have answered.
+	ruledOut := func(reason string) (retrieval.Answer, error) {
+		ans.Reason = reason
+		ans.Confidence = round3(min(r.answerable(all, max(bestIdx, 0)), answerThreshold))
 		ans.Closest = closest(all, top)
 		return ans, nil
 	}
+	p := 1.0
+	if bestIdx >= 0 {
+		p = r.answerable(all, bestIdx)
+	}
+	switch {
+	case opts.NeverDecline:
+	case bestIdx < 0:
+		return ruledOut(fmt.Sprintf("no passage that answers mentions %q", r.missingNumber(&all[0])))
+	case r.noAmountNear(all, bestIdx):
+		// An amount is asked for, and neither the sentence nor its
+		// passage gives one: it is not answered here.
+		return ruledOut("the passages that come closest give no figure for it")
+	case p < answerThreshold:
+		ans.Reason = r.declineReason(&all[bestIdx])
+		ans.Confidence = round3(p)
+		ans.Closest = closest(all, top)
+		return ans, nil
+	}
+	ans.Confidence = round3(p)
 
 	best := all[bestIdx]
 	ans.Answered = true
@@ -582,6 +592,9 @@ func (r *ranker) answerFromMetadata(ans *retrieval.Answer, all []scored) bool {
 	}
 	value := metaField(best, r.q.Intent)
 	c := retrieval.Citation{Doc: best.ID, Metadata: best.Metadata, Collection: best.Collection, Score: round3(min(1, bestMatch)), FromMetadata: true}
+	// The value is the document's own; what is uncertain is whether this
+	// is the document meant.
+	ans.Confidence = c.Score
 	// Cite the line that shows the value: a short line anywhere (a
 	// byline, a dateline, a source note), else a sentence near the top,
 	// else the first passage.
