@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/citebot/citebot/retrieval/question"
@@ -20,6 +21,9 @@ type candidate struct {
 	// nounMatch: a number followed by the question's counted noun
 	// ("92,153 votes" for "how many votes").
 	nounMatch bool
+	// aspect: the text introduces the figure as the measure asked for
+	// ("a depth of" before it, for "how deep").
+	aspect bool
 }
 
 // candidates returns the entities of sentence sent (in passage ord of d)
@@ -45,14 +49,18 @@ func candidates(d *retrieval.IndexedDoc, ord int, sent retrieval.Span, q *questi
 		}
 		return out
 	}
-	if q.Want.Empty() || ord < 0 || ord >= len(d.Passages) {
+	if q.Want.Empty() && q.HeadTerm == "" || ord < 0 || ord >= len(d.Passages) {
 		return nil
 	}
-	for _, e := range d.Passages[ord].Entities {
+	pass := d.Passages[ord]
+	for _, e := range pass.Entities {
 		if e.Start < sent.Start || e.End > sent.End {
 			continue
 		}
 		p := q.Want.Prior(e.Kind)
+		if q.HeadTerm != "" && isNameKind(e.Kind) && holdsTerm(pass.Tokens, e.Span, q.HeadTerm) {
+			p = 1 // "Saha Airlines" for "which airline", whatever kind of name
+		}
 		if p == 0 {
 			continue
 		}
@@ -62,22 +70,68 @@ func candidates(d *retrieval.IndexedDoc, ord int, sent retrieval.Span, q *questi
 			c.exact = false
 		}
 		if e.Kind == retrieval.EntityPlace && q.Type == question.TypePlace {
-			// "in Europe" answers where; "US diplomats" names whose.
+			// "in Europe" answers where; "US diplomats" names whose, and
+			// is never put forward as the answer to "where".
 			if afterLocative(text, sent.Start, e.Start) {
 				c.prior *= 1.3
 			} else {
 				c.prior *= 0.7
+				c.exact = c.exact && q.Head != ""
 			}
 		}
+		c.aspect = q.Want.Aspect != "" && introducedBy(text, sent.Start, e.Start, q.Want.Aspect)
 		if q.Want.Noun != "" && (e.Kind == retrieval.EntityNumber || e.Kind == retrieval.EntityQuantity) {
 			c.nounMatch = countsNoun(text, e, q.Want.Noun)
 		}
 		out = append(out, c)
 	}
+	// "at a depth of 1,400 feet" answers "how deep"; the other lengths of
+	// the sentence ("50 miles south") are not put forward.
+	if slices.ContainsFunc(out, func(c candidate) bool { return c.aspect }) {
+		for k := range out {
+			out[k].exact = out[k].exact && out[k].aspect
+		}
+	}
 	if q.Type == question.TypePlace || q.Plural {
 		out = mergeLists(text, out)
 	}
 	return out
+}
+
+// introducedBy reports whether noun stands among the four words before
+// offset at (not before from), in the same clause: "a depth of over" for
+// the figure after it.
+func introducedBy(text string, from, at int, noun string) bool {
+	before := strings.ToLower(text[max(from, at-48):at])
+	if i := strings.LastIndexAny(before, ",;:()"); i >= 0 {
+		before = before[i+1:]
+	}
+	f := strings.Fields(before)
+	for k := max(0, len(f)-4); k < len(f); k++ {
+		if strings.Trim(f[k], ".\"'“”") == noun {
+			return true
+		}
+	}
+	return false
+}
+
+// isNameKind reports whether k is a kind of proper name.
+func isNameKind(k retrieval.EntityKind) bool {
+	switch k {
+	case retrieval.EntityPerson, retrieval.EntityOrg, retrieval.EntityPlace, retrieval.EntityName:
+		return true
+	}
+	return false
+}
+
+// holdsTerm reports whether one of toks inside sp has the analysed term.
+func holdsTerm(toks []retrieval.Token, sp retrieval.Span, term string) bool {
+	for _, t := range toks {
+		if t.Start >= sp.Start && t.End <= sp.End && t.Term == term {
+			return true
+		}
+	}
+	return false
 }
 
 // countsNoun reports whether the number e counts noun: the word after it
@@ -142,7 +196,10 @@ func mergeLists(text string, in []candidate) []candidate {
 		case ",", "and", ", and", "or", ", or", "&":
 			cur.End = c.End
 			cur.prior = max(cur.prior, c.prior)
-			cur.exact = cur.exact && c.exact
+			// "in Port Ellis, Oregon": the preposition before the
+			// first place governs the whole list.
+			cur.exact = cur.exact || c.exact
+			cur.aspect = cur.aspect || c.aspect
 			n++
 			continue
 		}

@@ -57,6 +57,7 @@ const (
 	fLead              // 1 / paragraph number: news puts the answer early
 	fHeadline          // the document's headline (a summary, rarely the answer)
 	fCausal            // a why question, and the sentence gives a reason ("because", "due to", "after")
+	fHeadName          // holds a name with the question's head noun in it ("Saha Airlines" for "which airline")
 	// Binary features: sentences that are unlikely answers whatever their
 	// words, and the FAQ answer that follows a matching question.
 	fQuestion // ends with a question mark
@@ -78,7 +79,7 @@ var featureNames = func() [numFeatures]string {
 		fFirst: "fFirst", fRarest: "fRarest", fTitle: "fTitle", fFocus: "fFocus", fRun: "fRun",
 		fNovel: "fNovel", fSurface: "fSurface", fCoref: "fCoref", fAnswerNear: "fAnswerNear",
 		fLocal: "fLocal", fLocalCtx: "fLocalCtx", fLocalPass: "fLocalPass", fIntra: "fIntra",
-		fExact: "fExact", fNoun: "fNoun", fSpecific: "fSpecific", fVerbs: "fVerbs", fLead: "fLead", fHeadline: "fHeadline", fCausal: "fCausal",
+		fExact: "fExact", fNoun: "fNoun", fSpecific: "fSpecific", fVerbs: "fVerbs", fLead: "fLead", fHeadline: "fHeadline", fCausal: "fCausal", fHeadName: "fHeadName",
 		fQuestion: "fQuestion", fHeading: "fHeading", fShort: "fShort", fFAQ: "fFAQ",
 	}
 	for t := question.TypeNone + 1; t <= question.TypeQuote; t++ {
@@ -221,7 +222,7 @@ const typedCandidates = 20
 // sentence holds a candidate answer of the expected type, and how close it
 // sits to the question's words.
 func (r *ranker) typeFeatures(all []scored) {
-	if r.q.Type == question.TypeNone {
+	if r.q.Type == question.TypeNone && r.q.HeadTerm == "" {
 		return
 	}
 	order := make([]int, len(all))
@@ -241,6 +242,9 @@ func (r *ranker) typeFeatures(all []scored) {
 			for _, c := range fresh {
 				if c.exact {
 					s.feat[fExact] = 1
+				}
+				if r.q.HeadTerm != "" && isNameKind(c.kind) && holdsTerm(s.toks, c.Span, r.q.HeadTerm) {
+					s.feat[fHeadName] = 1
 				}
 				if c.nounMatch {
 					s.feat[fNoun] = 1
@@ -731,17 +735,22 @@ func (r *ranker) freshCandidatesIn(d *retrieval.IndexedDoc, ord int, sent retrie
 }
 
 // questionTermsIn looks at the tokens inside sp: all reports whether every
-// one is a question term (or there are none), any whether one is.
+// one is a question term (or there are none), any whether one other than
+// the head noun is.
 func (r *ranker) questionTermsIn(toks []retrieval.Token, sp retrieval.Span) (all, any bool) {
 	all = true
 	for _, t := range toks {
 		if t.Start < sp.Start || t.End > sp.End {
 			continue
 		}
-		if _, ok := r.termIdx[t.Term]; ok {
-			any = true
-		} else {
+		switch _, ok := r.termIdx[t.Term]; {
+		case !ok:
 			all = false
+		case t.Term != r.q.HeadTerm:
+			// The head noun in a name is its category ("Saha
+			// Airlines" for "which airline"), not the question's
+			// subject.
+			any = true
 		}
 	}
 	return all, any

@@ -86,6 +86,11 @@ type Question struct {
 	// Head is the noun after "which"/"what" ("regions" in "Which regions
 	// …"), lower case; it names the answer's category.
 	Head string
+	// HeadTerm is the head noun's analysed term ("airlin" for "which
+	// airline"), empty when there is none or it only frames the answer
+	// ("what kind", "which year"). A name that holds it ("Saha Airlines")
+	// is of the category asked for, whatever kind of name it is.
+	HeadTerm string
 	// Plural is set when the head noun is plural, so a list answers.
 	Plural bool
 	// Names are the multi-word proper names of the question ("Student
@@ -270,6 +275,9 @@ func Analyze(text string) Question {
 		}
 		if headPos >= 0 && t.Start == words[headPos].start {
 			term.Weight = 0.35
+			if !frameWords[lower] && !dateNouns[lower] {
+				q.HeadTerm = t.Term
+			}
 		}
 		if i, ok := seen[term.Term]; ok {
 			// Keep one entry per term, with the stronger reading.

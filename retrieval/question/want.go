@@ -35,8 +35,14 @@ type Want struct {
 	// Noun is the counted noun of "how many N" (lower case, as written),
 	// which the number's own noun should match.
 	Noun string
+	// Aspect is the noun that names the measure asked for ("depth" for
+	// "how deep", "height" for "what is the height"): a figure the text
+	// introduces with it ("at a depth of 1,400 feet") is the one asked.
+	Aspect string
 }
 
+// Prior is how well a candidate of kind k answers: 1 for exactly the kind
+// asked for, less for one that will only do, 0 for none.
 func (w Want) Prior(k retrieval.EntityKind) float64 {
 	for _, wk := range w.Kinds {
 		if wk.Kind == k {
@@ -46,6 +52,7 @@ func (w Want) Prior(k retrieval.EntityKind) float64 {
 	return 0
 }
 
+// Empty reports a question that asks for no kind in particular.
 func (w Want) Empty() bool { return len(w.Kinds) == 0 }
 
 func kinds(ks ...any) []WantedKind {
@@ -124,6 +131,12 @@ var howWants = map[string]Want{
 	"often": {Kinds: kinds(retrieval.EntityDuration, 1.0, retrieval.EntityNumber, 0.99, retrieval.EntityQuantity, 0.5)},
 }
 
+// howAspects name the measure a "how X" question asks about.
+var howAspects = map[string]string{
+	"far": "distance", "deep": "depth", "tall": "height", "high": "height", "wide": "width", "heavy": "weight",
+	"fast": "speed", "hot": "temperature", "cold": "temperature", "old": "age", "long": "length",
+}
+
 // durationVerbs make "how long" ask for a duration rather than a length.
 var durationVerbs = rtext.WordSet("take took taken takes last lasted lasts serve served spend spent sentence sentenced jail jailed prison imprisoned stay stayed wait waited run ran been live lived remain remained go went ago since until until")
 
@@ -199,6 +212,7 @@ func wantOf(q *Question, words []word, whIdx, headPos int) Want {
 			return Want{Kinds: kinds(retrieval.EntityQuantity, 1.0, retrieval.EntityDuration, 1.0, retrieval.EntityNumber, 0.4)}
 		default:
 			if w, ok := howWants[n]; ok {
+				w.Aspect = howAspects[n]
 				return w
 			}
 		}
@@ -235,6 +249,9 @@ func wantOfNoun(head string, q *Question) Want {
 	sing := strings.TrimSuffix(head, "s")
 	for _, h := range []string{head, sing} {
 		if w, ok := unitNouns[h]; ok {
+			if w.Unit != "" {
+				w.Aspect = h // "what is the depth": introduced as "a depth of"
+			}
 			return w
 		}
 	}

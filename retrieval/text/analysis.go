@@ -30,10 +30,11 @@ import (
 // always agree on what a term is.
 const AnalyzerName = "citebot_en"
 
-// AnalysisVersion names what Analyze and Segment produce. Persisted
-// indexes record it: an index built with another version holds other terms
-// and must be rebuilt. Change it whenever their output changes.
-const AnalysisVersion = "citebot_en/2"
+// AnalysisVersion names what Analyze and Segment produce, and the entity
+// spans found at index time. Persisted indexes record it: an index built
+// with another version holds other terms or spans and must be rebuilt.
+// Change it whenever their output changes.
+const AnalysisVersion = "citebot_en/3"
 
 const (
 	normalizeFilterName = "citebot_normalize"

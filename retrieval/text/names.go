@@ -191,6 +191,11 @@ func nameRuns(ws []word) []nameRun {
 			}
 			break
 		}
+		// "Local 1700", "Boeing 707", "Apollo 11": a number right after a
+		// name is part of it (not after a month or weekday: "March 4").
+		if n := end + 1; n < len(ws) && !ws[end].punct && isDigits(ws[n].text) && len(ws[n].text) <= 4 && !dateWords[ws[end].lower] {
+			end = n
+		}
 		start := k
 		for start <= end && (IsNonName(ws[start].text) || IsNonName(strings.TrimSuffix(ws[start].text, "."))) {
 			start++
