@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -80,42 +79,13 @@ func (panicky) Run(ctx context.Context) error { panic("nil map") }
 // function that cancels and returns Serve's result.
 func start(t *testing.T, s *adapters.Supervisor) (string, func() error) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	var once sync.Once
-	var result error
-	stop := func() error {
-		once.Do(func() {
-			cancel()
-			select {
-			case result = <-done:
-			case <-time.After(time.Minute):
-				result = errors.New("Serve did not return within a minute of cancel")
-			}
-		})
-		return result
-	}
-	t.Cleanup(func() { stop() })
-	return "http://" + ln.Addr().String(), stop
+	base, serving := adaptertest.ServeSupervisor(t, s)
+	return base, func() error { return serving.Stop(t) }
 }
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(b)
+	return adaptertest.Call(t, "GET", url, "", "")
 }
 
 func readyz(t *testing.T, base string) (int, adapters.Status) {

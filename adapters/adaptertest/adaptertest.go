@@ -45,16 +45,10 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
-	"github.com/citebot/citebot/retrieval/answer"
-	"github.com/citebot/citebot/retrieval/bleveindex"
-	"github.com/citebot/citebot/retrieval/ingest"
-	"github.com/citebot/citebot/seeds"
 )
 
 // Reply is a bot message as the platform received it, reduced to what
@@ -314,46 +308,4 @@ func RunAnswers(t *testing.T, newDriver func(t *testing.T, b *bot.Bot) Answerer)
 			}
 		})
 	}
-}
-
-// NewEngine indexes docs in memory (the embedded Bleve backend) and
-// returns the answering engine a bot asks, closed when the test ends.
-func NewEngine(t testing.TB, docs []retrieval.Document) *answer.Engine {
-	t.Helper()
-	ix, err := bleveindex.NewMemory(context.Background(), docs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := answer.New(retrieval.NewLive(ix))
-	t.Cleanup(func() { e.Close() })
-	return e
-}
-
-var (
-	seedOnce   sync.Once
-	seedEngine *answer.Engine
-	seedErr    error
-)
-
-// SeedEngine answers from the embedded seed articles, indexed in memory
-// once per test binary and shared (read-only) by its tests.
-func SeedEngine(t testing.TB) *answer.Engine {
-	t.Helper()
-	seedOnce.Do(func() {
-		docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
-		if len(errs) > 0 {
-			seedErr = errs[0]
-			return
-		}
-		ix, err := bleveindex.NewMemory(context.Background(), docs)
-		if err != nil {
-			seedErr = err
-			return
-		}
-		seedEngine = answer.New(retrieval.NewLive(ix))
-	})
-	if seedErr != nil {
-		t.Fatal(seedErr)
-	}
-	return seedEngine
 }

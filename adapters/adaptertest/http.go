@@ -17,9 +17,28 @@ import (
 	"github.com/citebot/citebot/adapters"
 )
 
-// Do sends req and returns the status and the whole body (so the
+// NewRequest is method url with body (none when body is empty) and,
+// when token is not empty, the bearer token the HTTP API and /mcp ask
+// for.
+func NewRequest(t testing.TB, method, url, token, body string) *http.Request {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return req
+}
+
+// Fetch sends req and returns the response and its whole body (so the
 // handler has returned), giving up only at Deadline.
-func Do(t testing.TB, req *http.Request) (int, string) {
+func Fetch(t testing.TB, req *http.Request) (*http.Response, []byte) {
 	t.Helper()
 	ctx, cancel := context.WithDeadline(t.Context(), Deadline(t))
 	defer cancel()
@@ -32,7 +51,21 @@ func Do(t testing.TB, req *http.Request) (int, string) {
 	if err != nil {
 		t.Fatalf("%s %s: read the answer: %v", req.Method, req.URL.Path, err)
 	}
+	return resp, b
+}
+
+// Do sends req and returns the status and the whole body (Fetch).
+func Do(t testing.TB, req *http.Request) (int, string) {
+	t.Helper()
+	resp, b := Fetch(t, req)
 	return resp.StatusCode, string(b)
+}
+
+// Call sends NewRequest(method, url, token, body) and returns the
+// status and the whole body (Fetch).
+func Call(t testing.TB, method, url, token, body string) (int, string) {
+	t.Helper()
+	return Do(t, NewRequest(t, method, url, token, body))
 }
 
 // Oversized checks that target (a URL on a real TCP listener) answers a

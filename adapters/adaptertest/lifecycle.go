@@ -3,6 +3,7 @@ package adaptertest
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -15,12 +16,29 @@ import (
 	"github.com/citebot/citebot/bot"
 )
 
-// Running is an adapter's Run going on in the background of a test.
+// Running is a function going on in the background of a test: an
+// adapter's Run, a Supervisor's Serve, a whole command.
 type Running struct {
+	what   string
 	done   chan struct{}
 	err    error
 	taken  atomic.Bool
+	stop   sync.Once
 	cancel context.CancelFunc
+}
+
+// Go runs run in the background until the test ends (or Stop), with a
+// context that ends then; what names it in failures.
+func Go(t testing.TB, what string, run func(ctx context.Context) error) *Running {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &Running{what: what, done: make(chan struct{}), cancel: cancel}
+	go func() {
+		defer close(r.done)
+		r.err = run(ctx)
+	}()
+	t.Cleanup(cancel)
+	return r
 }
 
 // RunAdapter runs a.Run until the test ends, and then checks the
@@ -29,32 +47,62 @@ type Running struct {
 // expects Run to stop on its own takes the result with Wait instead.
 func RunAdapter(t testing.TB, a adapters.Adapter) *Running {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	r := &Running{done: make(chan struct{}), cancel: cancel}
-	go func() {
-		defer close(r.done)
-		r.err = a.Run(ctx)
-	}()
+	r := Go(t, a.Name()+"'s Run", a.Run)
 	t.Cleanup(func() {
-		cancel()
 		if r.taken.Load() {
 			return
 		}
-		Receive(t, r.done, a.Name()+"'s Run returning after its context ended")
-		if r.err != nil {
-			t.Errorf("%s: Run = %v after its context ended; want nil", a.Name(), r.err)
+		if err := r.Stop(t); err != nil {
+			t.Errorf("%s: Run = %v after its context ended; want nil", a.Name(), err)
 		}
 	})
 	return r
 }
 
-// Wait waits for Run to return (on its own: the context has not ended)
-// and returns its error.
+// Stop ends the context and waits for the function to return (failing
+// t only at Deadline), and returns its error. Stopping again returns
+// the same.
+func (r *Running) Stop(t testing.TB) error {
+	t.Helper()
+	r.stop.Do(func() {
+		r.cancel()
+		Receive(t, r.done, r.what+" returning after its context ended")
+	})
+	return r.err
+}
+
+// Cancel ends the context without waiting for the function to return
+// (a signal that starts a shutdown); Stop then waits.
+func (r *Running) Cancel() { r.cancel() }
+
+// Wait waits for the function to return (on its own: the context has
+// not ended) and returns its error.
 func (r *Running) Wait(t testing.TB) error {
 	t.Helper()
 	r.taken.Store(true)
-	Receive(t, r.done, "Run returning")
+	Receive(t, r.done, r.what+" returning")
 	return r.err
+}
+
+// Returned says whether the function has returned already.
+func (r *Running) Returned() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// ServeSupervisor serves s on a loopback port in the background (Go)
+// and returns its base URL; Stop ends it as SIGTERM ends serve.
+func ServeSupervisor(t testing.TB, s *adapters.Supervisor) (string, *Running) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + ln.Addr().String(), Go(t, "Serve", func(ctx context.Context) error { return s.Serve(ctx, ln) })
 }
 
 // Serve serves h on a loopback port until the test ends and returns its

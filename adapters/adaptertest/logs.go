@@ -53,6 +53,18 @@ func (l *Logs) Lines(t testing.TB) []map[string]any {
 	return out
 }
 
+// Find returns the first line logged so far with message msg, nil when
+// there is none yet.
+func (l *Logs) Find(msg string) map[string]any {
+	for _, line := range strings.Split(l.String(), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == msg {
+			return m
+		}
+	}
+	return nil
+}
+
 // PanicWatch is a log sink for fuzzing, which logs too much to keep: it
 // keeps only a line reporting a recovered panic.
 type PanicWatch struct{ panicked atomic.Pointer[string] }

@@ -17,25 +17,42 @@ import (
 )
 
 // This file is the one place the adapters' tests use the retrieval
-// package: newIndex is the one call into its loaders and index, and
-// the rest builds the value types of quote checks and agreement that
-// bot does not alias. Everything else, here and in the adapters' tests,
+// package: newIndex and newEngine are the calls into its loaders and
+// index, and the rest builds the value types of quote checks and
+// agreement that bot does not alias. Everything else, here and in the adapters' tests,
 // goes through bot (bot.Citation, bot.Metadata, …). When retrieval's
 // names move, this file is what changes.
 
-// newIndex builds a real in-memory index of the seed articles and
-// extra, and the answering engine over it.
-func newIndex(extra ...retrieval.Document) (*answer.Engine, error) {
-	ctx := context.Background()
-	docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("load the seed articles: %w", errors.Join(errs...))
-	}
-	ix, err := bleveindex.NewMemory(ctx, append(docs, extra...))
+// newEngine indexes docs in memory (the embedded Bleve backend) and
+// returns the answering engine over them.
+func newEngine(docs []retrieval.Document) (*answer.Engine, error) {
+	ix, err := bleveindex.NewMemory(context.Background(), docs)
 	if err != nil {
 		return nil, err
 	}
 	return answer.New(retrieval.NewLive(ix)), nil
+}
+
+// newIndex builds a real in-memory index of the seed articles and
+// extra, and the answering engine over it.
+func newIndex(extra ...retrieval.Document) (*answer.Engine, error) {
+	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("load the seed articles: %w", errors.Join(errs...))
+	}
+	return newEngine(append(docs, extra...))
+}
+
+// NewEngine indexes docs in memory and returns the answering engine a
+// bot asks, closed when the test ends.
+func NewEngine(t testing.TB, docs []retrieval.Document) *answer.Engine {
+	t.Helper()
+	e, err := newEngine(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
 }
 
 var seed struct {

@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/adapters"
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/httpapi"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/retrieval"
@@ -39,40 +39,16 @@ func (g *gatedIndex) Ask(ctx context.Context, q string, opts retrieval.AskOption
 	return g.Index.Ask(ctx, q, opts)
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 	ix := &gatedIndex{Index: seedIndex(t), entered: make(chan struct{}), open: make(chan struct{})}
-	logs := &lockedBuffer{}
+	logs, log := adaptertest.NewLogs(slog.LevelInfo)
 	sup := &adapters.Supervisor{
 		Adapters:        []adapters.Adapter{httpapi.New(bot.New(ix), httpapi.Options{})},
-		Logger:          slog.New(slog.NewJSONHandler(logs, nil)),
+		Logger:          log,
 		ShutdownTimeout: time.Minute, // generous: the test must not depend on speed
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- sup.Serve(ctx, ln) }()
+	base, serving := adaptertest.ServeSupervisor(t, sup)
+	addr := strings.TrimPrefix(base, "http://")
 
 	type result struct {
 		code int
@@ -91,8 +67,8 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 		got <- result{resp.StatusCode, b, err}
 	}()
 
-	<-ix.entered // the request is in flight, inside the bot
-	cancel()     // SIGINT/SIGTERM in serve
+	<-ix.entered     // the request is in flight, inside the bot
+	serving.Cancel() // SIGINT/SIGTERM in serve
 
 	// Shutdown has begun once the listener refuses new connections.
 	for {
@@ -103,10 +79,8 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 		c.Close()
 		time.Sleep(5 * time.Millisecond)
 	}
-	select {
-	case err := <-served:
-		t.Fatalf("Serve returned (%v) while a request was still in flight", err)
-	default:
+	if serving.Returned() {
+		t.Fatalf("Serve returned (%v) while a request was still in flight", serving.Stop(t))
 	}
 
 	close(ix.open)
@@ -124,18 +98,14 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 	if !reply.Answered || reply.Short != "7,500" || len(reply.Citations) == 0 {
 		t.Errorf("in-flight answer = %s; want 7,500 with citations", r.body)
 	}
-	if err := <-served; err != nil {
+	if err := serving.Stop(t); err != nil {
 		t.Errorf("Serve = %v; want nil after a clean shutdown", err)
 	}
 
 	// One log line for the request, with adapter and outcome, and no
 	// question text at info level.
 	var line map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatalf("log line %q: %v", l, err)
-		}
+	for _, m := range logs.Lines(t) {
 		if m["msg"] == "request" && m["path"] == "/api/ask" {
 			if line != nil {
 				t.Error("two log lines for one request")

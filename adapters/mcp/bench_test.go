@@ -15,7 +15,7 @@ import (
 // client and server in one process), beside the bot's own Ask: the
 // difference is what the protocol costs.
 func BenchmarkAsk(b *testing.B) {
-	bt := bot.New(adaptertest.SeedEngine(b))
+	bt := bot.New(adaptertest.SeedIndex(b))
 	ctx := context.Background()
 	b.Run("bot", func(b *testing.B) {
 		for b.Loop() {

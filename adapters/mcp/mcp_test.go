@@ -1,7 +1,6 @@
 package mcp_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,13 +9,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -25,20 +21,10 @@ import (
 	"github.com/citebot/citebot/adapters"
 	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/mcp"
+	"github.com/citebot/citebot/adapters/mcp/mcptest"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/retrieval"
 )
-
-// bearer adds a bearer token to every request.
-type bearer struct{ token string }
-
-func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	if b.token != "" {
-		r.Header.Set("Authorization", "Bearer "+b.token)
-	}
-	return http.DefaultTransport.RoundTrip(r)
-}
 
 // serveHTTP mounts s on a test server, as serve does, and returns the
 // URL of /mcp.
@@ -49,21 +35,6 @@ func serveHTTP(t testing.TB, s *mcp.Server) string {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv.URL + mcp.Path
-}
-
-// connectHTTP connects the SDK's client to the streamable HTTP endpoint.
-func connectHTTP(t testing.TB, endpoint, token string) (*sdk.ClientSession, error) {
-	t.Helper()
-	transport := &sdk.StreamableClientTransport{
-		Endpoint:   endpoint,
-		HTTPClient: &http.Client{Transport: bearer{token}},
-		MaxRetries: -1,
-	}
-	cs, err := sdk.NewClient(&sdk.Implementation{Name: "citebot-test", Version: "1"}, nil).Connect(context.Background(), transport, nil)
-	if err == nil {
-		t.Cleanup(func() { cs.Close() })
-	}
-	return cs, err
 }
 
 // connectStdio runs s.ServeStdio over pipes and connects the SDK's
@@ -77,8 +48,7 @@ func connectStdio(t testing.TB, s *mcp.Server) *sdk.ClientSession {
 		done <- s.ServeStdio(context.Background(), toServer, fromServer)
 		fromServer.Close()
 	}()
-	cs, err := sdk.NewClient(&sdk.Implementation{Name: "citebot-test", Version: "1"}, nil).
-		Connect(context.Background(), &sdk.IOTransport{Reader: toClient, Writer: fromClient}, nil)
+	cs, err := mcptest.Client().Connect(context.Background(), &sdk.IOTransport{Reader: toClient, Writer: fromClient}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,35 +65,12 @@ func connectStdio(t testing.TB, s *mcp.Server) *sdk.ClientSession {
 var transports = map[string]func(t testing.TB, s *mcp.Server) *sdk.ClientSession{
 	"stdio": connectStdio,
 	"http": func(t testing.TB, s *mcp.Server) *sdk.ClientSession {
-		cs, err := connectHTTP(t, serveHTTP(t, s), "")
+		cs, err := mcptest.ConnectHTTP(t, serveHTTP(t, s), "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return cs
 	},
-}
-
-// call calls a tool, failing the test on a protocol error.
-func call(t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any) *sdk.CallToolResult {
-	t.Helper()
-	res, err := cs.CallTool(context.Background(), &sdk.CallToolParams{Name: tool, Arguments: args})
-	if err != nil {
-		t.Fatalf("%s %v: %v", tool, args, err)
-	}
-	return res
-}
-
-// structured is a result's structuredContent as JSON.
-func structured(t *testing.T, res *sdk.CallToolResult) []byte {
-	t.Helper()
-	if res.IsError {
-		t.Fatalf("the call failed: %s", text(res))
-	}
-	b, err := json.Marshal(res.StructuredContent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // conforms checks a structured result against the output schema the
@@ -156,17 +103,6 @@ func conforms(t *testing.T, cs *sdk.ClientSession, tool string, result []byte) {
 	t.Fatalf("no tool %s", tool)
 }
 
-// text is a result's text content.
-func text(res *sdk.CallToolResult) string {
-	var parts []string
-	for _, c := range res.Content {
-		if tc, ok := c.(*sdk.TextContent); ok {
-			parts = append(parts, tc.Text)
-		}
-	}
-	return strings.Join(parts, "\n")
-}
-
 // links are the URIs of a result's resource links.
 func links(res *sdk.CallToolResult) []string {
 	var out []string
@@ -176,19 +112,6 @@ func links(res *sdk.CallToolResult) []string {
 		}
 	}
 	return out
-}
-
-// sameJSON reports whether two JSON texts hold the same value.
-func sameJSON(t *testing.T, got, want []byte) bool {
-	t.Helper()
-	var g, w any
-	if err := json.Unmarshal(got, &g); err != nil {
-		t.Fatalf("not JSON (%v): %s", err, got)
-	}
-	if err := json.Unmarshal(want, &w); err != nil {
-		t.Fatal(err)
-	}
-	return reflect.DeepEqual(g, w)
 }
 
 func mustJSON(t *testing.T, v any) []byte {
@@ -204,7 +127,7 @@ func mustJSON(t *testing.T, v any) []byte {
 type askDriver struct{ cs *sdk.ClientSession }
 
 func (d askDriver) Ask(t *testing.T, question string) []byte {
-	return structured(t, call(t, d.cs, mcp.ToolAsk, map[string]any{"question": question}))
+	return mcptest.CallJSON(t, d.cs, mcp.ToolAsk, map[string]any{"question": question})
 }
 
 // TestConformance runs the answer surfaces' conformance kit over both
@@ -221,7 +144,7 @@ func TestConformance(t *testing.T) {
 }
 
 func seedBot(t *testing.T, opts ...bot.Option) *bot.Bot {
-	return bot.New(adaptertest.SeedEngine(t), opts...)
+	return bot.New(adaptertest.SeedIndex(t), opts...)
 }
 
 // TestListTools: the three tools, each with an input schema, an output
@@ -291,8 +214,8 @@ func TestSchemasMatchArguments(t *testing.T) {
 		if len(props) == 0 {
 			t.Errorf("%s advertises no arguments", tool.Name)
 		}
-		if r := call(t, cs, tool.Name, args); r.IsError {
-			t.Errorf("%s with every advertised argument %v: %s", tool.Name, args, text(r))
+		if r := mcptest.Call(t, cs, tool.Name, args); r.IsError {
+			t.Errorf("%s with every advertised argument %v: %s", tool.Name, args, mcptest.Text(r))
 		}
 	}
 }
@@ -312,18 +235,18 @@ func TestToolsMatchTheCLIContract(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := call(t, cs, mcp.ToolAsk, map[string]any{"question": adaptertest.AnswerQuestion, "top": 2})
-			if got := structured(t, res); !sameJSON(t, got, mustJSON(t, want)) {
+			res := mcptest.Call(t, cs, mcp.ToolAsk, map[string]any{"question": adaptertest.AnswerQuestion, "top": 2})
+			if got := mcptest.Structured(t, res); !mcptest.SameJSON(t, got, mustJSON(t, want)) {
 				t.Errorf("ask = %s\nwant %s", got, mustJSON(t, want))
 			}
-			conforms(t, cs, mcp.ToolAsk, structured(t, res))
+			conforms(t, cs, mcp.ToolAsk, mcptest.Structured(t, res))
 			for _, c := range want.Citations {
-				if !strings.Contains(text(res), "“"+c.Quote+"”") || !slices.Contains(links(res), mcp.DocumentURI(c.Doc)) {
-					t.Errorf("ask's text and links lack the quote %q from %s:\n%s\n%v", c.Quote, c.Doc, text(res), links(res))
+				if !strings.Contains(mcptest.Text(res), "“"+c.Quote+"”") || !slices.Contains(links(res), mcp.DocumentURI(c.Doc)) {
+					t.Errorf("ask's text and links lack the quote %q from %s:\n%s\n%v", c.Quote, c.Doc, mcptest.Text(res), links(res))
 				}
 			}
-			if !strings.Contains(text(res), "A: 7,500") {
-				t.Errorf("ask's text lacks the answer:\n%s", text(res))
+			if !strings.Contains(mcptest.Text(res), "A: 7,500") {
+				t.Errorf("ask's text lacks the answer:\n%s", mcptest.Text(res))
 			}
 
 			const quote = "a nation without borders is not a nation"
@@ -331,26 +254,26 @@ func TestToolsMatchTheCLIContract(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res = call(t, cs, mcp.ToolCheckQuote, map[string]any{"text": quote})
-			if got := structured(t, res); !sameJSON(t, got, mustJSON(t, check)) || check.Verdict != "exact" {
+			res = mcptest.Call(t, cs, mcp.ToolCheckQuote, map[string]any{"text": quote})
+			if got := mcptest.Structured(t, res); !mcptest.SameJSON(t, got, mustJSON(t, check)) || check.Verdict != "exact" {
 				t.Errorf("check_quote = %s\nwant %s (exact)", got, mustJSON(t, check))
 			}
-			conforms(t, cs, mcp.ToolCheckQuote, structured(t, res))
-			if !strings.Contains(text(res), "Exact: ") {
-				t.Errorf("check_quote's text lacks the verdict:\n%s", text(res))
+			conforms(t, cs, mcp.ToolCheckQuote, mcptest.Structured(t, res))
+			if !strings.Contains(mcptest.Text(res), "Exact: ") {
+				t.Errorf("check_quote's text lacks the verdict:\n%s", mcptest.Text(res))
 			}
 
 			who, err := b.WhoSaid(ctx, bot.QuoteRequest{Text: quote})
 			if err != nil {
 				t.Fatal(err)
 			}
-			res = call(t, cs, mcp.ToolCheckQuote, map[string]any{"text": quote, "who": true})
-			if got := structured(t, res); !sameJSON(t, got, mustJSON(t, who)) || who.Speaker == "" {
+			res = mcptest.Call(t, cs, mcp.ToolCheckQuote, map[string]any{"text": quote, "who": true})
+			if got := mcptest.Structured(t, res); !mcptest.SameJSON(t, got, mustJSON(t, who)) || who.Speaker == "" {
 				t.Errorf("check_quote who = %s\nwant %s (with a speaker)", got, mustJSON(t, who))
 			}
-			conforms(t, cs, mcp.ToolCheckQuote, structured(t, res))
-			if !strings.Contains(text(res), "Attributed to "+who.Speaker) {
-				t.Errorf("check_quote who's text lacks the speaker %q:\n%s", who.Speaker, text(res))
+			conforms(t, cs, mcp.ToolCheckQuote, mcptest.Structured(t, res))
+			if !strings.Contains(mcptest.Text(res), "Attributed to "+who.Speaker) {
+				t.Errorf("check_quote who's text lacks the speaker %q:\n%s", who.Speaker, mcptest.Text(res))
 			}
 
 			near := "a nation without walls is not a nation"
@@ -358,16 +281,16 @@ func TestToolsMatchTheCLIContract(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res = call(t, cs, mcp.ToolCheckQuote, map[string]any{"text": near})
-			if got := structured(t, res); !sameJSON(t, got, mustJSON(t, nearCheck)) {
+			res = mcptest.Call(t, cs, mcp.ToolCheckQuote, map[string]any{"text": near})
+			if got := mcptest.Structured(t, res); !mcptest.SameJSON(t, got, mustJSON(t, nearCheck)) {
 				t.Errorf("check_quote near = %s\nwant %s", got, mustJSON(t, nearCheck))
 			}
-			conforms(t, cs, mcp.ToolCheckQuote, structured(t, res))
-			declined := call(t, cs, mcp.ToolAsk, map[string]any{"question": adaptertest.FiscalQuestion})
-			conforms(t, cs, mcp.ToolAsk, structured(t, declined))
-			conforms(t, cs, mcp.ToolListSources, structured(t, call(t, cs, mcp.ToolListSources, map[string]any{"limit": 1})))
-			if nearCheck.Verdict == "near" && !strings.Contains(text(res), "Your text → the document") {
-				t.Errorf("a near match's text does not show the differences:\n%s", text(res))
+			conforms(t, cs, mcp.ToolCheckQuote, mcptest.Structured(t, res))
+			declined := mcptest.Call(t, cs, mcp.ToolAsk, map[string]any{"question": adaptertest.FiscalQuestion})
+			conforms(t, cs, mcp.ToolAsk, mcptest.Structured(t, declined))
+			conforms(t, cs, mcp.ToolListSources, mcptest.CallJSON(t, cs, mcp.ToolListSources, map[string]any{"limit": 1}))
+			if nearCheck.Verdict == "near" && !strings.Contains(mcptest.Text(res), "Your text → the document") {
+				t.Errorf("a near match's text does not show the differences:\n%s", mcptest.Text(res))
 			}
 		})
 	}
@@ -412,7 +335,7 @@ func TestListSourcesPages(t *testing.T) {
 	}
 	read := func(args map[string]any) page {
 		var p page
-		if err := json.Unmarshal(structured(t, call(t, cs, mcp.ToolListSources, args)), &p); err != nil {
+		if err := json.Unmarshal(mcptest.Structured(t, mcptest.Call(t, cs, mcp.ToolListSources, args)), &p); err != nil {
 			t.Fatal(err)
 		}
 		return p
@@ -437,7 +360,7 @@ func TestListSourcesPages(t *testing.T) {
 		args = map[string]any{"limit": 3, "after": *p.Next}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	if !sameJSON(t, mustJSON(t, got), mustJSON(t, all)) {
+	if !mcptest.SameJSON(t, mustJSON(t, got), mustJSON(t, all)) {
 		t.Errorf("the pages hold %s\nwant every document in id order: %s", mustJSON(t, got), mustJSON(t, all))
 	}
 
@@ -470,10 +393,10 @@ func TestReadDocument(t *testing.T) {
 				t.Fatalf("resource templates %+v, %v; want %s", tmpls, err, mcp.DocumentTemplate)
 			}
 
-			res := call(t, cs, mcp.ToolAsk, map[string]any{"question": "How many new benches did the council approve for the harbour park?", "top": 3})
+			res := mcptest.Call(t, cs, mcp.ToolAsk, map[string]any{"question": "How many new benches did the council approve for the harbour park?", "top": 3})
 			var reply bot.Reply
-			if err := json.Unmarshal(structured(t, res), &reply); err != nil || len(reply.Citations)+len(reply.Closest) == 0 {
-				t.Fatalf("no passages to read the documents of (%v): %s", err, text(res))
+			if err := json.Unmarshal(mcptest.Structured(t, res), &reply); err != nil || len(reply.Citations)+len(reply.Closest) == 0 {
+				t.Fatalf("no passages to read the documents of (%v): %s", err, mcptest.Text(res))
 			}
 			cites := append(reply.Citations, reply.Closest...)
 			for _, c := range cites {
@@ -545,17 +468,17 @@ func TestBadInput(t *testing.T) {
 				{mcp.ToolListSources, map[string]any{"limit": 0}, "limit must be between 1 and 1000"},
 				{mcp.ToolListSources, map[string]any{"after": 7}, "after must be a string"},
 			} {
-				res := call(t, cs, tc.tool, tc.args)
-				if !res.IsError || !strings.Contains(text(res), tc.want) {
-					t.Errorf("%s %.100s: error %v %q; want a tool error saying %q", tc.tool, mustJSON(t, tc.args), res.IsError, text(res), tc.want)
+				res := mcptest.Call(t, cs, tc.tool, tc.args)
+				if !res.IsError || !strings.Contains(mcptest.Text(res), tc.want) {
+					t.Errorf("%s %.100s: error %v %q; want a tool error saying %q", tc.tool, mustJSON(t, tc.args), res.IsError, mcptest.Text(res), tc.want)
 				}
 			}
 			// Query syntax is words to look for, nothing more.
 			for _, q := range []string{`title:refugee AND cap~2 +"FY2026" -biden ^3 (cap OR \ /regex/`, `*`, `"`, `{"question": "x"}`} {
-				res := call(t, cs, mcp.ToolAsk, map[string]any{"question": q})
+				res := mcptest.Call(t, cs, mcp.ToolAsk, map[string]any{"question": q})
 				var r bot.Reply
-				if err := json.Unmarshal(structured(t, res), &r); err != nil || r.Question == "" {
-					t.Errorf("ask %q: %s (%v); want an answer or a decline", q, text(res), err)
+				if err := json.Unmarshal(mcptest.Structured(t, res), &r); err != nil || r.Question == "" {
+					t.Errorf("ask %q: %s (%v); want an answer or a decline", q, mcptest.Text(res), err)
 				}
 			}
 			// A 100 KB question: over stdio the bot refuses it; over
@@ -569,29 +492,11 @@ func TestBadInput(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || !res.IsError || !strings.Contains(text(res), "the question is longer than 1000 bytes") {
+			if err != nil || !res.IsError || !strings.Contains(mcptest.Text(res), "the question is longer than 1000 bytes") {
 				t.Errorf("a 100 KB question over stdio: %v; want a tool error saying it is too long", err)
 			}
 		})
 	}
-}
-
-// logSink collects JSON log lines.
-type logSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logSink) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logSink) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }
 
 // TestLogs: one line per tool call and resource read with its outcome;
@@ -599,11 +504,10 @@ func (l *logSink) String() string {
 func TestLogs(t *testing.T) {
 	const question = "What was the FY2026 refugee cap?"
 	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
-		var sink logSink
-		log := slog.New(slog.NewJSONHandler(&sink, &slog.HandlerOptions{Level: level}))
+		sink, log := adaptertest.NewLogs(level)
 		cs := connectStdio(t, mcp.New(seedBot(t), mcp.Options{Logger: log}))
-		call(t, cs, mcp.ToolAsk, map[string]any{"question": question})
-		call(t, cs, mcp.ToolCheckQuote, map[string]any{"text": "a nation without borders is not a nation"})
+		mcptest.Call(t, cs, mcp.ToolAsk, map[string]any{"question": question})
+		mcptest.Call(t, cs, mcp.ToolCheckQuote, map[string]any{"text": "a nation without borders is not a nation"})
 		logs := sink.String()
 		for _, want := range []string{`"msg":"tool call"`, `"tool":"ask"`, `"outcome":"answered"`, `"tool":"check_quote"`, `"outcome":"exact"`} {
 			if !strings.Contains(logs, want) {
@@ -616,36 +520,6 @@ func TestLogs(t *testing.T) {
 	}
 }
 
-// post sends one raw JSON-RPC request to the HTTP endpoint.
-func post(t *testing.T, endpoint, token, body string, header map[string]string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest("POST", endpoint, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	for k, v := range header {
-		if k == "Host" {
-			req.Host = v
-			continue
-		}
-		req.Header.Set(k, v)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
-const listTools = `{"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}`
-
 // TestHTTPGuard: /mcp keeps the JSON API's promises — 401 without the
 // token, 429 over the client's limit, 413 for a body past the limit,
 // with the API's error shape — and without a token refuses a foreign
@@ -656,34 +530,34 @@ func TestHTTPGuard(t *testing.T) {
 	guard := adapters.NewGuard(adapters.GuardOptions{Token: token, PerClient: bot.NewLimiter(bot.Rate{PerSecond: 0.001, Burst: 8}, 0)})
 	endpoint := serveHTTP(t, mcp.New(b, mcp.Options{Guard: guard}))
 
-	if _, err := connectHTTP(t, endpoint, ""); err == nil {
+	if _, err := mcptest.ConnectHTTP(t, endpoint, ""); err == nil {
 		t.Error("a client without the token connected")
 	}
-	code, body := post(t, endpoint, "", listTools, nil)
+	code, body := mcptest.Post(t, endpoint, "", mcptest.ListTools, nil)
 	if code != http.StatusUnauthorized || !strings.Contains(body, `"code":"unauthorized"`) {
 		t.Errorf("without the token: %d %s; want 401 unauthorized", code, body)
 	}
-	cs, err := connectHTTP(t, endpoint, token)
+	cs, err := mcptest.ConnectHTTP(t, endpoint, token)
 	if err != nil {
 		t.Fatalf("with the token: %v", err)
 	}
-	res := call(t, cs, mcp.ToolAsk, map[string]any{"question": adaptertest.AnswerQuestion})
-	if !strings.Contains(string(structured(t, res)), `"answer":"7,500"`) {
-		t.Errorf("with the token: %s", text(res))
+	res := mcptest.Call(t, cs, mcp.ToolAsk, map[string]any{"question": adaptertest.AnswerQuestion})
+	if !strings.Contains(string(mcptest.Structured(t, res)), `"answer":"7,500"`) {
+		t.Errorf("with the token: %s", mcptest.Text(res))
 	}
 	// Behind a reverse proxy on the same machine the Host is the public
 	// one; with a token that is allowed.
-	if code, body := post(t, endpoint, token, listTools, map[string]string{"Host": "citebot.example.org"}); code != 200 {
+	if code, body := mcptest.Post(t, endpoint, token, mcptest.ListTools, map[string]string{"Host": "citebot.example.org"}); code != 200 {
 		t.Errorf("a proxied Host with the token: %d %s; want 200", code, body)
 	}
 	huge := `{"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "ask", "arguments": {"question": "` + strings.Repeat("cap ", 100<<10/4) + `"}}}`
-	code, body = post(t, endpoint, token, huge, nil)
+	code, body = mcptest.Post(t, endpoint, token, huge, nil)
 	if code != http.StatusRequestEntityTooLarge || !strings.Contains(body, `"code":"invalid"`) {
 		t.Errorf("a 100 KB question: %d %.200s; want 413", code, body)
 	}
 	var last int
 	for range 10 {
-		if last, body = post(t, endpoint, token, listTools, nil); last == http.StatusTooManyRequests {
+		if last, body = mcptest.Post(t, endpoint, token, mcptest.ListTools, nil); last == http.StatusTooManyRequests {
 			break
 		}
 	}
@@ -692,7 +566,7 @@ func TestHTTPGuard(t *testing.T) {
 	}
 
 	open := serveHTTP(t, mcp.New(b, mcp.Options{}))
-	if code, body := post(t, open, "", listTools, nil); code != 200 || !strings.Contains(body, `"ask"`) {
+	if code, body := mcptest.Post(t, open, "", mcptest.ListTools, nil); code != 200 || !strings.Contains(body, `"ask"`) {
 		t.Fatalf("no token, a local client: %d %s; want the tools", code, body)
 	}
 	for name, header := range map[string]map[string]string{
@@ -700,7 +574,7 @@ func TestHTTPGuard(t *testing.T) {
 		"foreign Origin": {"Origin": "https://evil.example.com"},
 		"cross-site":     {"Sec-Fetch-Site": "cross-site"},
 	} {
-		if code, body := post(t, open, "", listTools, header); code != http.StatusForbidden {
+		if code, body := mcptest.Post(t, open, "", mcptest.ListTools, header); code != http.StatusForbidden {
 			t.Errorf("no token, %s: %d %s; want 403", name, code, body)
 		}
 	}
@@ -710,41 +584,25 @@ func TestHTTPGuard(t *testing.T) {
 // MaxMessageBytes, is dropped with a warning and the session goes on
 // (the SDK's decoder alone would end it).
 func TestStdioSurvivesBadLines(t *testing.T) {
-	var sink logSink
-	s := mcp.New(seedBot(t), mcp.Options{Logger: slog.New(slog.NewJSONHandler(&sink, nil))})
-	in := strings.Join([]string{
-		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`,
-		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+	sink, log := adaptertest.NewLogs(slog.LevelInfo)
+	s := mcp.New(seedBot(t), mcp.Options{Logger: log})
+	out := mcptest.Exchange(t, s.ServeStdio, []string{
+		mcptest.Initialize,
+		mcptest.Initialized,
 		`this is not JSON`,
 		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"ask","arguments":{"question":"` + strings.Repeat("x", mcp.MaxMessageBytes) + `"}}}`,
 		``,
 		`{"jsonrpc":"2.0","id":3,"method":"tools/list"}`,
-	}, "\n") + "\n"
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- s.ServeStdio(context.Background(), inR, outW)
-		outW.Close()
-	}()
-	go io.WriteString(inW, in)
-	// A server that stops answering fails the test instead of hanging it.
-	timeout := time.AfterFunc(time.Minute, func() { outR.CloseWithError(errors.New("no answer within a minute")) })
-	defer timeout.Stop()
+	}, "1", "3")
 	var ids []string
-	dec := json.NewDecoder(outR)
-	for len(ids) < 2 {
+	for _, line := range out {
 		var msg struct {
 			ID json.RawMessage `json:"id"`
 		}
-		if err := dec.Decode(&msg); err != nil {
-			t.Fatalf("after %v: %v", ids, err)
+		if err := json.Unmarshal([]byte(line), &msg); err != nil {
+			t.Fatalf("the server wrote a line that is not JSON (%v): %q", err, line)
 		}
 		ids = append(ids, string(msg.ID))
-	}
-	inW.Close()
-	if err := <-done; err != nil {
-		t.Errorf("ServeStdio = %v; want nil when the client hangs up", err)
 	}
 	if !slices.Equal(ids, []string{"1", "3"}) {
 		t.Errorf("answered ids %v; want 1 and 3 (2 was too long to read)", ids)

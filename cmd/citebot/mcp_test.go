@@ -1,21 +1,20 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/citebot/citebot/adapters/adaptertest"
+	"github.com/citebot/citebot/adapters/mcp/mcptest"
 )
 
 const fiscalQ = "What is the refugee cap for fiscal 2027?"
@@ -46,37 +45,6 @@ func cliJSON(t *testing.T, args ...string) []byte {
 	return out.Bytes()
 }
 
-// toolJSON calls a tool and returns its structured result as JSON.
-func toolJSON(t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any) []byte {
-	t.Helper()
-	res, err := cs.CallTool(context.Background(), &sdk.CallToolParams{Name: tool, Arguments: args})
-	if err != nil {
-		t.Fatalf("%s: %v", tool, err)
-	}
-	if res.IsError {
-		t.Fatalf("%s failed: %+v", tool, res.Content)
-	}
-	b, err := json.Marshal(res.StructuredContent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// sameFields reports whether two JSON objects hold the same fields and
-// values.
-func sameFields(t *testing.T, got, want []byte) bool {
-	t.Helper()
-	var g, w map[string]any
-	if err := json.Unmarshal(got, &g); err != nil {
-		t.Fatalf("%v: %s", err, got)
-	}
-	if err := json.Unmarshal(want, &w); err != nil {
-		t.Fatalf("%v: %s", err, want)
-	}
-	return reflect.DeepEqual(g, w)
-}
-
 // exerciseMCP runs the same session against any citebot MCP endpoint:
 // the tools listed, each called and compared with the CLI's JSON, the
 // conformance questions, a document read whole, and the error cases.
@@ -96,8 +64,8 @@ func exerciseMCP(t *testing.T, cs *sdk.ClientSession) {
 	}
 
 	for _, q := range []string{refugeeQ, fiscalQ} {
-		got := toolJSON(t, cs, "ask", map[string]any{"question": q})
-		if want := cliJSON(t, "ask", "--json", q); !sameFields(t, got, want) {
+		got := mcptest.CallJSON(t, cs, "ask", map[string]any{"question": q})
+		if want := cliJSON(t, "ask", "--json", q); !mcptest.SameJSON(t, got, want) {
 			t.Errorf("ask %q = %s\nwant what ask --json writes: %s", q, got, want)
 		}
 	}
@@ -111,7 +79,7 @@ func exerciseMCP(t *testing.T, cs *sdk.ClientSession) {
 			End   int    `json:"end"`
 		} `json:"citations"`
 	}
-	json.Unmarshal(toolJSON(t, cs, "ask", map[string]any{"question": refugeeQ}), &answer)
+	json.Unmarshal(mcptest.CallJSON(t, cs, "ask", map[string]any{"question": refugeeQ}), &answer)
 	if !answer.Answered || answer.Short != "7,500" || len(answer.Citations) == 0 {
 		t.Fatalf("the refugee cap: %+v; want 7,500 with citations", answer)
 	}
@@ -119,16 +87,16 @@ func exerciseMCP(t *testing.T, cs *sdk.ClientSession) {
 		Answered bool   `json:"answered"`
 		Reason   string `json:"reason"`
 	}
-	json.Unmarshal(toolJSON(t, cs, "ask", map[string]any{"question": fiscalQ}), &declined)
+	json.Unmarshal(mcptest.CallJSON(t, cs, "ask", map[string]any{"question": fiscalQ}), &declined)
 	if declined.Answered || !strings.Contains(declined.Reason, "2027") {
 		t.Errorf("fiscal 2027: %+v; want declined, naming 2027", declined)
 	}
 
 	const quote = "a nation without borders is not a nation"
-	if got, want := toolJSON(t, cs, "check_quote", map[string]any{"text": quote}), cliJSON(t, "quote", "--json", quote); !sameFields(t, got, want) {
+	if got, want := mcptest.CallJSON(t, cs, "check_quote", map[string]any{"text": quote}), cliJSON(t, "quote", "--json", quote); !mcptest.SameJSON(t, got, want) {
 		t.Errorf("check_quote = %s\nwant what quote --json writes: %s", got, want)
 	}
-	if got, want := toolJSON(t, cs, "check_quote", map[string]any{"text": quote, "who": true}), cliJSON(t, "quote", "--who", "--json", quote); !sameFields(t, got, want) {
+	if got, want := mcptest.CallJSON(t, cs, "check_quote", map[string]any{"text": quote, "who": true}), cliJSON(t, "quote", "--who", "--json", quote); !mcptest.SameJSON(t, got, want) {
 		t.Errorf("check_quote who = %s\nwant what quote --who --json writes: %s", got, want)
 	}
 	var page struct {
@@ -137,7 +105,7 @@ func exerciseMCP(t *testing.T, cs *sdk.ClientSession) {
 		} `json:"sources"`
 		Next string `json:"next"`
 	}
-	json.Unmarshal(toolJSON(t, cs, "list_sources", map[string]any{"limit": 1}), &page)
+	json.Unmarshal(mcptest.CallJSON(t, cs, "list_sources", map[string]any{"limit": 1}), &page)
 	if len(page.Sources) != 1 || page.Next != page.Sources[0].Doc {
 		t.Errorf("list_sources limit 1: %+v; want one document and a cursor", page)
 	}
@@ -174,8 +142,7 @@ func TestMCPStdio(t *testing.T) {
 	var stderr bytes.Buffer
 	cmd := exec.Command(bin, "mcp", "--log-level", "info")
 	cmd.Stderr = &stderr
-	cs, err := sdk.NewClient(&sdk.Implementation{Name: "citebot-test", Version: "1"}, nil).
-		Connect(context.Background(), &sdk.CommandTransport{Command: cmd}, nil)
+	cs, err := mcptest.Client().Connect(context.Background(), &sdk.CommandTransport{Command: cmd}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,51 +164,19 @@ func TestMCPStdio(t *testing.T) {
 // included, at debug) go to stderr.
 func TestMCPStdoutOnlyProtocol(t *testing.T) {
 	isolateConfig(t)
-	in := strings.Join([]string{
-		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`,
-		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+	// Standard input stays open until both answers are out, as a client
+	// keeps it open while it waits.
+	var stderr adaptertest.Logs
+	mcpCmd := func(ctx context.Context, in io.Reader, out io.Writer) error {
+		return run(ctx, []string{"mcp", "--log-level", "debug"}, in, out, &stderr)
+	}
+	lines := mcptest.Exchange(t, mcpCmd, []string{
+		mcptest.Initialize,
+		mcptest.Initialized,
 		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"ask","arguments":{"question":"` + refugeeQ + `"}}}`,
 		`not json at all`,
 		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"ask","arguments":{"question":"` + refugeeQ + `"}}}`,
-	}, "\n") + "\n"
-	// Standard input stays open until both answers are out, as a client
-	// keeps it open while it waits.
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	var stderr logBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"mcp", "--log-level", "debug"}, inR, outW, &stderr)
-		outW.Close()
-	}()
-	go io.WriteString(inW, in)
-	// A server that never answers fails the test instead of hanging it.
-	timeout := time.AfterFunc(time.Minute, func() { outR.CloseWithError(errors.New("no answer within a minute")) })
-	defer timeout.Stop()
-	var lines []string
-	sc := bufio.NewScanner(outR)
-	sc.Buffer(nil, 1<<20)
-	waiting := map[string]bool{`"id":2,`: true, `"id":3,`: true}
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-		for id := range waiting {
-			if strings.HasPrefix(sc.Text(), `{"jsonrpc":"2.0",`+id) {
-				delete(waiting, id)
-			}
-		}
-		if len(waiting) == 0 {
-			inW.Close()
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Error(err)
-	}
-	cancel()
-	inW.Close()
-	if err := <-done; err != nil {
-		t.Errorf("mcp returned %v after its stdin closed; want nil", err)
-	}
+	}, "2", "3")
 	answered := 0
 	for _, l := range lines {
 		var msg map[string]any
@@ -260,61 +195,6 @@ func TestMCPStdoutOnlyProtocol(t *testing.T) {
 	}
 }
 
-// mcpClient connects the SDK's client to a serve's /mcp, sending token.
-func mcpClient(t *testing.T, base, token string) (*sdk.ClientSession, error) {
-	t.Helper()
-	transport := &sdk.StreamableClientTransport{
-		Endpoint:   base + "/mcp",
-		HTTPClient: &http.Client{Transport: bearerTransport(token), Timeout: time.Minute},
-		MaxRetries: -1,
-	}
-	cs, err := sdk.NewClient(&sdk.Implementation{Name: "citebot-test", Version: "1"}, nil).Connect(context.Background(), transport, nil)
-	if err == nil {
-		t.Cleanup(func() { cs.Close() })
-	}
-	return cs, err
-}
-
-type bearerTransport string
-
-func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	if b != "" {
-		r.Header.Set("Authorization", "Bearer "+string(b))
-	}
-	return http.DefaultTransport.RoundTrip(r)
-}
-
-// rawMCP posts one JSON-RPC message to /mcp.
-func rawMCP(t *testing.T, base, token, body string, header map[string]string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest("POST", base+"/mcp", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for k, v := range header {
-		if k == "Host" {
-			req.Host = v
-		} else {
-			req.Header.Set(k, v)
-		}
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
-const mcpListTools = `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}`
-
 // TestServeMCP drives /mcp on a running serve with the SDK's client:
 // behind api.token (401 without it), the same session as over stdio,
 // questions counted in the metrics under adapter mcp, nothing of the
@@ -328,43 +208,31 @@ func TestServeMCP(t *testing.T) {
 	t.Setenv("CITEBOT_LIMITS_PER_CLIENT_BURST", "60")
 	base, logs, stop := startServe(t)
 
-	if _, err := mcpClient(t, base, ""); err == nil {
+	if _, err := mcptest.ConnectHTTP(t, base+"/mcp", ""); err == nil {
 		t.Error("an MCP client without the token connected")
 	}
-	if code, body := rawMCP(t, base, "", mcpListTools, nil); code != http.StatusUnauthorized || !strings.Contains(body, `"unauthorized"`) {
+	if code, body := mcptest.Post(t, base+"/mcp", "", mcptest.ListTools, nil); code != http.StatusUnauthorized || !strings.Contains(body, `"unauthorized"`) {
 		t.Errorf("/mcp without the token: %d %s; want 401", code, body)
 	}
-	cs, err := mcpClient(t, base, token)
+	cs, err := mcptest.ConnectHTTP(t, base+"/mcp", token)
 	if err != nil {
 		t.Fatalf("an MCP client with the token: %v", err)
 	}
 	exerciseMCP(t, cs)
 
-	req, _ := http.NewRequest("GET", base+"/metrics", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	metrics, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(metrics), `citebot_questions_total{adapter="mcp",outcome="answered"}`) {
+	if _, metrics := adaptertest.Call(t, "GET", base+"/metrics", token, ""); !strings.Contains(metrics, `citebot_questions_total{adapter="mcp",outcome="answered"}`) {
 		t.Errorf("/metrics does not count the MCP questions:\n%.3000s", metrics)
 	}
 
 	huge := `{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"ask","arguments":{"question":"` + strings.Repeat("cap ", 100<<10/4) + `"}}}`
-	if code, body := rawMCP(t, base, token, huge, nil); code != http.StatusRequestEntityTooLarge || !strings.Contains(body, `"invalid"`) {
+	if code, body := mcptest.Post(t, base+"/mcp", token, huge, nil); code != http.StatusRequestEntityTooLarge || !strings.Contains(body, `"invalid"`) {
 		t.Errorf("a 100 KB question to /mcp: %d %.200s; want 413 as on /api", code, body)
 	}
 	// The allowance is shared: spend it on /api, and /mcp is limited.
 	for range 60 {
-		req, _ := http.NewRequest("GET", base+"/api/sources", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-		}
+		adaptertest.Call(t, "GET", base+"/api/sources", token, "")
 	}
-	if code, body := rawMCP(t, base, token, mcpListTools, nil); code != http.StatusTooManyRequests || !strings.Contains(body, `"rate_limited"`) {
+	if code, body := mcptest.Post(t, base+"/mcp", token, mcptest.ListTools, nil); code != http.StatusTooManyRequests || !strings.Contains(body, `"rate_limited"`) {
 		t.Errorf("/mcp after the client spent its allowance on /api: %d %s; want 429", code, body)
 	}
 
@@ -387,14 +255,14 @@ func TestServeMCP(t *testing.T) {
 func TestServeMCPWithoutToken(t *testing.T) {
 	isolateConfig(t)
 	base, _, stop := startServe(t)
-	if code, body := rawMCP(t, base, "", mcpListTools, nil); code != 200 || !strings.Contains(body, `"check_quote"`) {
+	if code, body := mcptest.Post(t, base+"/mcp", "", mcptest.ListTools, nil); code != 200 || !strings.Contains(body, `"check_quote"`) {
 		t.Errorf("/mcp from a local client: %d %.300s; want the tools", code, body)
 	}
 	for name, h := range map[string]map[string]string{
 		"foreign Host":   {"Host": "attacker.example:80"},
 		"foreign Origin": {"Origin": "http://attacker.example"},
 	} {
-		if code, body := rawMCP(t, base, "", mcpListTools, h); code != http.StatusForbidden {
+		if code, body := mcptest.Post(t, base+"/mcp", "", mcptest.ListTools, h); code != http.StatusForbidden {
 			t.Errorf("/mcp with a %s: %d %s; want 403", name, code, body)
 		}
 	}
@@ -404,7 +272,7 @@ func TestServeMCPWithoutToken(t *testing.T) {
 
 	t.Setenv("CITEBOT_MCP_ENABLED", "false")
 	base, _, stop = startServe(t)
-	if code, _ := rawMCP(t, base, "", mcpListTools, nil); code != http.StatusNotFound {
+	if code, _ := mcptest.Post(t, base+"/mcp", "", mcptest.ListTools, nil); code != http.StatusNotFound {
 		t.Errorf("/mcp with mcp.enabled false: %d; want 404", code)
 	}
 	if err := stop(); err != nil {

@@ -6,14 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/config"
 )
 
@@ -34,94 +32,30 @@ func isolateConfig(t *testing.T) string {
 	return dir
 }
 
-// logBuffer collects serve's JSON log lines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// find returns the first JSON log line with this msg.
-func (l *logBuffer) find(msg string) map[string]any {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, line := range strings.Split(l.buf.String(), "\n") {
-		var m map[string]any
-		if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == msg {
-			return m
-		}
-	}
-	return nil
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 // startServe runs `citebot serve args…` in-process and returns its base
 // URL (read from the "listening" log line), its logs, and a stop function
 // that cancels it (as SIGTERM does) and returns run's result.
-func startServe(t *testing.T, args ...string) (string, *logBuffer, func() error) {
+func startServe(t *testing.T, args ...string) (string, *adaptertest.Logs, func() error) {
 	t.Helper()
-	logs := &logBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...), strings.NewReader(""), io.Discard, logs)
-	}()
-	var once sync.Once
-	var result error
-	stop := func() error {
-		once.Do(func() {
-			cancel()
-			select {
-			case result = <-done:
-			case <-time.After(time.Minute):
-				result = errors.New("serve did not return within a minute of the signal")
-			}
-		})
-		return result
+	logs := &adaptertest.Logs{}
+	serving := adaptertest.Go(t, "serve", func(ctx context.Context) error {
+		return run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...), strings.NewReader(""), io.Discard, logs)
+	})
+	stop := func() error { return serving.Stop(t) }
+	adaptertest.Eventually(t, "serve logging that it listens", func() bool {
+		return logs.Find("listening") != nil || serving.Returned()
+	})
+	if serving.Returned() {
+		t.Fatalf("serve exited before listening: %v\n%s", stop(), logs)
 	}
-	t.Cleanup(func() { stop() })
-	deadline := time.Now().Add(time.Minute)
-	for {
-		if l := logs.find("listening"); l != nil {
-			return "http://" + l["addr"].(string), logs, stop
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve exited before listening: %v\n%s", err, logs)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve never logged that it listens:\n%s", logs)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	return "http://" + logs.Find("listening")["addr"].(string), logs, stop
 }
 
+// httpDo sends method url with body and returns the status and the
+// whole body.
 func httpDo(t *testing.T, method, url, body string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := adaptertest.Fetch(t, adaptertest.NewRequest(t, method, url, "", body))
 	return resp.StatusCode, b
 }
 
@@ -167,7 +101,7 @@ func TestServeAnswersLikeAsk(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Errorf("serve returned %v after the signal; want nil (exit 0)", err)
 	}
-	if logs.find("stopped") == nil {
+	if logs.Find("stopped") == nil {
 		t.Errorf("no clean-stop log line:\n%s", logs)
 	}
 	if strings.Contains(logs.String(), refugeeQ) {
@@ -197,18 +131,11 @@ func TestServeConfigFromFileEnvAndFlags(t *testing.T) {
 	if code, _ := httpDo(t, "GET", base+"/api/sources", ""); code != 401 {
 		t.Errorf("GET /api/sources without the file's token = %d; want 401", code)
 	}
-	req, _ := http.NewRequest("POST", base+"/api/ask", strings.NewReader(`{"question": "How much did the new pier cost?"}`))
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	code, body := adaptertest.Call(t, "POST", base+"/api/ask", token, `{"question": "How much did the new pier cost?"}`)
+	if code != 200 || !strings.Contains(body, "12 million euros") {
+		t.Errorf("answer from the file's corpus = %d %s; want the pier's cost", code, body)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), "12 million euros") {
-		t.Errorf("answer from the file's corpus = %d %s; want the pier's cost", resp.StatusCode, body)
-	}
-	if l := logs.find("configuration"); l == nil || l["file"] != "citebot.yaml" {
+	if l := logs.Find("configuration"); l == nil || l["file"] != "citebot.yaml" {
 		t.Errorf("serve did not log which file it read (env log.level=info must beat the file's warn):\n%s", logs)
 	}
 	if strings.Contains(logs.String(), token) {
@@ -273,7 +200,7 @@ func TestServeReportsUnavailableAdapter(t *testing.T) {
 	if code != 503 || !strings.Contains(string(body), `"`+missing.section+`":"failed: `) {
 		t.Errorf("/readyz = %d %s; want 503 naming %s as failed", code, body, missing.section)
 	}
-	if l := logs.find("adapter failed"); l == nil || l["adapter"] != missing.section {
+	if l := logs.Find("adapter failed"); l == nil || l["adapter"] != missing.section {
 		t.Errorf("no log line naming the failed adapter:\n%s", logs)
 	}
 	if code, _ := httpDo(t, "POST", base+"/api/ask", `{"question": "`+refugeeQ+`"}`); code != 200 {

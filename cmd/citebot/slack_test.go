@@ -134,7 +134,7 @@ func TestChatRules(t *testing.T) {
 }
 
 func TestFeedbackStoreWithoutDataDir(t *testing.T) {
-	logs := &logBuffer{}
+	logs := &adaptertest.Logs{}
 	s, err := openFeedbackStore("", newLogger(logs, config.LogConfig{Level: "info", Format: "json"}))
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func TestFeedbackStoreWithoutDataDir(t *testing.T) {
 	if _, ok := s.(*bot.MemoryStore); !ok {
 		t.Errorf("store without data.dir = %T; want the memory store", s)
 	}
-	if logs.find("data.dir is not set: votes on chat answers are kept in memory and lost on restart") == nil {
+	if logs.Find("data.dir is not set: votes on chat answers are kept in memory and lost on restart") == nil {
 		t.Errorf("no warning that votes are not kept:\n%s", logs)
 	}
 	file := filepath.Join(t.TempDir(), "file")
