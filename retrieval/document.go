@@ -96,6 +96,15 @@ type Source struct {
 	Bytes      int    `json:"bytes"`
 }
 
+// SourceIDs lists the IDs of srcs, in their order.
+func SourceIDs(srcs []Source) []string {
+	ids := make([]string, 0, len(srcs))
+	for _, s := range srcs {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
 // DefaultCollection is the collection of documents whose corpus has no name.
 const DefaultCollection = "default"
 

@@ -25,11 +25,7 @@ func sourceIDs(t *testing.T, l *retrieval.Live) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, s := range srcs {
-		ids = append(ids, s.ID)
-	}
-	return ids
+	return retrieval.SourceIDs(srcs)
 }
 
 // TestLiveSwap: a Live serves the generation it is given; one acquired

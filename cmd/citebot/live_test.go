@@ -35,11 +35,7 @@ func liveIDs(t *testing.T, live *answer.Engine) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, s := range srcs {
-		ids = append(ids, s.ID)
-	}
-	return ids
+	return retrieval.SourceIDs(srcs)
 }
 
 // TestOpenEngineWatchesCorpus: serving from corpus folders with watch, new

@@ -98,19 +98,8 @@ type passageDoc struct {
 // the document id and collection. Term vectors are kept for phrase queries;
 // nothing is stored, since texts live in the document store.
 func newMapping() mapping.IndexMapping {
-	txt := bleve.NewTextFieldMapping()
-	txt.Analyzer = text.AnalyzerName
-	txt.Store = false
-	txt.IncludeInAll = false
-	txt.IncludeTermVectors = true
-	txt.DocValues = false
-
-	kw := bleve.NewKeywordFieldMapping()
-	kw.Analyzer = keyword.Name
-	kw.Store = false
-	kw.IncludeInAll = false
-	kw.IncludeTermVectors = false
-	kw.DocValues = false
+	txt := unstored(bleve.NewTextFieldMapping(), text.AnalyzerName, true)
+	kw := unstored(bleve.NewKeywordFieldMapping(), keyword.Name, false)
 
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fieldText, txt)
@@ -125,6 +114,18 @@ func newMapping() mapping.IndexMapping {
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
 	return im
+}
+
+// unstored sets f to be analysed with analyzer and kept nowhere but in
+// the index's terms (not stored, not in _all, no doc values), with term
+// vectors when phrase queries need them.
+func unstored(f *mapping.FieldMapping, analyzer string, termVectors bool) *mapping.FieldMapping {
+	f.Analyzer = analyzer
+	f.Store = false
+	f.IncludeInAll = false
+	f.IncludeTermVectors = termVectors
+	f.DocValues = false
+	return f
 }
 
 // NewMemory indexes docs in memory.

@@ -92,6 +92,14 @@ type buildInfo struct {
 // Build indexes docs into a new, empty generation under dir and swaps it
 // in, whatever dir held before. Update does the same work incrementally.
 func Build(ctx context.Context, dir string, docs []retrieval.Document, progress retrieval.Progress) (BuildStats, error) {
+	return writeLocked(dir, docs, func(start time.Time) (BuildStats, error) {
+		return build(ctx, dir, docs, progress, start)
+	})
+}
+
+// writeLocked checks that docs' ids are unique and runs write holding
+// dir's lock; write is given the time the work began.
+func writeLocked(dir string, docs []retrieval.Document, write func(start time.Time) (BuildStats, error)) (BuildStats, error) {
 	start := time.Now()
 	if err := retrieval.CheckUniqueIDs(docs); err != nil {
 		return BuildStats{}, err
@@ -101,7 +109,7 @@ func Build(ctx context.Context, dir string, docs []retrieval.Document, progress 
 		return BuildStats{}, err
 	}
 	defer unlock()
-	return build(ctx, dir, docs, progress, start)
+	return write(start)
 }
 
 // build writes docs into a new generation; the caller holds the lock.
@@ -133,16 +141,13 @@ func Update(ctx context.Context, dir string, docs []retrieval.Document, progress
 // collection's document already has takes the qualified id of its own
 // collection (retrieval.QualifiedID), so neither replaces the other.
 func UpdateWith(ctx context.Context, dir string, docs []retrieval.Document, progress retrieval.Progress, opts UpdateOptions) (BuildStats, error) {
-	start := time.Now()
-	if err := retrieval.CheckUniqueIDs(docs); err != nil {
-		return BuildStats{}, err
-	}
-	unlock, err := lockIndex(dir)
-	if err != nil {
-		return BuildStats{}, err
-	}
-	defer unlock()
+	return writeLocked(dir, docs, func(start time.Time) (BuildStats, error) {
+		return update(ctx, dir, docs, progress, opts, start)
+	})
+}
 
+// update is UpdateWith's work; the caller holds the lock.
+func update(ctx context.Context, dir string, docs []retrieval.Document, progress retrieval.Progress, opts UpdateOptions, start time.Time) (BuildStats, error) {
 	cur, err := currentGen(dir)
 	if errors.Is(err, ErrNoIndex) {
 		return build(ctx, dir, docs, progress, start)
@@ -369,15 +374,7 @@ func syncTree(root string) error {
 		if err != nil {
 			return err
 		}
-		f, err := os.Open(p)
-		if err != nil {
-			return fmt.Errorf("sync %s: %w", p, err)
-		}
-		defer f.Close()
-		if err := f.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-			return fmt.Errorf("sync %s: %w", p, err)
-		}
-		return nil
+		return syncPath(p)
 	})
 }
 
@@ -390,7 +387,14 @@ func create(path string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := docstore.OpenBolt(filepath.Join(path, storeFile), false)
+	return withStore(bi, path, false)
+}
+
+// withStore is the index of a generation at path whose Bleve index bi
+// is open: it opens the generation's document store beside it (closing
+// bi when the store cannot be opened).
+func withStore(bi bleve.Index, path string, readOnly bool) (*Index, error) {
+	st, err := docstore.OpenBolt(filepath.Join(path, storeFile), readOnly)
 	if err != nil {
 		bi.Close()
 		return nil, err
@@ -416,12 +420,7 @@ func openWritable(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index copy %s: %w", path, err)
 	}
-	st, err := docstore.OpenBolt(filepath.Join(path, storeFile), false)
-	if err != nil {
-		bi.Close()
-		return nil, err
-	}
-	return &Index{bi: bi, store: st}, nil
+	return withStore(bi, path, false)
 }
 
 // Open opens the generation dir's CURRENT names, read-only.
@@ -438,12 +437,11 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	st, err := docstore.OpenBolt(filepath.Join(genPath, storeFile), true)
+	ix, err := withStore(bi, genPath, true)
 	if err != nil {
-		bi.Close()
 		return nil, err
 	}
-	ix := &Index{bi: bi, store: st, dir: dir, gen: gen}
+	ix.dir, ix.gen = dir, gen
 	if info, ok := readBuildInfo(genPath); ok {
 		ix.built, ix.buildTime = info.Built, info.Duration
 		ix.bm25 = &search.BM25Stats{DocCount: float64(info.IndexPassages), FieldCardinality: info.Terms}
@@ -490,18 +488,20 @@ func swapCurrent(dir, gen string) error {
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, CurrentFile)); err != nil {
 		return fmt.Errorf("swap in new index: %w", err)
 	}
-	return syncDir(dir)
+	return syncPath(dir)
 }
 
-// syncDir flushes a directory's entries so a rename survives a crash.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
+// syncPath flushes a file, or a directory's entries (so a rename
+// survives a crash), to disk. Where the file system cannot sync that
+// kind of file (os.ErrInvalid) there is nothing to flush.
+func syncPath(path string) error {
+	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
+		return fmt.Errorf("sync %s: %w", path, err)
 	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("sync %s: %w", dir, err)
+	defer f.Close()
+	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("sync %s: %w", path, err)
 	}
 	return nil
 }

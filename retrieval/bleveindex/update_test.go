@@ -31,6 +31,16 @@ func loadFixture(t *testing.T, dir string) []retrieval.Document {
 	return docs
 }
 
+// updateFixture updates the index at path from the fixture corpus.
+func updateFixture(t *testing.T, path, corpus string) BuildStats {
+	t.Helper()
+	st, err := Update(context.Background(), path, loadFixture(t, corpus), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 func sourceIDs(t *testing.T, ix interface {
 	Sources(context.Context) ([]retrieval.Source, error)
 }) []string {
@@ -39,11 +49,7 @@ func sourceIDs(t *testing.T, ix interface {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, s := range srcs {
-		ids = append(ids, s.ID)
-	}
-	return ids
+	return retrieval.SourceIDs(srcs)
 }
 
 // TestUpdateIncremental: an unchanged corpus writes nothing; added,
@@ -54,19 +60,13 @@ func TestUpdateIncremental(t *testing.T) {
 	corpus := ingesttest.Corpus(t)
 	path := filepath.Join(t.TempDir(), "index")
 
-	st, err := Update(ctx, path, loadFixture(t, corpus), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := updateFixture(t, path, corpus)
 	if st.Added != 7 || st.Changed+st.Removed+st.Unchanged != 0 || !st.Wrote {
 		t.Fatalf("first update %+v; want 7 added", st)
 	}
 	gen1 := st.Gen
 
-	st, err = Update(ctx, path, loadFixture(t, corpus), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st = updateFixture(t, path, corpus)
 	if st.Unchanged != 7 || st.Added+st.Changed+st.Removed != 0 || st.Wrote || st.Gen != gen1 {
 		t.Fatalf("unchanged update %+v; want 7 unchanged, nothing written, generation %s", st, gen1)
 	}
@@ -85,10 +85,7 @@ func TestUpdateIncremental(t *testing.T) {
 	}
 	// Metadata alone is a change too.
 	ingesttest.WriteFile(t, filepath.Join(corpus, "budget.meta.yaml"), []byte("publisher: Valley Courier Weekly\n"))
-	st, err = Update(ctx, path, loadFixture(t, corpus), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st = updateFixture(t, path, corpus)
 	if st.Added != 1 || st.Changed != 2 || st.Removed != 1 || st.Unchanged != 4 || !st.Wrote || st.Gen == gen1 {
 		t.Fatalf("update %+v; want 1 added, 2 changed, 1 removed, 4 unchanged in a new generation", st)
 	}
@@ -145,18 +142,11 @@ func TestUpdateIncremental(t *testing.T) {
 // TestUpdateHardLinksSegments: an incremental update shares the previous
 // generation's immutable segment files rather than copying them.
 func TestUpdateHardLinksSegments(t *testing.T) {
-	ctx := context.Background()
 	corpus := ingesttest.Corpus(t)
 	path := filepath.Join(t.TempDir(), "index")
-	st1, err := Update(ctx, path, loadFixture(t, corpus), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st1 := updateFixture(t, path, corpus)
 	ingesttest.WriteFile(t, filepath.Join(corpus, "extra.txt"), []byte("One more short story about the harbor.\n"))
-	st2, err := Update(ctx, path, loadFixture(t, corpus), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st2 := updateFixture(t, path, corpus)
 	segs, _ := filepath.Glob(filepath.Join(path, gensDir, st1.Gen, bleveDir, "store", "*.zap"))
 	if len(segs) == 0 {
 		t.Fatal("no segment files in the first generation")
@@ -181,13 +171,9 @@ func TestUpdateHardLinksSegments(t *testing.T) {
 // are removed by the next build, which keeps the predecessor a server may
 // still have open.
 func TestUpdatePrunesCrashedBuilds(t *testing.T) {
-	ctx := context.Background()
 	corpus := ingesttest.Corpus(t)
 	path := filepath.Join(t.TempDir(), "index")
-	st1, err := Update(ctx, path, loadFixture(t, corpus), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st1 := updateFixture(t, path, corpus)
 	// What a build killed midway leaves: a generation without BUILD.json.
 	crashed := filepath.Join(path, gensDir, strconv.FormatInt(time.Now().UnixNano(), 36))
 	ingesttest.WriteFile(t, filepath.Join(crashed, bleveDir, "index_meta.json"), []byte("{"))
@@ -197,10 +183,7 @@ func TestUpdatePrunesCrashedBuilds(t *testing.T) {
 		ix.Close()
 	}
 	ingesttest.WriteFile(t, filepath.Join(corpus, "extra.txt"), []byte("Another story.\n"))
-	st2, err := Update(ctx, path, loadFixture(t, corpus), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st2 := updateFixture(t, path, corpus)
 	if _, err := os.Stat(crashed); !os.IsNotExist(err) {
 		t.Errorf("crashed generation still there (%v)", err)
 	}
@@ -213,10 +196,7 @@ func TestUpdatePrunesCrashedBuilds(t *testing.T) {
 		t.Errorf("generations %v; want %v", names, want)
 	}
 	ingesttest.WriteFile(t, filepath.Join(corpus, "extra2.txt"), []byte("A third story.\n"))
-	st3, err := Update(ctx, path, loadFixture(t, corpus), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st3 := updateFixture(t, path, corpus)
 	entries, _ = os.ReadDir(filepath.Join(path, gensDir))
 	names = names[:0]
 	for _, e := range entries {
