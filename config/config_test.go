@@ -1,4 +1,4 @@
-package config
+package config_test
 
 import (
 	"errors"
@@ -10,24 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/config/configtest"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 )
-
-// isolate gives the test an empty working directory and config home and
-// clears every CITEBOT_* variable, so nothing on the machine leaks in.
-func isolate(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	t.Chdir(dir)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg"))
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, EnvPrefix+"_") {
-			t.Setenv(name, "") // restored after the test; viper ignores empty variables
-		}
-	}
-	return dir
-}
 
 func writeFile(t *testing.T, path, text string) string {
 	t.Helper()
@@ -38,6 +25,58 @@ func writeFile(t *testing.T, path, text string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// configFile isolates the test (configtest.Isolate) and writes text as
+// the configuration file c.yaml in its directory, which it returns.
+func configFile(t *testing.T, text string) string {
+	t.Helper()
+	return writeFile(t, filepath.Join(configtest.Isolate(t), "c.yaml"), text)
+}
+
+// mustLoad loads the configuration as opts say, failing the test on an
+// error.
+func mustLoad(t *testing.T, opts config.Options) *config.Config {
+	t.Helper()
+	cfg, err := config.Load(opts)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return cfg
+}
+
+// problems validates cfg, which must fail with the problems of a
+// *config.ValidationError.
+func problems(t *testing.T, cfg *config.Config) *config.ValidationError {
+	t.Helper()
+	err := cfg.Validate()
+	var ve *config.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Validate = %v; want a *config.ValidationError", err)
+	}
+	return ve
+}
+
+// problemKeys lists the keys of ve's problems, in order.
+func problemKeys(ve *config.ValidationError) []string {
+	var keys []string
+	for _, p := range ve.Problems {
+		keys = append(keys, p.Key)
+	}
+	return keys
+}
+
+// problemMessages is what ve says of each key it has a problem with
+// (the messages joined with " | " where a key has several).
+func problemMessages(ve *config.ValidationError) map[string]string {
+	said := map[string]string{}
+	for _, p := range ve.Problems {
+		if said[p.Key] != "" {
+			said[p.Key] += " | "
+		}
+		said[p.Key] += p.Message
+	}
+	return said
 }
 
 // addrFlag is serve's --addr flag bound to http.addr, parsed from args.
@@ -52,11 +91,8 @@ func addrFlag(t *testing.T, args ...string) map[string]*pflag.Flag {
 }
 
 func TestDefaults(t *testing.T) {
-	isolate(t)
-	cfg, err := Load(Options{Flags: addrFlag(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	configtest.Isolate(t)
+	cfg := mustLoad(t, config.Options{Flags: addrFlag(t)})
 	if cfg.File != "" {
 		t.Errorf("File = %q; want none", cfg.File)
 	}
@@ -72,8 +108,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestPrecedence(t *testing.T) {
-	dir := isolate(t)
-	file := writeFile(t, filepath.Join(dir, "c.yaml"), `
+	file := configFile(t, `
 http:
   addr: 127.0.0.1:9000
 log:
@@ -81,9 +116,9 @@ log:
 slack:
   signing_secret: from-file
 `)
-	load := func(flags map[string]*pflag.Flag) *Config {
+	load := func(flags map[string]*pflag.Flag) *config.Config {
 		t.Helper()
-		cfg, err := Load(Options{File: file, Flags: flags})
+		cfg, err := config.Load(config.Options{File: file, Flags: flags})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,17 +150,14 @@ slack:
 }
 
 func TestEnvironmentTypes(t *testing.T) {
-	isolate(t)
+	configtest.Isolate(t)
 	t.Setenv("CITEBOT_CORPUS", "/a,/b")
 	t.Setenv("CITEBOT_HTTP_SHUTDOWN_TIMEOUT", "3s")
 	t.Setenv("CITEBOT_DISCORD_ENABLED", "true")
 	t.Setenv("CITEBOT_API_MAX_QUESTION_BYTES", "200")
 	// A default of true must yield to the environment's false.
 	t.Setenv("CITEBOT_MCP_ENABLED", "false")
-	cfg, err := Load(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustLoad(t, config.Options{})
 	if !slices.Equal(cfg.Corpus, []string{"/a", "/b"}) {
 		t.Errorf("corpus = %q; want [/a /b]", cfg.Corpus)
 	}
@@ -135,37 +167,28 @@ func TestEnvironmentTypes(t *testing.T) {
 }
 
 func TestFileSearchOrder(t *testing.T) {
-	dir := isolate(t)
-	xdg := writeFile(t, filepath.Join(dir, "xdg", "citebot", FileName), "log: {level: error}\n")
-	cfg, err := Load(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := configtest.Isolate(t)
+	xdg := writeFile(t, filepath.Join(dir, "xdg", "citebot", config.FileName), "log: {level: error}\n")
+	cfg := mustLoad(t, config.Options{})
 	if cfg.File != xdg || cfg.Log.Level != "error" {
 		t.Errorf("read %q (level %q); want $XDG_CONFIG_HOME's %s", cfg.File, cfg.Log.Level, xdg)
 	}
 
-	writeFile(t, filepath.Join(dir, FileName), "log: {level: debug}\n")
-	cfg, err = Load(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cfg.File != FileName || cfg.Log.Level != "debug" {
-		t.Errorf("read %q (level %q); want ./%s before the XDG one", cfg.File, cfg.Log.Level, FileName)
+	writeFile(t, filepath.Join(dir, config.FileName), "log: {level: debug}\n")
+	cfg = mustLoad(t, config.Options{})
+	if cfg.File != config.FileName || cfg.Log.Level != "debug" {
+		t.Errorf("read %q (level %q); want ./%s before the XDG one", cfg.File, cfg.Log.Level, config.FileName)
 	}
 
 	other := writeFile(t, filepath.Join(dir, "other.yaml"), "log: {level: warn}\n")
-	cfg, err = Load(Options{File: other})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg = mustLoad(t, config.Options{File: other})
 	if cfg.File != other || cfg.Log.Level != "warn" {
 		t.Errorf("read %q (level %q); want --config's %s first", cfg.File, cfg.Log.Level, other)
 	}
 }
 
 func TestLoadErrors(t *testing.T) {
-	dir := isolate(t)
+	dir := configtest.Isolate(t)
 	for _, tc := range []struct {
 		name, text string
 		want       []string // substrings of the error
@@ -178,7 +201,7 @@ func TestLoadErrors(t *testing.T) {
 			if tc.text != "" {
 				writeFile(t, path, tc.text)
 			}
-			_, err := Load(Options{File: path})
+			_, err := config.Load(config.Options{File: path})
 			if err == nil {
 				t.Fatal("Load succeeded; want an error")
 			}
@@ -192,7 +215,7 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestValidateReportsEveryProblem(t *testing.T) {
-	dir := isolate(t)
+	dir := configtest.Isolate(t)
 	file := writeFile(t, filepath.Join(dir, "bad.yaml"), `
 corpus: [`+filepath.Join(dir, "nope")+`]
 index: {path: `+dir+`}
@@ -202,15 +225,7 @@ log: {level: loud, format: xml}
 slack: {enabled: true, mode: socket, bot_token: "xoxp-user-token", signing_secert: "typo"}
 discord: {enabled: true, mode: http, app_id: "abc", public_key: "zz", api_url: "ftp://x"}
 `)
-	cfg, err := Load(Options{File: file})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = cfg.Validate()
-	var ve *ValidationError
-	if !errors.As(err, &ve) {
-		t.Fatalf("Validate = %v; want a *ValidationError", err)
-	}
+	ve := problems(t, mustLoad(t, config.Options{File: file}))
 	want := map[string]string{
 		"slack.signing_secert":   "not a citebot setting",
 		"corpus":                 "set one", // corpus together with index.path
@@ -228,19 +243,16 @@ discord: {enabled: true, mode: http, app_id: "abc", public_key: "zz", api_url: "
 		"discord.public_key":     "64 hexadecimal",
 		"discord.api_url":        "absolute http",
 	}
-	got := map[string]string{}
-	for _, p := range ve.Problems {
-		got[p.Key] += p.Message + " | "
-	}
+	got := problemMessages(ve)
 	for key, msg := range want {
 		if !strings.Contains(got[key], msg) {
 			t.Errorf("problem for %s = %q; want it to say %q", key, got[key], msg)
 		}
 	}
 	if len(ve.Problems) != len(want) {
-		t.Errorf("got %d problems; want %d:\n%v", len(ve.Problems), len(want), err)
+		t.Errorf("got %d problems; want %d:\n%v", len(ve.Problems), len(want), ve)
 	}
-	msg := err.Error()
+	msg := ve.Error()
 	if !strings.HasPrefix(msg, "invalid configuration (15 problems):\n  - ") {
 		t.Errorf("error text starts %q; want a count and one problem per line", msg[:min(len(msg), 60)])
 	}
@@ -250,11 +262,11 @@ discord: {enabled: true, mode: http, app_id: "abc", public_key: "zz", api_url: "
 }
 
 func TestValidateModes(t *testing.T) {
-	isolate(t)
-	good := Default()
-	good.Slack = SlackConfig{Enabled: true, Mode: "http", BotToken: "xoxb-1", SigningSecret: "8f742231b10e8888abcd99yyyzzz85a5"}
-	good.Discord = DiscordConfig{Enabled: true, Mode: "http", BotToken: "b", AppID: "123", PublicKey: strings.Repeat("ab", 32), GuildID: "456"}
-	good.API.Token = strings.Repeat("t", MinTokenLength)
+	configtest.Isolate(t)
+	good := config.Default()
+	good.Slack = config.SlackConfig{Enabled: true, Mode: "http", BotToken: "xoxb-1", SigningSecret: "8f742231b10e8888abcd99yyyzzz85a5"}
+	good.Discord = config.DiscordConfig{Enabled: true, Mode: "http", BotToken: "b", AppID: "123", PublicKey: strings.Repeat("ab", 32), GuildID: "456"}
+	good.API.Token = strings.Repeat("t", config.MinTokenLength)
 	if err := good.Validate(); err != nil {
 		t.Errorf("valid http-mode configuration rejected: %v", err)
 	}
@@ -263,13 +275,13 @@ func TestValidateModes(t *testing.T) {
 	bad.Slack.SigningSecret = ""
 	bad.Discord.PublicKey = ""
 	err := bad.Validate()
-	var ve *ValidationError
+	var ve *config.ValidationError
 	if !errors.As(err, &ve) || len(ve.Problems) != 2 ||
 		ve.Problems[0].Key != "slack.signing_secret" || ve.Problems[1].Key != "discord.public_key" {
 		t.Errorf("Validate = %v; want slack.signing_secret and discord.public_key missing", err)
 	}
 
-	disabled := Default()
+	disabled := config.Default()
 	disabled.Slack.Mode = "carrier-pigeon"
 	if err := disabled.Validate(); err != nil {
 		t.Errorf("a disabled adapter's section was validated: %v", err)
@@ -277,7 +289,7 @@ func TestValidateModes(t *testing.T) {
 }
 
 func TestRedactedYAML(t *testing.T) {
-	cfg := Default()
+	cfg := config.Default()
 	cfg.API.Token = "api-secret-0123456789"
 	cfg.Slack.BotToken = "xoxb-secret"
 	cfg.Slack.AppToken = "xapp-secret"
@@ -310,7 +322,7 @@ func TestRedactedYAML(t *testing.T) {
 	if err := v.ReadConfig(strings.NewReader(text)); err != nil {
 		t.Fatalf("YAML does not parse: %v", err)
 	}
-	var back Config
+	var back config.Config
 	if err := v.Unmarshal(&back); err != nil {
 		t.Fatal(err)
 	}
@@ -323,11 +335,11 @@ func TestRedactedYAML(t *testing.T) {
 // printed by config check.
 func TestSecretsAreTagged(t *testing.T) {
 	want := []string{"opensearch.password", "api.token", "slack.bot_token", "slack.app_token", "slack.signing_secret", "discord.bot_token"}
-	if got := SecretKeys(); !slices.Equal(got, want) {
+	if got := config.SecretKeys(); !slices.Equal(got, want) {
 		t.Errorf("SecretKeys = %q; want %q", got, want)
 	}
-	for _, k := range Keys() {
-		if (strings.Contains(k, "token") || strings.Contains(k, "secret") || strings.Contains(k, "password")) && !slices.Contains(SecretKeys(), k) {
+	for _, k := range config.Keys() {
+		if (strings.Contains(k, "token") || strings.Contains(k, "secret") || strings.Contains(k, "password")) && !slices.Contains(config.SecretKeys(), k) {
 			t.Errorf("%s looks like a credential but is not tagged secret", k)
 		}
 	}
@@ -340,27 +352,24 @@ func TestExampleFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	isolate(t)
+	configtest.Isolate(t)
 	v := viper.New()
 	v.SetConfigFile(example)
 	if err := v.ReadInConfig(); err != nil {
 		t.Fatal(err)
 	}
 	inFile := v.AllKeys()
-	for _, k := range Keys() {
+	for _, k := range config.Keys() {
 		if !slices.Contains(inFile, k) {
 			t.Errorf("citebot.example.yaml does not document %s", k)
 		}
 	}
-	cfg, err := Load(Options{File: example})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustLoad(t, config.Options{File: example})
 	if err := cfg.Validate(); err != nil {
 		t.Errorf("the example does not validate: %v", err)
 	}
 	cfg.File = ""
-	if want := Default(); !reflect.DeepEqual(*cfg, want) {
+	if want := config.Default(); !reflect.DeepEqual(*cfg, want) {
 		t.Errorf("the example's values differ from the defaults:\n got %+v\nwant %+v", *cfg, want)
 	}
 	raw, err := os.ReadFile(example)
@@ -378,7 +387,7 @@ func TestExampleFile(t *testing.T) {
 // index.path and data.dir, and credentials written into them are
 // redacted and scrubbed like secrets.
 func TestOpenSearchSettings(t *testing.T) {
-	c := Default()
+	c := config.Default()
 	c.Index.URL = "https://citebot:s3cret-pass@search.example:9200/news"
 	c.Data.URL = "http://search.example:9200/citebot-state"
 	c.OpenSearch.Addresses = []string{"https://citebot:s3cret-pass@node2:9200"}
@@ -407,7 +416,7 @@ func TestOpenSearchSettings(t *testing.T) {
 		}
 	}
 
-	bad := Default()
+	bad := config.Default()
 	bad.Index.URL = "http://host:9200/Bad Name"
 	bad.Index.Path = t.TempDir()
 	bad.Data.URL = "ftp://host/x"
@@ -415,18 +424,10 @@ func TestOpenSearchSettings(t *testing.T) {
 	bad.OpenSearch.Replicas = -2
 	bad.OpenSearch.Username = "only-user"
 	bad.OpenSearch.Addresses = []string{"node2:9200"}
-	err = bad.Validate()
-	var ve *ValidationError
-	if !errors.As(err, &ve) {
-		t.Fatalf("Validate = %v; want problems", err)
-	}
-	keys := map[string]bool{}
-	for _, p := range ve.Problems {
-		keys[p.Key] = true
-	}
+	said := problemMessages(problems(t, &bad))
 	for _, k := range []string{"index.url", "data.url", "opensearch.shards", "opensearch.replicas", "opensearch.username", "opensearch.addresses[0]"} {
-		if !keys[k] {
-			t.Errorf("no problem reported for %s: %v", k, err)
+		if said[k] == "" {
+			t.Errorf("no problem reported for %s: %v", k, said)
 		}
 	}
 }

@@ -1,9 +1,12 @@
-package config
+package config_test
 
 import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/config/configtest"
 )
 
 // TestCorpusNamedCollections: a corpus entry may be NAME=DIR (as serve
@@ -11,27 +14,24 @@ import (
 // whole entry; a missing folder is named, with every format citebot
 // reads.
 func TestCorpusNamedCollections(t *testing.T) {
-	dir := isolate(t)
+	dir := configtest.Isolate(t)
 	news := filepath.Join(dir, "news")
 	writeFile(t, filepath.Join(news, "a.txt"), "text")
 	t.Setenv("CITEBOT_CORPUS", "desk="+news)
-	cfg, err := Load(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustLoad(t, config.Options{})
 	if err := cfg.Validate(); err != nil {
 		t.Errorf("CITEBOT_CORPUS=desk=%s: %v", news, err)
 	}
 	for _, entry := range []string{news, "desk=" + news} {
-		cfg := Default()
+		cfg := config.Default()
 		cfg.Corpus = []string{entry}
 		if err := cfg.Validate(); err != nil {
 			t.Errorf("corpus %q: %v", entry, err)
 		}
 	}
-	cfg = ptr(Default())
+	cfg = ptr(config.Default())
 	cfg.Corpus = []string{"desk=" + filepath.Join(dir, "missing")}
-	err = cfg.Validate()
+	err := cfg.Validate()
 	if err == nil || !strings.Contains(err.Error(), `"`+filepath.Join(dir, "missing")+`" does not exist`) {
 		t.Fatalf("a missing folder: %v; want it named", err)
 	}

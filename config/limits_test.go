@@ -1,16 +1,16 @@
-package config
+package config_test
 
 import (
-	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/config/configtest"
 )
 
 func TestLimitsFromFileAndEnvironment(t *testing.T) {
-	dir := isolate(t)
-	file := writeFile(t, filepath.Join(dir, "c.yaml"), `
+	file := configFile(t, `
 http:
   request_timeout: 5s
 limits:
@@ -19,14 +19,11 @@ limits:
 `)
 	t.Setenv("CITEBOT_LIMITS_PER_CHANNEL_RATE", "2.5")
 	t.Setenv("CITEBOT_LIMITS_PER_CHANNEL_BURST", "40")
-	cfg, err := Load(Options{File: file})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := LimitsConfig{
-		PerUser:    RateConfig{Rate: 0.5, Burst: 10},
-		PerChannel: RateConfig{Rate: 2.5, Burst: 40},
-		PerClient:  RateConfig{Rate: 0, Burst: 20}, // rate 0: off; the burst default stays
+	cfg := mustLoad(t, config.Options{File: file})
+	want := config.LimitsConfig{
+		PerUser:    config.RateConfig{Rate: 0.5, Burst: 10},
+		PerChannel: config.RateConfig{Rate: 2.5, Burst: 40},
+		PerClient:  config.RateConfig{Rate: 0, Burst: 20}, // rate 0: off; the burst default stays
 	}
 	if cfg.Limits != want || cfg.HTTP.RequestTimeout != 5*time.Second {
 		t.Errorf("limits = %+v, request_timeout %v; want %+v, 5s", cfg.Limits, cfg.HTTP.RequestTimeout, want)
@@ -37,24 +34,14 @@ limits:
 }
 
 func TestLimitProblems(t *testing.T) {
-	isolate(t)
-	cfg, err := Load(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	configtest.Isolate(t)
+	cfg := mustLoad(t, config.Options{})
 	cfg.HTTP.RequestTimeout = 0
-	cfg.Limits.PerUser = RateConfig{Rate: -1, Burst: 5}
-	cfg.Limits.PerChannel = RateConfig{Rate: 1, Burst: 0}
-	cfg.Limits.PerClient = RateConfig{Rate: 3, Burst: MaxBurst + 1}
-	err = cfg.Validate()
-	var ve *ValidationError
-	if !errors.As(err, &ve) {
-		t.Fatalf("Validate = %v; want a *ValidationError", err)
-	}
-	got := map[string]string{}
-	for _, p := range ve.Problems {
-		got[p.Key] = p.Message
-	}
+	cfg.Limits.PerUser = config.RateConfig{Rate: -1, Burst: 5}
+	cfg.Limits.PerChannel = config.RateConfig{Rate: 1, Burst: 0}
+	cfg.Limits.PerClient = config.RateConfig{Rate: 3, Burst: config.MaxBurst + 1}
+	ve := problems(t, cfg)
+	got := problemMessages(ve)
 	for key, want := range map[string]string{
 		"http.request_timeout":     "positive duration",
 		"limits.per_user.rate":     "requests per second",

@@ -1,10 +1,11 @@
-package config
+package config_test
 
 import (
-	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/config/configtest"
 )
 
 // TestWrongTypesReportedWithEveryProblem: values of the wrong type, in
@@ -12,8 +13,7 @@ import (
 // Validate lists them in plain words, with where they came from, together
 // with every other problem.
 func TestWrongTypesReportedWithEveryProblem(t *testing.T) {
-	dir := isolate(t)
-	file := writeFile(t, filepath.Join(dir, "citebot.yaml"), `
+	file := configFile(t, `
 http:
   shutdown_timeout: fifteen
 slack:
@@ -27,15 +27,9 @@ log:
   level: loud
 `)
 	t.Setenv("CITEBOT_DISCORD_ENABLED", "maybe")
-	cfg, err := Load(Options{File: file})
-	if err != nil {
-		t.Fatalf("Load: %v; want the wrong types left for Validate", err)
-	}
-	err = cfg.Validate()
-	var ve *ValidationError
-	if !errors.As(err, &ve) {
-		t.Fatalf("Validate: %v; want a ValidationError", err)
-	}
+	// Load leaves the wrong types for Validate.
+	ve := problems(t, mustLoad(t, config.Options{File: file}))
+	said := problemMessages(ve)
 	for key, want := range map[string]string{
 		"http.shutdown_timeout":  `is "fifteen" (in ` + file + `); expected a duration such as 15s or 2m`,
 		"slack.enabled":          `is "yes" (in ` + file + `); expected true or false`,
@@ -44,14 +38,8 @@ log:
 		"limits.per_user.rate":   `is "fast" (in ` + file + `); expected a number`,
 		"log.level":              "is \"loud\"",
 	} {
-		found := false
-		for _, p := range ve.Problems {
-			if p.Key == key && strings.Contains(p.Message, want) {
-				found = true
-			}
-		}
-		if !found {
-			t.Errorf("no problem %s: %s…; got\n%v", key, want, err)
+		if !strings.Contains(said[key], want) {
+			t.Errorf("no problem %s: %s…; got\n%v", key, want, ve)
 		}
 	}
 	for _, p := range ve.Problems {
@@ -65,15 +53,12 @@ log:
 // setting is warned about, with the setting it may have meant; settings
 // and the CITEBOT_TEST_* switches of tests and CI are not.
 func TestUnknownEnvironmentVariables(t *testing.T) {
-	isolate(t)
+	configtest.Isolate(t)
 	t.Setenv("CITEBOT_HTTPADDR", "127.0.0.1:9000")
 	t.Setenv("CITEBOT_SLACK_TOKEN", "x")
 	t.Setenv("CITEBOT_HTTP_ADDR", "127.0.0.1:9001")
 	t.Setenv("CITEBOT_TEST_REQUIRE_BROWSER", "1")
-	cfg, err := Load(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustLoad(t, config.Options{})
 	got := strings.Join(cfg.Warnings(), "\n")
 	if !strings.Contains(got, "CITEBOT_HTTPADDR names no citebot setting") || !strings.Contains(got, "CITEBOT_HTTP_ADDR") {
 		t.Errorf("warnings %q; want CITEBOT_HTTPADDR named, with CITEBOT_HTTP_ADDR suggested", got)

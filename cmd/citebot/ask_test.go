@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot/config/configtest"
 	"github.com/citebot/citebot/retrieval/qaeval"
 )
 
@@ -39,7 +40,7 @@ func TestDevSetMatchesShared(t *testing.T) {
 // runCLI runs citebot in-process and returns stdout and stderr.
 func runCLI(t *testing.T, stdin string, args ...string) (string, string, error) {
 	t.Helper()
-	isolateConfig(t)
+	configtest.Isolate(t)
 	var out, errb bytes.Buffer
 	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), err
@@ -167,7 +168,7 @@ func (f *flushRecorder) Flush() error {
 // TestAskStdinFlushesEachAnswer: in streaming mode each answer is written
 // and flushed before the next question is read.
 func TestAskStdinFlushesEachAnswer(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	pr, pw := io.Pipe()
 	out := &flushRecorder{}
 	done := make(chan error, 1)

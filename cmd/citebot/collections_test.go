@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot/config/configtest"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -209,7 +210,7 @@ func TestCollectionFlags(t *testing.T) {
 // pass configuration checks and name the collection.
 func TestServeCorpusNamed(t *testing.T) {
 	metro, _ := twoCollections(t)
-	isolateConfig(t)
+	configtest.Isolate(t)
 	out, stderr, err := runCmd(t, "config", "check", "--corpus", "desk="+metro)
 	if err != nil || !strings.Contains(out, "no problems found") {
 		t.Errorf("config check --corpus desk=DIR: %v\n%s%s", err, out, stderr)
@@ -226,7 +227,7 @@ func TestServeCorpusNamed(t *testing.T) {
 // (a usage error) before anything starts; an unknown CITEBOT_* variable
 // is a warning.
 func TestConfigTypeProblemsExit2(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	t.Setenv("CITEBOT_SLACK_ENABLED", "maybe")
 	t.Setenv("CITEBOT_HTTP_SHUTDOWN_TIMEOUT", "fifteen")
 	t.Setenv("CITEBOT_LOG_LEVEL", "loud")
@@ -256,7 +257,7 @@ func TestConfigTypeProblemsExit2(t *testing.T) {
 // the standard log package while serve runs (folder watching, libraries)
 // comes out as JSON lines like the rest, not as plain text among them.
 func TestServeLogsOneFormat(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	_, logs, stop := startServe(t)
 	slog.Warn("watch: probe from a helper", "dir", "x")
 	stdlog.Print("probe from a library")

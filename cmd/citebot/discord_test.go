@@ -14,6 +14,7 @@ import (
 
 	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/discord"
+	"github.com/citebot/citebot/config/configtest"
 )
 
 const discordApp = "1100000000000000001"
@@ -45,7 +46,7 @@ func discordPost(t *testing.T, base string, body []byte, priv ed25519.PrivateKey
 // takes interaction webhooks, /ask is deferred and answered, and a vote
 // lands in data.dir/feedback.db and /metrics.
 func TestServeDiscordHTTPMode(t *testing.T) {
-	dir := isolateConfig(t)
+	dir := configtest.Isolate(t)
 	pub, priv := discordKey()
 	for k, v := range map[string]string{
 		"CITEBOT_DISCORD_ENABLED": "true", "CITEBOT_DISCORD_MODE": "http", "CITEBOT_DISCORD_BOT_TOKEN": "discord-serve-token",

@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/citebot/citebot/config/configtest"
 )
 
 // TestServeFollowsReindex: serve answers from a persisted index and
 // picks up what a later `citebot index` swaps in, without a restart.
 func TestServeFollowsReindex(t *testing.T) {
-	dir := isolateConfig(t)
+	dir := configtest.Isolate(t)
 	corpus, ix := filepath.Join(dir, "news"), filepath.Join(dir, "index")
 	write := func(name, text string) {
 		if err := os.MkdirAll(corpus, 0o755); err != nil {

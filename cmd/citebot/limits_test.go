@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+
+	"github.com/citebot/citebot/config/configtest"
 )
 
 // TestServeAppliesLimits: the limits section reaches the HTTP API
@@ -11,7 +13,7 @@ import (
 // JSON error shape and Retry-After — and http.request_timeout is
 // accepted from the environment.
 func TestServeAppliesLimits(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	t.Setenv("CITEBOT_LIMITS_PER_CLIENT_RATE", "0.01")
 	t.Setenv("CITEBOT_LIMITS_PER_CLIENT_BURST", "2")
 	t.Setenv("CITEBOT_HTTP_REQUEST_TIMEOUT", "10s")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/mcp/mcptest"
+	"github.com/citebot/citebot/config/configtest"
 )
 
 const fiscalQ = "What is the refugee cap for fiscal 2027?"
@@ -138,7 +139,7 @@ func exerciseMCP(t *testing.T, cs *sdk.ClientSession) {
 // stdout.
 func TestMCPStdio(t *testing.T) {
 	bin := buildCitebot(t)
-	isolateConfig(t)
+	configtest.Isolate(t)
 	var stderr bytes.Buffer
 	cmd := exec.Command(bin, "mcp", "--log-level", "info")
 	cmd.Stderr = &stderr
@@ -163,7 +164,7 @@ func TestMCPStdio(t *testing.T) {
 // mcp` writes to stdout is a JSON-RPC message; the logs (question text
 // included, at debug) go to stderr.
 func TestMCPStdoutOnlyProtocol(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	// Standard input stays open until both answers are out, as a client
 	// keeps it open while it waits.
 	var stderr adaptertest.Logs
@@ -201,7 +202,7 @@ func TestMCPStdoutOnlyProtocol(t *testing.T) {
 // question or the token in the log; and one rate-limit allowance per
 // client shared with /api/*, and the body limit, as there.
 func TestServeMCP(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	const token = "mcp-serve-token-0123456789"
 	t.Setenv("CITEBOT_API_TOKEN", token)
 	t.Setenv("CITEBOT_LIMITS_PER_CLIENT_RATE", "0.001")
@@ -253,7 +254,7 @@ func TestServeMCP(t *testing.T) {
 // clients and refuses a foreign Host (DNS rebinding) or Origin with 403;
 // mcp.enabled false takes /mcp away.
 func TestServeMCPWithoutToken(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	base, _, stop := startServe(t)
 	if code, body := mcptest.Post(t, base+"/mcp", "", mcptest.ListTools, nil); code != 200 || !strings.Contains(body, `"check_quote"`) {
 		t.Errorf("/mcp from a local client: %d %.300s; want the tools", code, body)
@@ -283,7 +284,7 @@ func TestServeMCPWithoutToken(t *testing.T) {
 // TestMCPFlags: bad flags are usage errors (exit 2), before any index is
 // opened.
 func TestMCPFlags(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	for _, args := range [][]string{
 		{"mcp", "--max-question-bytes", "0"},
 		{"mcp", "--log-level", "loud"},

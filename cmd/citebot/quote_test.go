@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/config/configtest"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -107,7 +108,7 @@ func TestAskShowsAgreementAndAsOf(t *testing.T) {
 // TestServeQuoteLikeCLI: POST /api/quote answers with exactly what
 // `citebot quote --json` writes.
 func TestServeQuoteLikeCLI(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	const text = "protect your voters from the negative social impacts"
 	cli, _, err := runCmd(t, "quote", "--json", text)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/adapters/slack"
+	"github.com/citebot/citebot/config/configtest"
 	"github.com/citebot/citebot/retrieval/ingest"
 	"github.com/citebot/citebot/retrieval/opensearchindex"
 	"github.com/citebot/citebot/retrieval/opensearchindex/ostest"
@@ -47,7 +48,7 @@ func fakeSlackAPI(t *testing.T) (string, chan url.Values) {
 // thread's context exactly as one replica answering both does.
 func TestTwoReplicasShareThreads(t *testing.T) {
 	c := ostest.Client(t, ostest.URL())
-	isolateConfig(t)
+	configtest.Isolate(t)
 	ctx := context.Background()
 	docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
 	if len(errs) > 0 {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/citebot/citebot/adapters/discord"
 	"github.com/citebot/citebot/adapters/slack"
+	"github.com/citebot/citebot/config/configtest"
 )
 
 // TestSecretsNeverLogged runs serve at debug level with every secret
@@ -26,7 +27,7 @@ import (
 // requests and signed Slack and Discord questions whose answers fail to
 // post. No secret may appear anywhere in the log, nor in `config check`.
 func TestSecretsNeverLogged(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	secrets := map[string]string{
 		"CITEBOT_API_TOKEN":            "apitoken-S3CRET-0123456789",
 		"CITEBOT_SLACK_BOT_TOKEN":      "xoxb-S3CRET-bot-0123456789",

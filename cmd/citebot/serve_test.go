@@ -13,24 +13,10 @@ import (
 
 	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/config/configtest"
 )
 
 const refugeeQ = "What was the FY2026 refugee cap?"
-
-// isolateConfig keeps the machine's configuration out of a test: an empty
-// working directory and config home, and no CITEBOT_* variables.
-func isolateConfig(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	t.Chdir(dir)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg"))
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "CITEBOT_") && !strings.HasPrefix(name, config.TestEnvPrefix) {
-			t.Setenv(name, "")
-		}
-	}
-	return dir
-}
 
 // startServe runs `citebot serve args…` in-process and returns its base
 // URL (read from the "listening" log line), its logs, and a stop function
@@ -62,7 +48,7 @@ func httpDo(t *testing.T, method, url, body string) (int, []byte) {
 // TestServeAnswersLikeAsk runs serve and checks POST /api/ask gives the
 // very bytes `citebot ask --json` prints for the same question.
 func TestServeAnswersLikeAsk(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	var cli bytes.Buffer
 	if err := run(context.Background(), []string{"ask", "--json", refugeeQ}, strings.NewReader(""), &cli, io.Discard); err != nil {
 		t.Fatal(err)
@@ -110,7 +96,7 @@ func TestServeAnswersLikeAsk(t *testing.T) {
 }
 
 func TestServeConfigFromFileEnvAndFlags(t *testing.T) {
-	dir := isolateConfig(t)
+	dir := configtest.Isolate(t)
 	corpus := filepath.Join(dir, "docs")
 	if err := os.MkdirAll(corpus, 0o755); err != nil {
 		t.Fatal(err)
@@ -147,7 +133,7 @@ func TestServeConfigFromFileEnvAndFlags(t *testing.T) {
 }
 
 func TestServeRejectsInvalidConfiguration(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	t.Setenv("CITEBOT_LOG_LEVEL", "loud")
 	t.Setenv("CITEBOT_API_MAX_QUESTION_BYTES", "0")
 	t.Setenv("CITEBOT_SLACK_ENABLED", "true")
@@ -177,7 +163,7 @@ func TestServeRejectsInvalidConfiguration(t *testing.T) {
 // TestServeReportsUnavailableAdapter enables a chat section this binary
 // cannot run yet: serve reports it by name and keeps answering.
 func TestServeReportsUnavailableAdapter(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	var missing *chatAdapter
 	for i := range chatAdapters {
 		if chatAdapters[i].build == nil {
@@ -212,7 +198,7 @@ func TestServeReportsUnavailableAdapter(t *testing.T) {
 }
 
 func TestConfigCheck(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	t.Setenv("CITEBOT_API_TOKEN", "env-token-0123456789")
 	t.Setenv("CITEBOT_SLACK_SIGNING_SECRET", "8f742231b10e8888abcd99yyyzzz85a5")
 	var out bytes.Buffer
@@ -243,7 +229,7 @@ func TestConfigCheck(t *testing.T) {
 }
 
 func TestHealthcheckCommand(t *testing.T) {
-	isolateConfig(t)
+	configtest.Isolate(t)
 	base, _, stop := startServe(t)
 	var out bytes.Buffer
 	addr := strings.TrimPrefix(base, "http://")

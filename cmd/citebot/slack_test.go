@@ -17,6 +17,7 @@ import (
 	"github.com/citebot/citebot/adapters/slack"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/config/configtest"
 )
 
 // TestServeSlackHTTPMode runs serve with Slack in HTTP mode while Slack's
@@ -25,7 +26,7 @@ import (
 // through their response_url, unsigned ones get 401, votes land in
 // data.dir/feedback.db and /metrics counts everything.
 func TestServeSlackHTTPMode(t *testing.T) {
-	dir := isolateConfig(t)
+	dir := configtest.Isolate(t)
 	const signing = "test-signing-secret-0123456789"
 	hooks := adaptertest.Record(t, nil, `{"ok":true}`) // response URLs
 	dataDir := filepath.Join(dir, "state")
