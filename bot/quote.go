@@ -30,6 +30,16 @@ type QuoteChecker interface {
 	WhoSaid(ctx context.Context, text string, opts retrieval.QuoteOptions) (retrieval.Attribution, error)
 }
 
+// Quoter checks quotes and says who said them; *Bot is one. It is what
+// the surfaces that check quotes (the CLI, the HTTP API, MCP) need of
+// the bot.
+type Quoter interface {
+	QuoteCheck(ctx context.Context, req QuoteRequest) (QuoteReply, error)
+	WhoSaid(ctx context.Context, req QuoteRequest) (WhoReply, error)
+}
+
+var _ Quoter = (*Bot)(nil)
+
 // QuoteRequest is one text to check.
 type QuoteRequest struct {
 	Text string

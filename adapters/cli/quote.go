@@ -10,10 +10,7 @@ import (
 )
 
 // Checker checks quotes; *bot.Bot is one.
-type Checker interface {
-	QuoteCheck(ctx context.Context, req bot.QuoteRequest) (bot.QuoteReply, error)
-	WhoSaid(ctx context.Context, req bot.QuoteRequest) (bot.WhoReply, error)
-}
+type Checker = bot.Quoter
 
 // QuoteOptions control quote-check output.
 type QuoteOptions struct {

@@ -143,12 +143,7 @@ func (a *API) ask(w http.ResponseWriter, r *http.Request) {
 	}
 	reply, err := a.bot.Ask(r.Context(), req)
 	if err != nil {
-		code := bot.ErrorCode(err)
-		adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)), slog.String("code", string(code)))
-		if code != bot.CodeInvalid && code != bot.CodeUnknownCollection {
-			adapters.Annotate(r.Context(), slog.String("error", err.Error()))
-		}
-		writeBotError(w, r, err)
+		failed(w, r, err)
 		return
 	}
 	outcome := bot.OutcomeDeclined
@@ -258,8 +253,7 @@ func (a *API) unknownCollection(w http.ResponseWriter, r *http.Request, names []
 		return false
 	}
 	if err := cc.CheckCollections(names); err != nil {
-		adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)), slog.String("code", string(bot.ErrorCode(err))))
-		writeBotError(w, r, err)
+		failed(w, r, err)
 		return true
 	}
 	return false
@@ -339,6 +333,19 @@ type ErrorBody = adapters.ErrorBody
 
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
 	adapters.WriteError(w, r, status, code, message)
+}
+
+// failed answers a question or quote check the bot could not answer:
+// the request's log line gets outcome error, the code, and the error
+// itself unless the request was at fault (invalid, an unknown
+// collection); the client gets the error (writeBotError).
+func failed(w http.ResponseWriter, r *http.Request, err error) {
+	code := bot.ErrorCode(err)
+	adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)), slog.String("code", string(code)))
+	if code != bot.CodeInvalid && code != bot.CodeUnknownCollection {
+		adapters.Annotate(r.Context(), slog.String("error", err.Error()))
+	}
+	writeBotError(w, r, err)
 }
 
 // writeBotError writes a *bot.Error with the status of its code.

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,10 +11,7 @@ import (
 
 // Quoter checks quotes; *bot.Bot is one. A Bot that is not a Quoter
 // answers POST /api/quote with 503.
-type Quoter interface {
-	QuoteCheck(ctx context.Context, req bot.QuoteRequest) (bot.QuoteReply, error)
-	WhoSaid(ctx context.Context, req bot.QuoteRequest) (bot.WhoReply, error)
-}
+type Quoter = bot.Quoter
 
 // quoteRequest is the body of POST /api/quote.
 type quoteRequest struct {
@@ -78,12 +74,7 @@ func (a *API) quote(w http.ResponseWriter, r *http.Request) {
 		reply, verdict = check, string(check.Verdict)
 	}
 	if err != nil {
-		code := bot.ErrorCode(err)
-		adapters.Annotate(r.Context(), slog.String("outcome", string(bot.OutcomeError)), slog.String("code", string(code)))
-		if code != bot.CodeInvalid && code != bot.CodeUnknownCollection {
-			adapters.Annotate(r.Context(), slog.String("error", err.Error()))
-		}
-		writeBotError(w, r, err)
+		failed(w, r, err)
 		return
 	}
 	adapters.Annotate(r.Context(), slog.String("outcome", verdict))

@@ -56,8 +56,7 @@ const Path = "/mcp"
 // is one.
 type Bot interface {
 	Ask(ctx context.Context, req bot.Request) (bot.Reply, error)
-	QuoteCheck(ctx context.Context, req bot.QuoteRequest) (bot.QuoteReply, error)
-	WhoSaid(ctx context.Context, req bot.QuoteRequest) (bot.WhoReply, error)
+	bot.Quoter
 	Sources() ([]bot.DocumentInfo, error)
 	Document(ctx context.Context, id string) (bot.Document, error)
 }

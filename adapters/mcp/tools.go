@@ -40,6 +40,8 @@ type askArgs struct {
 	Top         *int     `json:"top"`
 }
 
+func (a *askArgs) search() (*string, *int) { return a.Question, a.Top }
+
 // quoteArgs are check_quote's arguments.
 type quoteArgs struct {
 	Text        *string  `json:"text"`
@@ -47,6 +49,8 @@ type quoteArgs struct {
 	Collections []string `json:"collections"`
 	Top         *int     `json:"top"`
 }
+
+func (a *quoteArgs) search() (*string, *int) { return a.Text, a.Top }
 
 // sourcesArgs are list_sources' arguments.
 type sourcesArgs struct {
@@ -272,19 +276,11 @@ func (r toolResult) callResult() (*sdk.CallToolResult, error) {
 
 func (s *Server) ask(ctx context.Context, raw json.RawMessage, call *callLog) (toolResult, error) {
 	var in askArgs
-	if err := decodeArgs(raw, &in, ToolAsk, `{"question": "…"}`); err != nil {
+	question, top, err := decodeSearch(raw, &in, ToolAsk, "question")
+	if err != nil {
 		return toolResult{}, err
 	}
-	if in.Question == nil {
-		return toolResult{}, argError(`the question is missing; call ask with {"question": "…"}`)
-	}
-	if err := checkTop(in.Top); err != nil {
-		return toolResult{}, err
-	}
-	req := bot.Request{Question: *in.Question, Collections: in.Collections, Adapter: Name}
-	if in.Top != nil {
-		req.Top = *in.Top
-	}
+	req := bot.Request{Question: question, Top: top, Collections: in.Collections, Adapter: Name}
 	call.debug = append(call.debug, slog.String("question", req.Question))
 	reply, err := s.bot.Ask(ctx, req)
 	if err != nil {
@@ -299,19 +295,11 @@ func (s *Server) ask(ctx context.Context, raw json.RawMessage, call *callLog) (t
 
 func (s *Server) checkQuote(ctx context.Context, raw json.RawMessage, call *callLog) (toolResult, error) {
 	var in quoteArgs
-	if err := decodeArgs(raw, &in, ToolCheckQuote, `{"text": "…"}`); err != nil {
+	text, top, err := decodeSearch(raw, &in, ToolCheckQuote, "text")
+	if err != nil {
 		return toolResult{}, err
 	}
-	if in.Text == nil {
-		return toolResult{}, argError(`the text is missing; call check_quote with {"text": "…"}`)
-	}
-	if err := checkTop(in.Top); err != nil {
-		return toolResult{}, err
-	}
-	req := bot.QuoteRequest{Text: *in.Text, Collections: in.Collections, Adapter: Name}
-	if in.Top != nil {
-		req.Top = *in.Top
-	}
+	req := bot.QuoteRequest{Text: text, Top: top, Collections: in.Collections, Adapter: Name}
 	call.debug = append(call.debug, slog.String("quote", req.Text))
 	call.attrs = append(call.attrs, slog.Bool("who", in.Who))
 	if in.Who {
@@ -381,11 +369,32 @@ func pageSources(all []bot.DocumentInfo, collections []string, after string, lim
 	return page
 }
 
-func checkTop(top *int) error {
-	if top != nil && (*top < 1 || *top > bot.MaxTop) {
-		return argError(fmt.Sprintf("top must be between 1 and %d", bot.MaxTop))
+// searchArgs are the arguments of a tool that searches for a text: the
+// text (ask's question, check_quote's quote) and top.
+type searchArgs interface {
+	search() (text *string, top *int)
+}
+
+// decodeSearch decodes raw into in, the arguments of ask or check_quote,
+// and checks what they share: the text (named field) is given, and top,
+// when given, is in range. It returns the text and top (0 for the
+// default).
+func decodeSearch(raw json.RawMessage, in searchArgs, tool, field string) (string, int, error) {
+	example := fmt.Sprintf(`{%q: "…"}`, field)
+	if err := decodeArgs(raw, in, tool, example); err != nil {
+		return "", 0, err
 	}
-	return nil
+	text, top := in.search()
+	if text == nil {
+		return "", 0, argError(fmt.Sprintf("the %s is missing; call %s with %s", field, tool, example))
+	}
+	if top == nil {
+		return *text, 0, nil
+	}
+	if *top < 1 || *top > bot.MaxTop {
+		return "", 0, argError(fmt.Sprintf("top must be between 1 and %d", bot.MaxTop))
+	}
+	return *text, *top, nil
 }
 
 func citedDocs(cites []bot.Citation) []citedDoc {
