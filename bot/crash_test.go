@@ -89,14 +89,9 @@ func TestBoltStoreSurvivesKill9(t *testing.T) {
 // it does nothing in a normal run. It prints each answer ID once its
 // vote is saved.
 func TestHelperVoteStorm(t *testing.T) {
-	path := os.Getenv("CITEBOT_TEST_HELPER_STORM")
-	if path == "" {
+	s, ok := helperStore("CITEBOT_TEST_HELPER_STORM")
+	if !ok {
 		return
-	}
-	s, err := OpenBoltStore(path)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(3)
 	}
 	ctx := context.Background()
 	w := bufio.NewWriter(os.Stdout)

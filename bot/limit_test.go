@@ -8,7 +8,6 @@ import (
 
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/answer"
-	"github.com/citebot/citebot/retrieval/bleveindex"
 )
 
 func TestLimiterBurstThenRate(t *testing.T) {
@@ -78,16 +77,10 @@ func TestUnlimitedLimiter(t *testing.T) {
 // limitIndex is a real one-document index.
 func limitIndex(t *testing.T) *answer.Engine {
 	t.Helper()
-	ix, err := bleveindex.NewMemory(context.Background(), []retrieval.Document{{
+	return MemoryEngine(t, retrieval.Document{
 		ID: "ferry", Metadata: retrieval.Metadata{Title: "Ferry timetable"},
 		Text: "Ferry timetable\n\nThe harbor ferry will run every 20 minutes from June.\n",
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := answer.New(retrieval.NewLive(ix))
-	t.Cleanup(func() { e.Close() })
-	return e
+	})
 }
 
 func TestChatRateLimits(t *testing.T) {

@@ -6,9 +6,7 @@ import (
 	"testing"
 
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/answer"
-	"github.com/citebot/citebot/retrieval/bleveindex"
 	"github.com/citebot/citebot/retrieval/ingest"
 	"github.com/citebot/citebot/seeds"
 )
@@ -28,18 +26,11 @@ func (r *recorder) ObserveQuestion(ev bot.QuestionEvent) {
 // seedIndex answers from the seed articles, indexed in memory.
 func seedIndex(t *testing.T) *answer.Engine {
 	t.Helper()
-	ctx := context.Background()
-	docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
+	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	ix, err := bleveindex.NewMemory(ctx, docs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := answer.New(retrieval.NewLive(ix))
-	t.Cleanup(func() { e.Close() })
-	return e
+	return bot.MemoryEngine(t, docs...)
 }
 
 func TestObserverSeesEveryOutcome(t *testing.T) {

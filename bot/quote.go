@@ -72,29 +72,30 @@ type WhoReply struct {
 // CodeUnavailable when the index cannot check quotes or the request was
 // cancelled.
 func (b *Bot) QuoteCheck(ctx context.Context, req QuoteRequest) (QuoteReply, error) {
-	qc, opts, text, err := b.quoteIndex(req)
-	if err != nil {
-		return QuoteReply{}, err
-	}
-	check, err := qc.CheckQuote(ctx, text, opts)
-	if err != nil {
-		return QuoteReply{}, indexError(ctx, err, "the quote could not be checked")
-	}
-	return QuoteReply{check}, nil
+	check, err := quoteTool(ctx, b, req, QuoteChecker.CheckQuote)
+	return QuoteReply{check}, err
 }
 
 // WhoSaid says who the documents say said req.Text. Errors are as for
 // QuoteCheck.
 func (b *Bot) WhoSaid(ctx context.Context, req QuoteRequest) (WhoReply, error) {
+	at, err := quoteTool(ctx, b, req, QuoteChecker.WhoSaid)
+	return WhoReply{at}, err
+}
+
+// quoteTool runs one of the index's quote tools (QuoteChecker's
+// methods) on req, once it is valid.
+func quoteTool[R any](ctx context.Context, b *Bot, req QuoteRequest, tool func(QuoteChecker, context.Context, string, retrieval.QuoteOptions) (R, error)) (R, error) {
+	var none R
 	qc, opts, text, err := b.quoteIndex(req)
 	if err != nil {
-		return WhoReply{}, err
+		return none, err
 	}
-	at, err := qc.WhoSaid(ctx, text, opts)
+	r, err := tool(qc, ctx, text, opts)
 	if err != nil {
-		return WhoReply{}, indexError(ctx, err, "the quote could not be checked")
+		return none, indexError(ctx, err, "the quote could not be checked")
 	}
-	return WhoReply{at}, nil
+	return r, nil
 }
 
 // quoteIndex validates a quote request.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,6 +68,36 @@ func testStore(t *testing.T, s Store) {
 	}
 }
 
+// openStore opens the bbolt store at path for the test, closing it at
+// the end.
+func openStore(t *testing.T, path string) *BoltStore {
+	t.Helper()
+	s, err := OpenBoltStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// helperStore is the store of a helper process (a test that another
+// test runs in a process of its own, with the store's path in the
+// variable env); ok is false in a normal run, where env is not set. A
+// store that does not open ends the process with status 3, the error on
+// standard error.
+func helperStore(env string) (s *BoltStore, ok bool) {
+	path := os.Getenv(env)
+	if path == "" {
+		return nil, false
+	}
+	s, err := OpenBoltStore(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(3)
+	}
+	return s, true
+}
+
 func TestMemoryStore(t *testing.T) { testStore(t, NewMemoryStore()) }
 
 func TestBoltStore(t *testing.T) {
@@ -91,11 +122,7 @@ func TestBoltStore(t *testing.T) {
 
 func TestBoltStoreIsLockedAgainstASecondProcess(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "feedback.db")
-	s, err := OpenBoltStore(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	openStore(t, path) // held open while the other process tries
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperStoreProcess$")
 	cmd.Env = append(os.Environ(), "CITEBOT_TEST_HELPER_STORE="+path, "CITEBOT_TEST_HELPER_MODE=open")
 	out, err := cmd.CombinedOutput()
@@ -114,11 +141,7 @@ func TestBoltStoreVoteIsOnDiskWhenSaveReturns(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("helper: %v\n%s", err, out)
 	}
-	s, err := OpenBoltStore(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openStore(t, path)
 	votes, err := s.Votes(context.Background())
 	if err != nil || len(votes) != 1 || votes[0].Vote != VoteDown || votes[0].User != "U9" {
 		t.Errorf("votes after the writer exited = %+v, %v; want U9's down vote", votes, err)
@@ -128,14 +151,9 @@ func TestBoltStoreVoteIsOnDiskWhenSaveReturns(t *testing.T) {
 // TestHelperStoreProcess is the other process of the tests above; it does
 // nothing in a normal run.
 func TestHelperStoreProcess(t *testing.T) {
-	path := os.Getenv("CITEBOT_TEST_HELPER_STORE")
-	if path == "" {
+	s, ok := helperStore("CITEBOT_TEST_HELPER_STORE")
+	if !ok {
 		return
-	}
-	s, err := OpenBoltStore(path)
-	if err != nil {
-		os.Stderr.WriteString(err.Error())
-		os.Exit(3)
 	}
 	if os.Getenv("CITEBOT_TEST_HELPER_MODE") == "vote" {
 		ctx := context.Background()
@@ -152,11 +170,7 @@ func TestHelperStoreProcess(t *testing.T) {
 
 func TestBoltStorePrunesOldAnswersNotVotes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "feedback.db")
-	s, err := OpenBoltStore(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openStore(t, path)
 	ctx := context.Background()
 	start := time.Now()
 	old := newAnswerID(start)

@@ -29,17 +29,23 @@ type chatEnv struct {
 	Log        *slog.Logger
 }
 
+// newChat is one chat platform's conversation layer, answering in its
+// channels by rules, within limits, with the state serve shares.
+func (env chatEnv) newChat(platform string, rules bot.Rules, limits config.LimitsConfig) *bot.Chat {
+	return bot.NewChat(env.Bot, bot.ChatOptions{
+		Platform: platform,
+		Rules:    rules,
+		Store:    env.Store,
+		Threads:  env.Threads,
+		Limits:   chatLimits(limits),
+		Logger:   env.Log,
+	})
+}
+
 // slackAdapter turns the slack section into the Slack adapter.
 func slackAdapter(cfg *config.Config, env chatEnv) (adapters.Adapter, error) {
 	c := cfg.Slack
-	chat := bot.NewChat(env.Bot, bot.ChatOptions{
-		Platform: slack.Name,
-		Rules:    chatRules(c.Channels, c.OnlyListedChannels, c.DefaultMentionOnly),
-		Store:    env.Store,
-		Threads:  env.Threads,
-		Limits:   chatLimits(cfg.Limits),
-		Logger:   env.Log,
-	})
+	chat := env.newChat(slack.Name, chatRules(c.Channels, c.OnlyListedChannels, c.DefaultMentionOnly), cfg.Limits)
 	a, err := slack.New(slack.Options{
 		Mode: c.Mode, BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
 		APIURL: c.APIURL, Chat: chat, Logger: env.Log, Deliveries: env.Deliveries,
@@ -53,14 +59,7 @@ func slackAdapter(cfg *config.Config, env chatEnv) (adapters.Adapter, error) {
 // discordAdapter turns the discord section into the Discord adapter.
 func discordAdapter(cfg *config.Config, env chatEnv) (adapters.Adapter, error) {
 	c := cfg.Discord
-	chat := bot.NewChat(env.Bot, bot.ChatOptions{
-		Platform: discord.Name,
-		Rules:    chatRules(c.Channels, c.OnlyListedChannels, c.DefaultMentionOnly),
-		Store:    env.Store,
-		Threads:  env.Threads,
-		Limits:   chatLimits(cfg.Limits),
-		Logger:   env.Log,
-	})
+	chat := env.newChat(discord.Name, chatRules(c.Channels, c.OnlyListedChannels, c.DefaultMentionOnly), cfg.Limits)
 	a, err := discord.New(discord.Options{
 		Mode: c.Mode, BotToken: c.BotToken, AppID: c.AppID, PublicKey: c.PublicKey, GuildID: c.GuildID,
 		APIURL: c.APIURL, MessageContent: c.MessageContent, Chat: chat, Logger: env.Log, Deliveries: env.Deliveries,

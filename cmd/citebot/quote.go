@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"io"
 	"strings"
 
@@ -29,11 +27,8 @@ func newQuoteCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 			"\"differences\": […]}], …}; with --who {\"verdict\": \"attributed|unattributed|\n" +
 			"not_found\", \"speaker\": …, \"sources\": […]}.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.Top < 1 || opts.Top > retrieval.MaxTop {
-				return usageError{fmt.Errorf("--top must be between 1 and %d", retrieval.MaxTop)}
-			}
-			if len(args) > 0 && strings.TrimSpace(strings.Join(args, " ")) == "" {
-				return usageError{errors.New("the text to check is empty; give one, or none to read texts from standard input")}
+			if err := checkInput(opts.Top, args, "the text to check is empty; give one, or none to read texts from standard input"); err != nil {
+				return err
 			}
 			ix, err := cf.open(cmd.Context(), stderrLogger(stderr))
 			if err != nil {

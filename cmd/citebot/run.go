@@ -153,6 +153,18 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// checkInput checks what ask and quote take alike: --top in range, and
+// a text given as arguments not blank (empty says what to do instead).
+func checkInput(top int, args []string, empty string) error {
+	if top < 1 || top > retrieval.MaxTop {
+		return usageError{fmt.Errorf("--top must be between 1 and %d", retrieval.MaxTop)}
+	}
+	if len(args) > 0 && strings.TrimSpace(strings.Join(args, " ")) == "" {
+		return usageError{errors.New(empty)}
+	}
+	return nil
+}
+
 func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var cf corpusFlags
 	var asJSON bool
@@ -165,11 +177,8 @@ func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Long: "Answer QUESTION with verbatim, cited quotes. With no QUESTION, answer each line of\n" +
 			"standard input in order. --json writes one JSON object per answer, one per line.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if top < 1 || top > retrieval.MaxTop {
-				return usageError{fmt.Errorf("--top must be between 1 and %d", retrieval.MaxTop)}
-			}
-			if len(args) > 0 && strings.TrimSpace(strings.Join(args, " ")) == "" {
-				return usageError{errors.New("the question is empty; ask one, or pass none to read questions from standard input")}
+			if err := checkInput(top, args, "the question is empty; ask one, or pass none to read questions from standard input"); err != nil {
+				return err
 			}
 			ix, err := cf.open(cmd.Context(), stderrLogger(stderr))
 			if err != nil {
