@@ -83,19 +83,7 @@ func build(ctx context.Context, t Target, prev string, docs []retrieval.Document
 	if err != nil {
 		return st, err
 	}
-	err = w.createIndexes(ctx)
-	if err == nil {
-		err = w.add(ctx, docs, progress)
-	}
-	if err == nil {
-		err = w.writeTerms(ctx)
-	}
-	if err == nil {
-		st.Passages = w.m.Passages
-		err = w.finish(ctx, prev, &st, start)
-	}
-	if err != nil {
-		w.discard()
+	if err := w.fill(ctx, w.createIndexes, docs, progress, prev, &st, start); err != nil {
 		return retrieval.BuildStats{}, err
 	}
 	return st, nil
@@ -163,22 +151,13 @@ func UpdateWith(ctx context.Context, t Target, docs []retrieval.Document, progre
 	}
 	w.m = m
 	w.m.Generation, w.m.Complete = w.gen, false
-	err = w.cloneFrom(ctx, cur)
-	if err == nil {
-		err = w.remove(ctx, cur, del)
+	clone := func(ctx context.Context) error {
+		if err := w.cloneFrom(ctx, cur); err != nil {
+			return err
+		}
+		return w.remove(ctx, cur, del)
 	}
-	if err == nil {
-		err = w.add(ctx, put, progress)
-	}
-	if err == nil {
-		err = w.writeTerms(ctx)
-	}
-	if err == nil {
-		st.Passages = w.m.Passages
-		err = w.finish(ctx, cur, &st, start)
-	}
-	if err != nil {
-		w.discard()
+	if err := w.fill(ctx, clone, put, progress, cur, &st, start); err != nil {
 		return retrieval.BuildStats{}, err
 	}
 	return st, nil
@@ -262,6 +241,28 @@ func listGens(ctx context.Context, c *osclient.Client, name string) (map[string]
 
 // indexSettings are a new index's settings: no refreshes while it is
 // written (the build refreshes once at the end).
+// fill makes the new generation: prepare sets up its indexes (made
+// afresh, or cloned from the served generation), then docs are added,
+// its term statistics written and the alias moved to it from prev. On a
+// failure the generation is discarded.
+func (w *writer) fill(ctx context.Context, prepare func(context.Context) error, docs []retrieval.Document, progress retrieval.Progress, prev string, st *retrieval.BuildStats, start time.Time) error {
+	err := prepare(ctx)
+	if err == nil {
+		err = w.add(ctx, docs, progress)
+	}
+	if err == nil {
+		err = w.writeTerms(ctx)
+	}
+	if err == nil {
+		st.Passages = w.m.Passages
+		err = w.finish(ctx, prev, st, start)
+	}
+	if err != nil {
+		w.discard()
+	}
+	return err
+}
+
 func (w *writer) indexSettings(extra map[string]any) map[string]any {
 	s := map[string]any{
 		"number_of_shards":   w.t.shards(),

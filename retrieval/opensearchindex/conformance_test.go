@@ -1,7 +1,6 @@
 package opensearchindex_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/citebot/citebot/retrieval"
@@ -14,16 +13,7 @@ import (
 func TestConformance(t *testing.T) {
 	c := ostest.Client(t, ostest.URL())
 	backendtest.Run(t, func(t *testing.T, docs []retrieval.Document) retrieval.Backend {
-		ctx := context.Background()
 		name := ostest.Name(t, c)
-		target := opensearchindex.Target{Client: c, Name: name, Shards: 2, Replicas: 0}
-		if _, err := opensearchindex.Build(ctx, target, docs, nil); err != nil {
-			t.Fatal(err)
-		}
-		ix, err := opensearchindex.Open(ctx, c, name, ostest.URL()+"/"+name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ix
+		return buildOpen(t, opensearchindex.Target{Client: c, Name: name, Where: ostest.URL() + "/" + name, Shards: 2, Replicas: 0}, docs)
 	})
 }

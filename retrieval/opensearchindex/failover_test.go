@@ -75,16 +75,7 @@ func TestFailover(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	name := ostest.Name(t, c)
-	target := opensearchindex.Target{Client: c, Name: name, Shards: 3, Replicas: 1}
-	if _, err := opensearchindex.Build(ctx, target, seedDocs(t, ""), nil); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := opensearchindex.Open(ctx, c, name, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := answer.New(retrieval.NewLive(ix))
+	eng := answer.New(retrieval.NewLive(buildOpen(t, opensearchindex.Target{Client: c, Name: ostest.Name(t, c), Shards: 3, Replicas: 1}, seedDocs(t, ""))))
 	defer eng.Close()
 
 	const clients, before, after, maxAttempts = 8, 10, 10, 40

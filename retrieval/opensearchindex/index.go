@@ -324,30 +324,47 @@ func (ix *Index) Document(ctx context.Context, id string) (*retrieval.IndexedDoc
 // fetchDocs reads documents by id from a docs index; missing ones are
 // left out.
 func fetchDocs(ctx context.Context, c *osclient.Client, index string, ids []string) (map[string]*retrieval.IndexedDoc, error) {
+	records, err := mget[docRecord](ctx, c, index, ids, "id,blob")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*retrieval.IndexedDoc, len(ids))
+	for _, r := range records {
+		d, err := docstore.Decode(r.Blob)
+		if err != nil {
+			return nil, fmt.Errorf("document %q: %w", r.ID, err)
+		}
+		out[d.ID] = d
+	}
+	return out, nil
+}
+
+// mget reads the records of index whose ids (before key) are ids, with
+// the source fields fields ("" for all), in one _mget; ids not held are
+// left out.
+func mget[R any](ctx context.Context, c *osclient.Client, index string, ids []string, fields string) ([]R, error) {
 	keys := make([]string, len(ids))
 	for i, id := range ids {
 		keys[i] = key(id)
 	}
 	var res struct {
 		Docs []struct {
-			Found  bool      `json:"found"`
-			Source docRecord `json:"_source"`
+			Found  bool `json:"found"`
+			Source R    `json:"_source"`
 		} `json:"docs"`
 	}
-	q := url.Values{"_source_includes": {"id,blob"}, "realtime": {"false"}}
+	q := url.Values{"realtime": {"false"}}
+	if fields != "" {
+		q.Set("_source_includes", fields)
+	}
 	if err := c.Do(ctx, http.MethodPost, "/"+url.PathEscape(index)+"/_mget", q, map[string]any{"ids": keys}, &res); err != nil {
 		return nil, err
 	}
-	out := make(map[string]*retrieval.IndexedDoc, len(ids))
-	for _, r := range res.Docs {
-		if !r.Found {
-			continue
+	var out []R
+	for _, d := range res.Docs {
+		if d.Found {
+			out = append(out, d.Source)
 		}
-		d, err := docstore.Decode(r.Source.Blob)
-		if err != nil {
-			return nil, fmt.Errorf("document %q: %w", r.Source.ID, err)
-		}
-		out[d.ID] = d
 	}
 	return out, nil
 }
@@ -472,24 +489,12 @@ type termRecord struct {
 func fetchDFs(ctx context.Context, c *osclient.Client, index string, terms []string) (map[string]int, error) {
 	out := make(map[string]int, len(terms))
 	for start := 0; start < len(terms); start += pageSize {
-		chunk := terms[start:min(start+pageSize, len(terms))]
-		keys := make([]string, len(chunk))
-		for i, t := range chunk {
-			keys[i] = key(t)
-		}
-		var res struct {
-			Docs []struct {
-				Found  bool       `json:"found"`
-				Source termRecord `json:"_source"`
-			} `json:"docs"`
-		}
-		if err := c.Do(ctx, http.MethodPost, "/"+url.PathEscape(index)+"/_mget", url.Values{"realtime": {"false"}}, map[string]any{"ids": keys}, &res); err != nil {
+		records, err := mget[termRecord](ctx, c, index, terms[start:min(start+pageSize, len(terms))], "")
+		if err != nil {
 			return nil, err
 		}
-		for _, d := range res.Docs {
-			if d.Found {
-				out[d.Source.Term] = d.Source.DF
-			}
+		for _, r := range records {
+			out[r.Term] = r.DF
 		}
 	}
 	return out, nil

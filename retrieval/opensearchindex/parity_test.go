@@ -103,14 +103,7 @@ func TestParityWithBleve(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bl.Close()
-	name := ostest.Name(t, c)
-	if _, err := opensearchindex.Build(ctx, opensearchindex.Target{Client: c, Name: name, Shards: 3, Replicas: 0}, docs, nil); err != nil {
-		t.Fatal(err)
-	}
-	os, err := opensearchindex.Open(ctx, c, name, name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	os := buildOpen(t, opensearchindex.Target{Client: c, Name: ostest.Name(t, c), Shards: 3, Replicas: 0}, docs)
 	defer os.Close()
 
 	searches, mismatches := 0, 0

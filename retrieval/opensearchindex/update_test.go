@@ -1,6 +1,7 @@
 package opensearchindex_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -29,6 +30,22 @@ func seedDocs(t *testing.T, publisher string) []retrieval.Document {
 		docs[i].Publisher = publisher
 	}
 	return docs
+}
+
+// buildOpen builds docs into a new generation of target and opens the
+// index its alias names (target.Where, or its name, in messages); the
+// caller closes it.
+func buildOpen(t *testing.T, target opensearchindex.Target, docs []retrieval.Document) *opensearchindex.Index {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := opensearchindex.Build(ctx, target, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := opensearchindex.Open(ctx, target.Client, target.Name, cmp.Or(target.Where, target.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
 }
 
 // generations lists the generations that have indexes on the cluster.
@@ -95,14 +112,7 @@ func TestUpdateIncremental(t *testing.T) {
 		t.Errorf("generations %v; want the new one and its predecessor %s", gens, first)
 	}
 
-	fresh := ostest.Name(t, c)
-	if _, err := opensearchindex.Build(ctx, opensearchindex.Target{Client: c, Name: fresh, Shards: 1, Replicas: 0}, next, nil); err != nil {
-		t.Fatal(err)
-	}
-	built, err := opensearchindex.Open(ctx, c, fresh, fresh)
-	if err != nil {
-		t.Fatal(err)
-	}
+	built := buildOpen(t, opensearchindex.Target{Client: c, Name: ostest.Name(t, c), Shards: 1, Replicas: 0}, next)
 	defer built.Close()
 	terms := []string{"harbour", "light", "ferri", "island", "refuge", "cap", "7500"}
 	a, err := updated.TermStats(ctx, terms)
@@ -203,14 +213,7 @@ func TestReindexWhileAsking(t *testing.T) {
 	ctx := context.Background()
 	name := ostest.Name(t, c)
 	target := opensearchindex.Target{Client: c, Name: name, Shards: 2, Replicas: 0}
-	if _, err := opensearchindex.Build(ctx, target, seedDocs(t, "Old Gazette"), nil); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := opensearchindex.Open(ctx, c, name, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	live := retrieval.NewLive(ix)
+	live := retrieval.NewLive(buildOpen(t, target, seedDocs(t, "Old Gazette")))
 	eng := answer.New(live)
 	defer eng.Close()
 
