@@ -35,6 +35,16 @@ func checkExtracted(t *testing.T, x extracted) {
 	}
 }
 
+// fuzzParser fuzzes parse: a parse may fail, and one that succeeds
+// keeps what every parser promises (checkExtracted).
+func fuzzParser(f *testing.F, parse func(context.Context, []byte) (extracted, error)) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if x, err := parse(context.Background(), b); err == nil {
+			checkExtracted(t, x)
+		}
+	})
+}
+
 func seedFile(f *testing.F, name string) {
 	f.Add(ingesttest.File(f, name))
 }
@@ -61,12 +71,7 @@ func FuzzParseMarkdown(f *testing.F) {
 	f.Add([]byte("---\ntitle: x\n---\n"))
 	f.Add([]byte("---\n: [\n---\n# h"))
 	f.Add([]byte("| a |\n|---|\n| <b>x</b> |\n\n```\ncode\n```"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		x, err := parseMarkdown(context.Background(), b)
-		if err == nil {
-			checkExtracted(t, x)
-		}
-	})
+	fuzzParser(f, parseMarkdown)
 }
 
 func FuzzParseHTML(f *testing.F) {
@@ -74,12 +79,7 @@ func FuzzParseHTML(f *testing.F) {
 	f.Add([]byte("<html><head><meta charset=shift_jis></head><body><p>\x82\xa0</p>"))
 	f.Add([]byte("<article><article><p>nested</p></article></article><script>x</script>"))
 	f.Add([]byte(`<script type="application/ld+json">{"@type":"NewsArticle","author":[{"name":1}]}</script><p>t</p>`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		x, err := parseHTML(context.Background(), b)
-		if err == nil {
-			checkExtracted(t, x)
-		}
-	})
+	fuzzParser(f, parseHTML)
 }
 
 func FuzzParsePDF(f *testing.F) {
@@ -88,12 +88,7 @@ func FuzzParsePDF(f *testing.F) {
 	f.Add(handPDF("q 1 0 0 1 0 0 cm BT /F1 9 Tf (x) ' ET Q Q Q", "/F1 << /Type /Font /Subtype /Type0 /Encoding /Identity-H /DescendantFonts [<< /W [1 [500 600] 3 9 700] >>] >>"))
 	f.Add(cyclicPDF())
 	f.Add([]byte("%PDF-1.7\n"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		x, err := parsePDF(context.Background(), b)
-		if err == nil {
-			checkExtracted(t, x)
-		}
-	})
+	fuzzParser(f, parsePDF)
 }
 
 func FuzzParseDOCX(f *testing.F) {
@@ -102,12 +97,7 @@ func FuzzParseDOCX(f *testing.F) {
 	parts["word/document.xml"] = `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl><w:tr><w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>nested</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr></w:tbl></w:body></w:document>`
 	f.Add(ingesttest.ZipParts(f, parts))
 	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		x, err := parseDOCX(context.Background(), b)
-		if err == nil {
-			checkExtracted(t, x)
-		}
-	})
+	fuzzParser(f, parseDOCX)
 }
 
 func FuzzLoadJSONL(f *testing.F) {

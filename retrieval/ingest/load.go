@@ -21,7 +21,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -31,6 +30,7 @@ import (
 
 	"github.com/citebot/citebot/retrieval"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -259,30 +259,21 @@ func runLoad(ctx context.Context, jobs []loadJob, progress retrieval.Progress) (
 		progress(0, len(jobs)) // the phase starts: rates are timed from here
 	}
 	var done atomic.Int64
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i].docs, results[i].errs = loadOne(ctx, jobs[i])
-				if progress != nil {
-					progress(int(done.Add(1)), len(jobs))
-				}
-			}
-		}()
-	}
-feed:
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range jobs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
+		if ctx.Err() != nil {
+			break
 		}
+		g.Go(func() error {
+			results[i].docs, results[i].errs = loadOne(ctx, jobs[i])
+			if progress != nil {
+				progress(int(done.Add(1)), len(jobs))
+			}
+			return nil
+		})
 	}
-	close(next)
-	wg.Wait()
+	g.Wait()
 
 	var docs []retrieval.Document
 	var errs []error

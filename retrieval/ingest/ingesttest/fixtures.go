@@ -30,13 +30,8 @@ var corpus embed.FS
 // footer-less paragraph, with title, author and creation date set.
 func PDF(t testing.TB) []byte {
 	t.Helper()
-	p := fpdf.New("P", "mm", "A4", "")
-	p.SetCreationDate(time.Date(2025, 3, 18, 9, 30, 0, 0, time.UTC))
-	p.SetModificationDate(time.Date(2025, 3, 19, 10, 0, 0, 0, time.UTC))
-	p.SetTitle("Annual water quality report", true)
-	p.SetAuthor("Greenfield Water Authority", true)
-	p.SetAutoPageBreak(false, 10)
-	p.AddUTF8FontFromBytes("serif", "", liberationserifregular.TTF)
+	p := newPDF("A4", "Annual water quality report", "Greenfield Water Authority",
+		time.Date(2025, 3, 18, 9, 30, 0, 0, time.UTC), time.Date(2025, 3, 19, 10, 0, 0, 0, time.UTC))
 
 	p.AddPage()
 	p.SetFont("Helvetica", "", 18)
@@ -61,10 +56,29 @@ func PDF(t testing.TB) []byte {
 	p.AddPage()
 	p.SetFont("Helvetica", "", 11)
 	p.MultiCell(0, 5.5, "Residents can request a free home test kit by calling the authority.", "", "L", false)
+	return pdfBytes(t, p)
+}
 
+// newPDF starts a PDF of page size ("A4", "Letter") with title, author
+// and its dates set, the embedded serif font (Liberation Serif) as
+// "serif", and no automatic page breaks.
+func newPDF(size, title, author string, created, modified time.Time) *fpdf.Fpdf {
+	p := fpdf.New("P", "mm", size, "")
+	p.SetCreationDate(created)
+	p.SetModificationDate(modified)
+	p.SetTitle(title, true)
+	p.SetAuthor(author, true)
+	p.SetAutoPageBreak(false, 10)
+	p.AddUTF8FontFromBytes("serif", "", liberationserifregular.TTF)
+	return p
+}
+
+// pdfBytes writes p out.
+func pdfBytes(t testing.TB, p *fpdf.Fpdf) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := p.Output(&buf); err != nil {
-		t.Fatalf("write fixture PDF: %v", err)
+		t.Fatalf("write the fixture PDF: %v", err)
 	}
 	return buf.Bytes()
 }

@@ -1,13 +1,9 @@
 package ingesttest
 
 import (
-	"bytes"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"codeberg.org/go-fonts/liberation/liberationserifregular"
-	"codeberg.org/go-pdf/fpdf"
 )
 
 // LocalNews copies the small local-news corpus into a temporary folder
@@ -42,13 +38,7 @@ func LocalNews(t testing.TB) string {
 // ToUnicode map).
 func BudgetReleasePDF(t testing.TB, created time.Time) []byte {
 	t.Helper()
-	p := fpdf.New("P", "mm", "Letter", "")
-	p.SetCreationDate(created)
-	p.SetModificationDate(created)
-	p.SetTitle("Mayor proposes $415 million budget", true)
-	p.SetAuthor("City of Riverton", true)
-	p.SetAutoPageBreak(false, 10)
-	p.AddUTF8FontFromBytes("serif", "", liberationserifregular.TTF)
+	p := newPDF("Letter", "Mayor proposes $415 million budget", "City of Riverton", created, created)
 	p.AddPage()
 	p.SetFont("serif", "", 11)
 	p.MultiCell(0, 5.5, "City of Riverton · Oﬃce of the Mayor", "", "L", false)
@@ -70,11 +60,7 @@ func BudgetReleasePDF(t testing.TB, created time.Time) []byte {
 		p.MultiCell(0, 5.5, para, "", "L", false)
 		p.Ln(3)
 	}
-	var buf bytes.Buffer
-	if err := p.Output(&buf); err != nil {
-		t.Fatalf("write the budget release PDF: %v", err)
-	}
-	return buf.Bytes()
+	return pdfBytes(t, p)
 }
 
 // StaffingDOCXParts are the parts of the police department's staffing
