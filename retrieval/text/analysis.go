@@ -44,25 +44,20 @@ const (
 )
 
 func init() {
-	if err := registry.RegisterTokenFilter(normalizeFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
-		return normalizeFilter{}, nil
-	}); err != nil {
-		panic(err)
-	}
-	if err := registry.RegisterTokenFilter(stemFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
-		return stemFilter{}, nil
-	}); err != nil {
-		panic(err)
-	}
-	if err := registry.RegisterTokenFilter(placeFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
-		return placeFilter{}, nil
-	}); err != nil {
-		panic(err)
-	}
-	if err := registry.RegisterTokenFilter(lemmaFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
-		return lemmaFilter{}, nil
-	}); err != nil {
-		panic(err)
+	for _, f := range []struct {
+		name   string
+		filter analysis.TokenFilter
+	}{
+		{normalizeFilterName, normalizeFilter{}},
+		{stemFilterName, stemFilter{}},
+		{placeFilterName, placeFilter{}},
+		{lemmaFilterName, lemmaFilter{}},
+	} {
+		if err := registry.RegisterTokenFilter(f.name, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+			return f.filter, nil
+		}); err != nil {
+			panic(err)
+		}
 	}
 	if err := registry.RegisterAnalyzer(AnalyzerName, newAnalyzer); err != nil {
 		panic(err)
