@@ -11,7 +11,8 @@ import (
 )
 
 // Logs collects the JSON log lines an adapter writes from its
-// goroutines.
+// goroutines; it is a writer of any output that a test reads while a
+// program still writes to it.
 type Logs struct {
 	mu  sync.Mutex
 	buf bytes.Buffer

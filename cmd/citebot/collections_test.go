@@ -72,14 +72,8 @@ func TestIndexKeepsCollectionsNotNamed(t *testing.T) {
 		{"Why was the Mill Road bridge closed?", "story", "metro"},
 		{"Which tower did the judge block?", "courts:story", "courts"},
 	} {
-		out, _, err := runCmd(t, "ask", "--json", "--index", path, tc.q)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var a retrieval.Answer
-		if err := json.Unmarshal([]byte(out), &a); err != nil {
-			t.Fatal(err)
-		}
+		out := runJSON(t, &a, "ask", "--json", "--index", path, tc.q)
 		if !a.Answered || a.Citations[0].Doc != tc.doc || a.Citations[0].Collection != tc.coll {
 			t.Errorf("%q: %s; want a citation of %s in %s", tc.q, out, tc.doc, tc.coll)
 		}
@@ -170,27 +164,15 @@ func TestSourcesCommand(t *testing.T) {
 func TestCollectionFlags(t *testing.T) {
 	metro, courts := twoCollections(t)
 	corpus := []string{"--corpus", metro, "--corpus", courts}
-	out, _, err := runCmd(t, append([]string{"ask", "--json", "--collection", "metro"}, append(corpus, "Which tower did the judge block?")...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var a retrieval.Answer
-	if err := json.Unmarshal([]byte(out), &a); err != nil {
-		t.Fatal(err)
-	}
+	runJSON(t, &a, append([]string{"ask", "--json", "--collection", "metro"}, append(corpus, "Which tower did the judge block?")...)...)
 	for _, c := range append(a.Citations, a.Closest...) {
 		if c.Collection != "metro" {
 			t.Errorf("--collection metro cited %s from %s", c.Doc, c.Collection)
 		}
 	}
-	out, _, err = runCmd(t, append([]string{"quote", "--json", "--collection", "courts"}, append(corpus, "the Mill Road bridge was closed on Monday")...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var qc retrieval.QuoteCheck
-	if err := json.Unmarshal([]byte(out), &qc); err != nil {
-		t.Fatal(err)
-	}
+	out := runJSON(t, &qc, append([]string{"quote", "--json", "--collection", "courts"}, append(corpus, "the Mill Road bridge was closed on Monday")...)...)
 	if qc.Verdict == retrieval.VerdictExact {
 		t.Errorf("quote --collection courts found metro's words: %s", out)
 	}

@@ -81,14 +81,7 @@ func TestIndexFullDiskKeepsOldIndex(t *testing.T) {
 	// Full: room for a few more pages, not for a second index.
 	mount(t, "tmpfs", disk, "tmpfs", syscall.MS_REMOUNT, "size="+itoa(used+8<<10))
 
-	_, _, err := runCmd(t, "index", "--rebuild", "--corpus", smallCorpus(t), "--index", path)
-	if err == nil {
-		t.Fatal("re-indexing on a full disk succeeded")
-	}
-	if msg := err.Error(); !strings.Contains(msg, "no space left on device") || !strings.Contains(msg, path) {
-		t.Errorf("error %q; want it to name the index and say the disk is full", msg)
-	}
-	oldIndexServes(t, path, gen)
+	reindexFails(t, path, gen, "no space left on device")
 }
 
 // TestIndexReadOnlyDirKeepsOldIndex: with the index folder read-only (a
@@ -106,12 +99,20 @@ func TestIndexReadOnlyDirKeepsOldIndex(t *testing.T) {
 	unmountLater(t, dir)
 	mount(t, "", dir, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_RDONLY, "")
 
+	reindexFails(t, path, gen, "read-only file system")
+}
+
+// reindexFails rebuilds the index at path, which must fail with an error
+// naming the index and saying fault (the file system's words); the
+// generation gen must still serve.
+func reindexFails(t *testing.T, path, gen, fault string) {
+	t.Helper()
 	_, _, err := runCmd(t, "index", "--rebuild", "--corpus", smallCorpus(t), "--index", path)
 	if err == nil {
-		t.Fatal("re-indexing into a read-only folder succeeded")
+		t.Fatalf("re-indexing succeeded; want it to fail with %q", fault)
 	}
-	if msg := err.Error(); !strings.Contains(msg, "read-only file system") || !strings.Contains(msg, path) {
-		t.Errorf("error %q; want it to name the index and say it is read-only", msg)
+	if msg := err.Error(); !strings.Contains(msg, fault) || !strings.Contains(msg, path) {
+		t.Errorf("error %q; want it to name the index and say %q", msg, fault)
 	}
 	oldIndexServes(t, path, gen)
 }

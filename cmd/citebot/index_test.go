@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,41 +11,20 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/bleveindex"
 	"github.com/citebot/citebot/retrieval/ingest"
+	"github.com/citebot/citebot/retrieval/ingest/ingesttest"
 )
 
-// idxBuffer is a writer safe to read while a command writes to it.
-type idxBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *idxBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *idxBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
-
+// writeDoc writes a document's text at path, making its folders.
 func writeDoc(t *testing.T, path, text string) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	ingesttest.WriteFile(t, path, []byte(text))
 }
 
 // smallCorpus writes four stories and returns their folder.
@@ -62,9 +40,24 @@ func smallCorpus(t *testing.T) string {
 
 func runCmd(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
-	var stdout, stderr idxBuffer
+	var stdout, stderr adaptertest.Logs
 	err := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
 	return stdout.String(), stderr.String(), err
+}
+
+// runJSON runs citebot args… in-process, which must succeed, and
+// decodes what it printed (one JSON object, as --json writes) into v;
+// it returns what it printed.
+func runJSON(t *testing.T, v any, args ...string) string {
+	t.Helper()
+	out, stderr, err := runCmd(t, args...)
+	if err != nil {
+		t.Fatalf("citebot %s: %v\n%s", strings.Join(args, " "), err, stderr)
+	}
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("citebot %s printed %q: %v", strings.Join(args, " "), out, err)
+	}
+	return out
 }
 
 var summaryRe = regexp.MustCompile(`^index .+: (\d+) added, (\d+) changed, (\d+) removed, (\d+) unchanged; (\d+) documents, (\d+) passages in \S+( \(up to date, nothing re-indexed\))?$`)
@@ -114,14 +107,8 @@ func TestIndexIncrementalCommand(t *testing.T) {
 	if c, upToDate := counts(t, out); c != [5]int{1, 1, 1, 2, 4} || upToDate {
 		t.Errorf("changed run: %q", out)
 	}
-	out, _, err = runCmd(t, "ask", "--json", "--index", path, "When did the Mill Road bridge reopen?")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var a retrieval.Answer
-	if err := json.Unmarshal([]byte(out), &a); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
+	runJSON(t, &a, "ask", "--json", "--index", path, "When did the Mill Road bridge reopen?")
 	if !a.Answered || a.Citations[0].Doc != "bridge" || !strings.Contains(a.Citations[0].Quote, "Friday") || a.Citations[0].Collection != "metro" {
 		t.Errorf("answer after update: %s", out)
 	}
@@ -159,14 +146,8 @@ func TestIndexSkipsBadFiles(t *testing.T) {
 // TestCorpusNamedCollection: --corpus NAME=DIR names the collection.
 func TestCorpusNamedCollection(t *testing.T) {
 	corpus := smallCorpus(t)
-	out, _, err := runCmd(t, "ask", "--json", "--corpus", "desk="+corpus, "Why was the Mill Road bridge closed?")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var a retrieval.Answer
-	if err := json.Unmarshal([]byte(out), &a); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
+	out := runJSON(t, &a, "ask", "--json", "--corpus", "desk="+corpus, "Why was the Mill Road bridge closed?")
 	if !a.Answered || a.Citations[0].Collection != "desk" {
 		t.Errorf("answer %s; want a citation from collection desk", out)
 	}
@@ -203,7 +184,7 @@ func TestIndexWatch(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ix")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr idxBuffer
+	var stdout, stderr adaptertest.Logs
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"index", "--watch", "--debounce", "100ms", "--corpus", corpus, "--index", path}, strings.NewReader(""), &stdout, &stderr)
@@ -290,7 +271,7 @@ func TestIndexKilledMidBuild(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestIndexHelperProcess$")
 	cmd.Env = append(os.Environ(), "CITEBOT_TEST_INDEX_HELPER=1",
 		"CITEBOT_TEST_INDEX_ARGS="+strings.Join([]string{"index", "--corpus", big, "--index", path}, "\x1f"))
-	var childOut idxBuffer
+	var childOut adaptertest.Logs
 	cmd.Stdout, cmd.Stderr = &childOut, &childOut
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -329,14 +310,8 @@ wait:
 	if _, err := os.Stat(filepath.Join(path, "gens", partial)); err != nil {
 		t.Fatalf("the killed build's generation %s is gone: %v", partial, err)
 	}
-	out, _, err := runCmd(t, "ask", "--json", "--index", path, "Why was the Mill Road bridge closed?")
-	if err != nil {
-		t.Fatalf("ask after the kill: %v", err)
-	}
 	var a retrieval.Answer
-	if err := json.Unmarshal([]byte(out), &a); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
+	out := runJSON(t, &a, "ask", "--json", "--index", path, "Why was the Mill Road bridge closed?")
 	if !a.Answered || a.Citations[0].Doc != "bridge" {
 		t.Errorf("answer from the previous generation: %s", out)
 	}
@@ -365,7 +340,7 @@ wait:
 // TestLogProgress: without a terminal, progress is logged at most once an
 // interval, with a rate and an ETA, and at the end of a long phase.
 func TestLogProgress(t *testing.T) {
-	var buf idxBuffer
+	var buf adaptertest.Logs
 	log := slog.New(slog.NewTextHandler(&buf, nil))
 	now := time.Unix(0, 0)
 	clock := func() time.Time { return now }
@@ -396,7 +371,7 @@ func TestLogProgress(t *testing.T) {
 // phase's start and shows none before a second has passed, so the first
 // reading is never one document over microseconds.
 func TestBarProgressFirstRate(t *testing.T) {
-	var buf idxBuffer
+	var buf adaptertest.Logs
 	now := time.Unix(0, 0)
 	p := barProgress(&buf, "indexing", func() time.Time { return now })
 	p(0, 100) // the phase starts

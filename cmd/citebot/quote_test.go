@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -17,14 +16,8 @@ import (
 
 // TestQuoteCommand runs `citebot quote` in-process on the seeds.
 func TestQuoteCommand(t *testing.T) {
-	out, _, err := runCmd(t, "quote", "--json", "protect your voters from the negative social impacts")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var qc bot.QuoteReply
-	if err := json.Unmarshal([]byte(out), &qc); err != nil {
-		t.Fatalf("output %q is not one JSON object: %v", out, err)
-	}
+	out := runJSON(t, &qc, "quote", "--json", "protect your voters from the negative social impacts")
 	if qc.Verdict != retrieval.VerdictNear || len(qc.Matches) != 2 || strings.Count(out, "\n") != 1 {
 		t.Errorf("verdict %s with %d matches (%d lines); want near in both seeds, one line", qc.Verdict, len(qc.Matches), strings.Count(out, "\n"))
 	}
@@ -36,21 +29,15 @@ func TestQuoteCommand(t *testing.T) {
 		}
 	}
 
-	out, _, err = runCmd(t, "quote", "--who", "--json", "a nation without borders is not a nation")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var who bot.WhoReply
-	if err := json.Unmarshal([]byte(out), &who); err != nil {
-		t.Fatal(err)
-	}
+	runJSON(t, &who, "quote", "--who", "--json", "a nation without borders is not a nation")
 	if who.Verdict != retrieval.Attributed || who.Speaker != "Trump" {
 		t.Errorf("--who: %s %q; want attributed to Trump", who.Verdict, who.Speaker)
 	}
 
 	// For a person: the verdict in words, each passage with its source
 	// and differences.
-	out, _, err = runCmd(t, "quote", "protect your voters from the adverse social impacts")
+	out, _, err := runCmd(t, "quote", "protect your voters from the adverse social impacts")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,21 +69,15 @@ func TestQuoteCommand(t *testing.T) {
 // TestAskShowsAgreementAndAsOf: the CLI carries the answer's agreement
 // and as-of date, in JSON and for a person.
 func TestAskShowsAgreementAndAsOf(t *testing.T) {
-	out, _, err := runCmd(t, "ask", "--json", "What was the refugee cap in fiscal 2024?")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var reply bot.Reply
-	if err := json.Unmarshal([]byte(out), &reply); err != nil {
-		t.Fatal(err)
-	}
+	runJSON(t, &reply, "ask", "--json", "What was the refugee cap in fiscal 2024?")
 	if reply.Agreement == nil || reply.Agreement.Status != "agree" || reply.AsOf != "2025-11-28" {
 		t.Fatalf("agreement %+v, as_of %q; want agree as of 2025-11-28", reply.Agreement, reply.AsOf)
 	}
 	if v := reply.Agreement.Values[0]; v.Value != "100,000" || len(v.Forms) != 1 || v.Forms[0] != "100,000+" || len(v.Docs) != 2 {
 		t.Errorf("value %+v; want 100,000 (also 100,000+) in both seeds", v)
 	}
-	out, _, err = runCmd(t, "ask", "What was the FY2026 refugee cap?")
+	out, _, err := runCmd(t, "ask", "What was the FY2026 refugee cap?")
 	if err != nil {
 		t.Fatal(err)
 	}
