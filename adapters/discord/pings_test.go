@@ -64,33 +64,26 @@ func liveMentions(s string) []string {
 // author.
 func texts(m map[string]any) []string {
 	var out []string
-	if s, ok := m["content"].(string); ok {
-		out = append(out, s)
-	}
-	embeds, _ := m["embeds"].([]any)
-	for _, e := range embeds {
-		em, _ := e.(map[string]any)
-		for _, k := range []string{"title", "description"} {
-			if s, ok := em[k].(string); ok {
+	add := func(m map[string]any, keys ...string) {
+		for _, k := range keys {
+			if s, ok := m[k].(string); ok {
 				out = append(out, s)
 			}
 		}
+	}
+	add(m, "content")
+	embeds, _ := m["embeds"].([]any)
+	for _, e := range embeds {
+		em, _ := e.(map[string]any)
+		add(em, "title", "description")
 		fields, _ := em["fields"].([]any)
 		for _, f := range fields {
 			fm, _ := f.(map[string]any)
-			for _, k := range []string{"name", "value"} {
-				if s, ok := fm[k].(string); ok {
-					out = append(out, s)
-				}
-			}
+			add(fm, "name", "value")
 		}
 		for _, k := range []string{"footer", "author"} {
 			if sub, ok := em[k].(map[string]any); ok {
-				for _, kk := range []string{"text", "name"} {
-					if s, ok := sub[kk].(string); ok {
-						out = append(out, s)
-					}
-				}
+				add(sub, "text", "name")
 			}
 		}
 	}

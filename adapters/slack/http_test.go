@@ -270,17 +270,25 @@ func TestHTTPDirectMessage(t *testing.T) {
 	}
 }
 
+// askThroughFaults mentions the bot once, in a Slack that setup makes
+// fail, and checks that the answer is posted after the failures (what
+// names them); it returns the adapter's environment and when each post
+// was attempted, once the adapter's work is done.
+func askThroughFaults(t *testing.T, setup func(*fakeSlack), event, ts, what string) (*env, []time.Time) {
+	t.Helper()
+	e := start(t, envOptions{setup: setup})
+	e.signed(t, "/slack/events", jsonT, mention(t, event, ts, "", question), time.Now(), nil)
+	if p := e.fake.next(t); !strings.Contains(string(p.Blocks), "7,500") {
+		t.Errorf("answer after %s: %s", what, p.Blocks)
+	}
+	slack.WaitJobs(e.adapter)
+	return e, e.fake.postAttempts()
+}
+
 // TestHTTPRateLimitedPostIsRetried answers 429 once: the adapter waits
 // for Retry-After and posts the answer, once.
 func TestHTTPRateLimitedPostIsRetried(t *testing.T) {
-	e := start(t, envOptions{setup: func(f *fakeSlack) { f.rateLimit = 1 }})
-	e.signed(t, "/slack/events", jsonT, mention(t, "EvRL", "1515449483.000300", "", question), time.Now(), nil)
-	p := e.fake.next(t)
-	if !strings.Contains(string(p.Blocks), "7,500") {
-		t.Errorf("answer after a 429: %s", p.Blocks)
-	}
-	slack.WaitJobs(e.adapter)
-	attempts := e.fake.postAttempts()
+	e, attempts := askThroughFaults(t, func(f *fakeSlack) { f.rateLimit = 1 }, "EvRL", "1515449483.000300", "a 429")
 	if len(attempts) != 2 || e.fake.count() != 1 {
 		t.Fatalf("%d attempts, %d posts; want a 429 then one post", len(attempts), e.fake.count())
 	}
@@ -369,16 +377,9 @@ func TestHTTPMentionInPeoplesThread(t *testing.T) {
 // with 503 twice; the answer is posted on the third attempt, once.
 func TestHTTPServerErrorsAreRetriedOnce(t *testing.T) {
 	slack.SetRetryBackoff(t, time.Millisecond)
-	e := start(t, envOptions{setup: func(f *fakeSlack) { f.failures = 2 }})
-	e.signed(t, "/slack/events", jsonT, mention(t, "Ev503", "1515449483.000400", "", question), time.Now(), nil)
-	p := e.fake.next(t)
-	if !strings.Contains(string(p.Blocks), "7,500") {
-		t.Errorf("answer after two 503s: %s", p.Blocks)
-	}
-	slack.WaitJobs(e.adapter)
-	attempts := len(e.fake.postAttempts())
-	if attempts != 3 || e.fake.count() != 1 {
-		t.Errorf("%d attempts, %d posts; want two 503s then one post", attempts, e.fake.count())
+	e, attempts := askThroughFaults(t, func(f *fakeSlack) { f.failures = 2 }, "Ev503", "1515449483.000400", "two 503s")
+	if len(attempts) != 3 || e.fake.count() != 1 {
+		t.Errorf("%d attempts, %d posts; want two 503s then one post", len(attempts), e.fake.count())
 	}
 	if !strings.Contains(e.Logs.String(), "posting again") {
 		t.Errorf("the retries are not logged:\n%s", e.Logs)

@@ -109,15 +109,7 @@ func longCites(repeat int) []bot.Citation {
 func TestRenderTrimsToSlackLimits(t *testing.T) {
 	r := bot.Reply{Answer: bot.Answer{Question: "q", Answered: true, Short: strings.Repeat("long answer ", 100), Citations: longCites(60)}} // ~3,000 characters a quote
 	blocks, _ := answerMessage(r, view{answerID: "x", private: true})
-	if !fits(blocks) {
-		t.Fatalf("not within limits: %+v", measure(blocks))
-	}
-	raw, _ := json.Marshal(blocks)
-	kept := strings.Count(string(raw), `"rich_text_quote"`)
-	more := regexp.MustCompile(`… \((\d+) more quotes\)`).FindStringSubmatch(string(raw))
-	if kept == 0 || more == nil || more[1] != strconv.Itoa(20-kept) {
-		t.Errorf("kept %d quotes, note %q; want some kept and the rest counted", kept, more)
-	}
+	checkTrimmed(t, blocks, 20, "quotes")
 	if m := measure(blocks); m.text > MaxBlockText || m.blocks > MaxBlocks || m.longest > MaxTextObject {
 		t.Errorf("measure = %+v", m)
 	}
@@ -165,14 +157,22 @@ func TestRenderQuoteTrimsToSlackLimits(t *testing.T) {
 		ps = append(ps, adaptertest.Passage{Quote: para, Matched: "harbour budget", Start: i * 4000, Meta: crbc, Paragraph: i + 1, Score: 0.8, Diffs: [][2]string{{"port", "harbour"}}})
 	}
 	blocks, _ := quoteMessage(adaptertest.QuoteTurn("the port budget", "near", ps))
+	checkTrimmed(t, blocks, 20, "passages")
+}
+
+// checkTrimmed checks a message trimmed from n quoted items (what, in
+// its note: "quotes", "passages"): it fits Slack's limits, keeps some
+// and its note counts the rest.
+func checkTrimmed(t *testing.T, blocks []slack.Block, n int, what string) {
+	t.Helper()
 	if !fits(blocks) {
 		t.Fatalf("not within limits: %+v", measure(blocks))
 	}
 	raw, _ := json.Marshal(blocks)
 	kept := strings.Count(string(raw), `"rich_text_quote"`)
-	more := regexp.MustCompile(`… \((\d+) more passages\)`).FindStringSubmatch(string(raw))
-	if kept == 0 || more == nil || more[1] != strconv.Itoa(20-kept) {
-		t.Errorf("kept %d passages, note %q; want some kept and the rest counted", kept, more)
+	more := regexp.MustCompile(`… \((\d+) more ` + what + `\)`).FindStringSubmatch(string(raw))
+	if kept == 0 || more == nil || more[1] != strconv.Itoa(n-kept) {
+		t.Errorf("kept %d %s, note %q; want some kept and the rest counted", kept, what, more)
 	}
 }
 
