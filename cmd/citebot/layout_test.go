@@ -158,6 +158,11 @@ func TestDependencyRule(t *testing.T) {
 				}
 			case me == "config" || me == "seeds":
 				t.Errorf("%s imports %s; it must stand alone", me, dep)
+			case me == "config/configtest":
+				// Keeps tests of what loads the configuration isolated.
+				if dep != "config" {
+					t.Errorf("%s imports %s; it may import only config", me, dep)
+				}
 			case me == "adapters":
 				t.Errorf("the adapter contract imports %s", dep)
 			case under(me, "adapters"):
