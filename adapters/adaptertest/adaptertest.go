@@ -28,9 +28,12 @@
 // (Golden, with -update), the platforms' recorded payloads (Fixture),
 // waits that end only at the test's deadline (Eventually, Receive),
 // log capture (Logs), the lifecycle check every adapter's Run must pass
-// (RunAdapter), and a client that proves an oversized body gets a
-// readable 413 (Oversized). Every use of the retrieval package by the
-// adapters' tests is in one file, retrieval.go.
+// (RunAdapter, on Go, which runs anything in the background until the
+// test stops it: a Supervisor, the whole serve command), HTTP calls that
+// give up only at the deadline (Call, Fetch, Do), and a client that
+// proves an oversized body gets a readable 413 (Oversized). The
+// command's tests (cmd/citebot) use them too. Every use of the retrieval
+// package by the adapters' tests is in one file, retrieval.go.
 //
 // Adapters that hand the bot's replies to programs whole, as the JSON
 // object `citebot ask --json` writes (the HTTP API, the MCP server), run
