@@ -54,15 +54,7 @@ func (f *fixture) do(t testing.TB, method, path, token string, body io.Reader) r
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := adaptertest.Fetch(t, req)
 	return response{resp.StatusCode, resp.Header, b}
 }
 
