@@ -242,24 +242,7 @@ func (b *Bot) Collections() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return CollectionsOf(src), nil
-}
-
-// CollectionsOf lists the collections of sources, in name order; a
-// document without one is in retrieval.DefaultCollection.
-func CollectionsOf(src []retrieval.Source) []string {
-	var names []string
-	for _, s := range src {
-		c := s.Collection
-		if c == "" {
-			c = retrieval.DefaultCollection
-		}
-		if !slices.Contains(names, c) {
-			names = append(names, c)
-		}
-	}
-	slices.Sort(names)
-	return names
+	return retrieval.CollectionsOf(src), nil
 }
 
 // CheckCollections returns an *Error with CodeUnknownCollection (and the

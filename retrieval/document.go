@@ -20,6 +20,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -107,6 +108,23 @@ func SourceIDs(srcs []Source) []string {
 
 // DefaultCollection is the collection of documents whose corpus has no name.
 const DefaultCollection = "default"
+
+// CollectionsOf lists the collections of sources, in name order; a
+// document without one is in DefaultCollection.
+func CollectionsOf(src []Source) []string {
+	var names []string
+	for _, s := range src {
+		c := s.Collection
+		if c == "" {
+			c = DefaultCollection
+		}
+		if !slices.Contains(names, c) {
+			names = append(names, c)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
 
 // QualifiedID is the id of a document of collection whose plain id (its
 // path under its corpus folder, without extension) a document of another

@@ -230,8 +230,12 @@ func TestPeriodQuestions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !ans.Answered || !strings.HasPrefix(ans.Short, "100,000") {
-			t.Errorf("%q: answered %v with %q; want 100,000 (or 100,000+)", q, ans.Answered, ans.Short)
+		// The short answer is 100,000, or — when the short-answer model is
+		// not sure enough to put a figure in bold — the quote that gives
+		// it; never the other year's 7,500 in bold.
+		quoted := len(ans.Citations) > 0 && ans.Short == ans.Citations[0].Quote && strings.Contains(ans.Short, "100,000")
+		if !ans.Answered || !strings.HasPrefix(ans.Short, "100,000") && !quoted {
+			t.Errorf("%q: answered %v with %q; want 100,000 (or 100,000+), or a quote giving it", q, ans.Answered, ans.Short)
 		}
 		for _, c := range ans.Citations {
 			if !strings.Contains(c.Quote, "2024") {

@@ -79,7 +79,8 @@ func Ask(ctx context.Context, b retrieval.Backend, text string, opts retrieval.A
 	best := all[bestIdx]
 	ans.Answered = true
 	c := cite(best)
-	if hl, ok := r.shortAnswer(best); ok {
+	if pick, ok := r.shortAnswer(best); ok && shortProbability(r.shortFeatures(&best, pick, p)) >= shortThreshold {
+		hl := pick.c.Span
 		c.Highlight = &hl
 		ans.Short = best.doc.Text[hl.Start:hl.End]
 	} else {
@@ -349,26 +350,22 @@ func normalizeWithOffsets(s string) (string, []int) {
 // false — the quote is the answer — unless one candidate is exactly of
 // that kind and stands out: a wrong name or number in bold is worse than
 // none.
-func (r *ranker) shortAnswer(s scored) (retrieval.Span, bool) {
+func (r *ranker) shortAnswer(s scored) (shortPick, bool) {
 	if r.q.Type == question.TypeYesNo {
-		return retrieval.Span{}, false
+		return shortPick{}, false
 	}
 	cands := r.freshCandidatesIn(s.doc, s.ord, s.span, s.toks)
 	if len(cands) == 0 {
-		return retrieval.Span{}, false
+		return shortPick{}, false
 	}
-	best, ok := r.clearCandidate(s.doc.Text, cands, s.toks)
-	if !ok {
-		return retrieval.Span{}, false
-	}
-	return best, true
+	return r.clearCandidate(s.doc.Text, cands, s.toks)
 }
 
 // clearCandidate returns the best candidate when it is of exactly the
 // kind asked for and no other candidate of that kind comes close: the
 // runner-up scores under 80% of it, or only the best counts the
 // question's noun ("how many votes").
-func (r *ranker) clearCandidate(text string, cands []candidate, toks []retrieval.Token) (retrieval.Span, bool) {
+func (r *ranker) clearCandidate(text string, cands []candidate, toks []retrieval.Token) (shortPick, bool) {
 	type scoredCand struct {
 		c  candidate
 		sc float64
@@ -381,9 +378,10 @@ func (r *ranker) clearCandidate(text string, cands []candidate, toks []retrieval
 		}
 	}
 	if len(exact) == 0 {
-		return retrieval.Span{}, false
+		return shortPick{}, false
 	}
 	sort.SliceStable(exact, func(i, j int) bool { return exact[i].sc > exact[j].sc })
+	alone := len(exact) == 1
 	if r.q.Want.Noun != "" {
 		var counted []scoredCand
 		for _, e := range exact {
@@ -392,16 +390,22 @@ func (r *ranker) clearCandidate(text string, cands []candidate, toks []retrieval
 			}
 		}
 		if len(counted) == 1 {
-			return counted[0].c.Span, true
+			return shortPick{c: counted[0].c, alone: alone}, true
 		}
 		if len(counted) > 1 {
 			exact = counted
 		}
 	}
-	if len(exact) > 1 && exact[1].sc >= 0.8*exact[0].sc {
-		return retrieval.Span{}, false
+	pick := shortPick{c: exact[0].c, alone: alone}
+	if len(exact) > 1 {
+		if exact[0].sc > 0 {
+			pick.runnerUp = exact[1].sc / exact[0].sc
+		}
+		if exact[1].sc >= 0.8*exact[0].sc {
+			return shortPick{}, false
+		}
 	}
-	return exact[0].c.Span, true
+	return pick, true
 }
 
 // bestCandidateIn is bestCandidate given the sentence's tokens.
@@ -485,17 +489,27 @@ func (r *ranker) candidateScores(text string, cands []candidate, toks []retrieva
 	}
 	for k, c := range cands {
 		scores[k] *= c.prior
-		if r.conflictingYear(text, c, toks) {
+		if r.candidateYear(text, c, toks) == yearOther {
 			scores[k] *= 0.5
 		}
 	}
 	return scores
 }
 
-// conflictingYear reports a candidate whose nearest year in the sentence
-// is not one the question asks about: "7,500" in "the FY2026 cap of 7,500
-// … 100,000 in FY2024" for a question about fiscal 2024.
-func (r *ranker) conflictingYear(text string, c candidate, toks []retrieval.Token) bool {
+// yearFit is how the year nearest a candidate in its sentence stands to
+// the years the question asks about.
+type yearFit int
+
+const (
+	yearUnknown yearFit = iota // no year asked, or none in the sentence
+	yearAsked                  // the nearest year is one asked about
+	yearOther                  // it is another year
+)
+
+// candidateYear reads the year nearest candidate c: "7,500" in "the
+// FY2026 cap of 7,500 … 100,000 in FY2024" stands by another year than
+// the one a question about fiscal 2024 asks.
+func (r *ranker) candidateYear(text string, c candidate, toks []retrieval.Token) yearFit {
 	asked := map[string]bool{}
 	for _, t := range r.q.Terms {
 		if t.Kind == question.KindYear {
@@ -503,7 +517,7 @@ func (r *ranker) conflictingYear(text string, c candidate, toks []retrieval.Toke
 		}
 	}
 	if len(asked) == 0 {
-		return false
+		return yearUnknown
 	}
 	nearest, best := "", -1
 	for _, t := range toks {
@@ -520,7 +534,13 @@ func (r *ranker) conflictingYear(text string, c candidate, toks []retrieval.Toke
 			nearest, best = t.Term, gap
 		}
 	}
-	return nearest != "" && !asked[nearest]
+	switch {
+	case nearest == "":
+		return yearUnknown
+	case asked[nearest]:
+		return yearAsked
+	}
+	return yearOther
 }
 
 // clauseAt counts the clause breaks (commas, semicolons, colons,

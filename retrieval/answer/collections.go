@@ -33,17 +33,7 @@ func (e *Engine) Collections() ([]string, error) {
 		if err != nil {
 			return err
 		}
-		names = nil
-		for _, s := range src {
-			c := s.Collection
-			if c == "" {
-				c = retrieval.DefaultCollection
-			}
-			if !slices.Contains(names, c) {
-				names = append(names, c)
-			}
-		}
-		slices.Sort(names)
+		names = retrieval.CollectionsOf(src)
 		cache.gen, cache.names = b, names
 		return nil
 	})

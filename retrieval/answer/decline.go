@@ -62,6 +62,7 @@ const (
 	dMissSpecific // the question's names, numbers and years are not all in the sentence and its neighbours
 	dMissPassage  // … and no sentence of its passage holds an entity of the kind asked for either
 	dNegation     // the question is negated ("never", "not") and the sentence is not
+	dRelation     // weighted share of the question's plain words (not names or numbers) in the sentence
 	numDecline
 )
 
@@ -75,6 +76,7 @@ var declineNames = [numDecline]string{
 	dExact: "dExact", dClear: "dClear", dNoun: "dNoun", dWant: "dWant", dHeadline: "dHeadline", dVerbs: "dVerbs",
 	dLocal: "dLocal", dMissName: "dMissName", dMissDate: "dMissDate", dMissAmount: "dMissAmount",
 	dMissNoun: "dMissNoun", dMissSpecific: "dMissSpecific", dMissPassage: "dMissPassage", dNegation: "dNegation",
+	dRelation: "dRelation",
 }
 
 // declineWeights are the logistic model's weights (see above), read from
@@ -218,6 +220,7 @@ func (r *ranker) declineFeatures(all []scored, best int) [numDecline]float64 {
 			}
 		}
 	}
+	x[dRelation] = r.plainCoverage(s.matched)
 	if r.q.Negated && !rtext.HasNegation(s.doc.Text[s.span.Start:s.span.End]) {
 		x[dNegation] = 1
 	}

@@ -24,6 +24,12 @@ type Model struct {
 	// AnswerThreshold is the decline model's probability above which a
 	// question is answered.
 	AnswerThreshold float64 `json:"answer_threshold"`
+	// Short maps a short-answer feature's name (shortNames) to its
+	// weight, and ShortThreshold is the probability above which a short
+	// answer is shown (see short.go). Without them every clear candidate
+	// is shown.
+	Short          map[string]float64 `json:"short,omitempty"`
+	ShortThreshold float64            `json:"short_threshold,omitempty"`
 }
 
 //go:embed model.json
@@ -62,6 +68,10 @@ func UseRanking(names []string, weights []float64) error {
 	return m.install()
 }
 
+// UseModel makes m the model in use in this process (fitting installs
+// each model it has fitted before fitting the next, which depends on it).
+func UseModel(m Model) error { return m.install() }
+
 // install makes m the model in use; every name must be a feature's.
 func (m Model) install() error {
 	var fw [numFeatures]float64
@@ -75,7 +85,15 @@ func (m Model) install() error {
 	if m.AnswerThreshold <= 0 || m.AnswerThreshold >= 1 {
 		return fmt.Errorf("answer_threshold %v is not a probability", m.AnswerThreshold)
 	}
+	var sw [numShort]float64
+	if err := fill(sw[:], shortNames[:], m.Short, "short"); err != nil {
+		return err
+	}
+	if m.ShortThreshold < 0 || m.ShortThreshold >= 1 {
+		return fmt.Errorf("short_threshold %v is not a probability", m.ShortThreshold)
+	}
 	featureWeights, declineWeights, answerThreshold = fw, dw, m.AnswerThreshold
+	shortWeights, shortThreshold = sw, m.ShortThreshold
 	return nil
 }
 
@@ -108,6 +126,15 @@ func CurrentModel() Model {
 			m.Decline[declineNames[i]] = w
 		}
 	}
+	for i, w := range shortWeights {
+		if w != 0 {
+			if m.Short == nil {
+				m.Short = map[string]float64{}
+			}
+			m.Short[shortNames[i]] = w
+		}
+	}
+	m.ShortThreshold = shortThreshold
 	return m
 }
 
@@ -142,6 +169,10 @@ func WriteModel(w io.Writer, m Model) error {
 	b.WriteString("{\n")
 	section("ranking", featureNames[:], m.Ranking, false)
 	section("decline", declineNames[:], m.Decline, false)
+	if len(m.Short) > 0 {
+		section("short", shortNames[:], m.Short, false)
+		fmt.Fprintf(&b, "  \"short_threshold\": %s,\n", formatWeight(m.ShortThreshold))
+	}
 	fmt.Fprintf(&b, "  \"answer_threshold\": %s\n}\n", formatWeight(m.AnswerThreshold))
 	_, err := w.Write(b.Bytes())
 	return err

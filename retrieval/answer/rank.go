@@ -585,7 +585,7 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) [
 		isQ := isQuestionSentence(text)
 		f[fQuestion] = b2f(isQ)
 		f[fHeading] = b2f(!isQ && isHeading(text))
-		f[fHeadline] = b2f(ord == 0 && k == 0 && len(p.Sentences) == 1 && (text == d.Title || isHeading(text) || isTitleCase(text)))
+		f[fHeadline] = b2f(ord == 0 && k == 0 && len(p.Sentences) == 1 && (text == d.Title || isHeading(text) || rtext.MostlyCapitalised(text)))
 		f[fLead] = 1 / float64(p.Paragraph)
 		if r.nSpecific > 0 {
 			f[fSpecific] = float64(countTrue(m, r.specific)) / float64(r.nSpecific)
@@ -930,22 +930,6 @@ func countTrue(a, b []bool) int {
 		}
 	}
 	return n
-}
-
-// isTitleCase reports whether most words of four letters or more are
-// capitalised, as in headlines.
-func isTitleCase(s string) bool {
-	long, capped := 0, 0
-	for _, w := range strings.Fields(s) {
-		if utf8.RuneCountInString(w) < 4 {
-			continue
-		}
-		long++
-		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
-			capped++
-		}
-	}
-	return long >= 3 && capped*10 >= long*7
 }
 
 // reasonMarkers are the words and phrases that give a reason or purpose.

@@ -37,6 +37,11 @@ type Candidates struct {
 	// it, when it was published …), which Ask answers from metadata
 	// before weighing sentences: its decline features mean nothing.
 	AboutDocument bool
+	// Short is the short-answer model's input for the candidate Ask would
+	// put forward in the sentence at DeclineAt, ShortText that candidate;
+	// nil and "" when there is none.
+	Short     []float64
+	ShortText string
 }
 
 // Candidates ranks a question's sentences as Ask does and returns them with
@@ -74,6 +79,11 @@ func rankedCandidates(ctx context.Context, b retrieval.Backend, text string) (Ca
 		x := r.declineFeatures(all, i)
 		out.Decline = append([]float64(nil), x[:]...)
 		out.DeclineAt = i
+		if pick, ok := r.shortAnswer(all[i]); ok {
+			sx := r.shortFeatures(&all[i], pick, r.answerable(all, i))
+			out.Short = append([]float64(nil), sx[:]...)
+			out.ShortText = all[i].doc.Text[pick.c.Start:pick.c.End]
+		}
 		break
 	}
 	return out, nil

@@ -270,13 +270,19 @@ func solve(a [][]float64) []float64 {
 // DeclineRates are the share of in-corpus questions answered and of
 // out-of-corpus questions declined, for one corpus shape.
 func DeclineRates(samples []DeclineSample, w []float64, threshold float64, config string) (answered, declined float64) {
+	return rates(samples, w, threshold, config, func(s DeclineSample) bool { return s.In })
+}
+
+// rates are the share of the samples positive says should be answered
+// that are, and of the others that are declined, for one config.
+func rates(samples []DeclineSample, w []float64, threshold float64, config string, positive func(DeclineSample) bool) (answered, declined float64) {
 	in, out, a, d := 0, 0, 0, 0
 	for _, s := range samples {
 		if s.Config != config {
 			continue
 		}
 		answers := s.X != nil && logistic(w, s.X) >= threshold
-		if s.In {
+		if positive(s) {
 			in++
 			if answers {
 				a++

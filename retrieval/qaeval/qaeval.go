@@ -117,11 +117,16 @@ func JudgeShort(ans retrieval.Answer, golds []string) ShortVerdict {
 	if !ans.Answered || len(ans.Citations) == 0 {
 		return NoShort
 	}
-	n := utf8.RuneCountInString(ans.Short)
-	if n > maxShortRunes || len(ans.Short) >= len(ans.Citations[0].Quote) {
+	return JudgeShortText(ans.Short, ans.Citations[0].Quote, golds)
+}
+
+// JudgeShortText judges short as the short answer beside quote.
+func JudgeShortText(short, quote string, golds []string) ShortVerdict {
+	n := utf8.RuneCountInString(short)
+	if short == "" || n > maxShortRunes || len(short) >= len(quote) {
 		return NoShort
 	}
-	t := " " + Normalize(ans.Short) + " "
+	t := " " + Normalize(short) + " "
 	held := false
 	for _, g := range golds {
 		ng := Normalize(g)

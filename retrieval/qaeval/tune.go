@@ -147,6 +147,42 @@ func Tune(ctx context.Context, sets TuneSets, report, model io.Writer) error {
 			out.Decline[n] = dw[i]
 		}
 	}
+
+	// Short answers, with the new ranking and decline model in place:
+	// the short-answer model weighs the decline model's probability.
+	out.Short, out.ShortThreshold = nil, 0
+	if err := answer.UseModel(out); err != nil {
+		return err
+	}
+	shorts, err := squadShortSamples(ctx, sets.SQuAD, fitArticles)
+	if err != nil {
+		return err
+	}
+	if newsIx != nil {
+		qs, golds := make([]string, len(sets.News)), make([][]string, len(sets.News))
+		for i, it := range sets.News {
+			qs[i], golds[i] = it.Question, it.Answers
+			if it.Unanswerable {
+				golds[i] = nil
+			}
+		}
+		doc := func(i int, id string) bool {
+			return len(sets.News[i].Docs) == 0 || slices.Contains(sets.News[i].Docs, id)
+		}
+		ns, err := shortSamples(ctx, newsIx, qs, golds, doc, "news")
+		if err != nil {
+			return err
+		}
+		shorts = append(shorts, ns...)
+	}
+	sw, st := fitShort(shorts)
+	reportShort(w, shorts, sw, st, []string{"squad", "news"})
+	out.Short, out.ShortThreshold = map[string]float64{}, st
+	for i, n := range answer.ShortFeatures() {
+		if sw[i] != 0 {
+			out.Short[n] = sw[i]
+		}
+	}
 	return answer.WriteModel(model, out)
 }
 
@@ -245,6 +281,26 @@ func squadDeclineSamples(ctx context.Context, s *SQuAD, corpus, outside []int, l
 	return out, nil
 }
 
+// squadShortSamples asks the questions of the fitted articles of a
+// corpus of those articles, for the short-answer model.
+func squadShortSamples(ctx context.Context, s *SQuAD, fitArticles []int) ([]DeclineSample, error) {
+	sub := &SQuAD{}
+	for _, i := range fitArticles {
+		sub.Data = append(sub.Data, s.Data[i])
+	}
+	docs, qs := SQuADCorpus(sub, nil)
+	ix, err := NewEngine(ctx, docs)
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	texts, golds := make([]string, len(qs)), make([][]string, len(qs))
+	for i, q := range qs {
+		texts[i], golds[i] = q.Question, q.Golds
+	}
+	return shortSamples(ctx, ix, texts, golds, func(i int, id string) bool { return id == qs[i].Doc }, "squad")
+}
+
 // squad2DeclineSamples asks SQuAD v2.0's questions about its fitted
 // articles, answerable and not, of a corpus of those articles.
 func squad2DeclineSamples(ctx context.Context, s *SQuAD) ([]DeclineSample, error) {
@@ -308,9 +364,10 @@ func itemDeclineSamples(ctx context.Context, ix *answer.Engine, items []Item, co
 }
 
 // chooseThreshold is the highest probability threshold at which, in every
-// config, at most maxDeclined of the answerable questions are declined:
-// declining more would turn right answers away to catch questions the
-// documents do not answer.
+// config, the model declines at most maxDeclined of the answerable
+// questions it weighs: declining more would turn right answers away to
+// catch questions the documents do not answer. Questions declined before
+// the model (no features) are not counted: no threshold changes them.
 func chooseThreshold(samples []DeclineSample, w []float64, configs []string, maxDeclined float64) float64 {
 	best := 0.05
 	for t := 0.05; t <= 0.6; t += 0.01 {
@@ -318,11 +375,11 @@ func chooseThreshold(samples []DeclineSample, w []float64, configs []string, max
 		for _, cfg := range configs {
 			answerable, declined := 0, 0
 			for _, s := range samples {
-				if s.Config != cfg || !s.Answerable {
+				if s.Config != cfg || !s.Answerable || s.X == nil {
 					continue
 				}
 				answerable++
-				if s.X == nil || logistic(w, s.X) < t {
+				if logistic(w, s.X) < t {
 					declined++
 				}
 			}
@@ -340,29 +397,5 @@ func chooseThreshold(samples []DeclineSample, w []float64, configs []string, max
 // AnswerableRates are the share of answerable questions answered and of
 // unanswerable ones declined, for one config.
 func AnswerableRates(samples []DeclineSample, w []float64, threshold float64, config string) (answered, declined float64) {
-	in, out, a, d := 0, 0, 0, 0
-	for _, s := range samples {
-		if s.Config != config {
-			continue
-		}
-		answers := s.X != nil && logistic(w, s.X) >= threshold
-		if s.Answerable {
-			in++
-			if answers {
-				a++
-			}
-		} else {
-			out++
-			if !answers {
-				d++
-			}
-		}
-	}
-	if in > 0 {
-		answered = float64(a) / float64(in)
-	}
-	if out > 0 {
-		declined = float64(d) / float64(out)
-	}
-	return answered, declined
+	return rates(samples, w, threshold, config, func(s DeclineSample) bool { return s.Answerable })
 }

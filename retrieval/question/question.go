@@ -117,6 +117,10 @@ const (
 	maxQuestionTerms = 32
 )
 
+// quoteVerbs, after "what did X", ask for someone's words: "What did
+// Schiff call it?", "What did she tweet?".
+var quoteVerbs = rtext.WordSet("say tell write state declare call tweet post describe claim argue warn announce add reply respond comment testify")
+
 // frameWords describe the shape of an answer rather than its content
 // ("what is the name of", "how many", "what day of the week"); documents
 // rarely repeat them, so they count for little in coverage.
@@ -422,7 +426,7 @@ func detectType(q *Question, words []word) int {
 		case n == "did" || n == "does" || n == "do":
 			// "What did the president say about borders?"
 			for i := whIdx + 2; i < len(lw) && i <= whIdx+8; i++ {
-				if lw[i] == "say" || lw[i] == "tell" || lw[i] == "write" || lw[i] == "state" || lw[i] == "declare" {
+				if quoteVerbs[lw[i]] {
 					q.Type = TypeQuote
 				}
 			}

@@ -85,6 +85,7 @@ func TestAnalyzeQuestionTypes(t *testing.T) {
 		{"Is the cable legally binding?", TypeYesNo, IntentContent, ""},
 		{"Did the spokesperson provide data?", TypeYesNo, IntentContent, ""},
 		{"What did the president say about borders?", TypeQuote, IntentContent, ""},
+		{"What did the senator call the plan?", TypeQuote, IntentContent, ""},
 		{"Which UK policy does the analysis mention?", TypeNone, IntentContent, "policy"},
 		{"Most aspects of transport safety are dealt with by whom?", TypePerson, IntentContent, ""},
 		{"Why did the talks fail?", TypeNone, IntentContent, ""},

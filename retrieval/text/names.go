@@ -460,6 +460,13 @@ func isTitleCase(s string) bool {
 	if t := strings.TrimSpace(s); strings.HasSuffix(t, ".") || strings.HasSuffix(t, ".\"") || strings.HasSuffix(t, ".”") {
 		return false
 	}
+	return MostlyCapitalised(s)
+}
+
+// MostlyCapitalised reports whether at least seven in ten of the (three or
+// more) words of four letters or more in s are capitalised, as in a
+// headline.
+func MostlyCapitalised(s string) bool {
 	long, capped := 0, 0
 	for _, w := range strings.Fields(s) {
 		if utf8.RuneCountInString(w) < 4 {
