@@ -75,6 +75,9 @@ type Source struct {
 	// one of another scheme, which is not linked).
 	URL       string
 	Paragraph int
+	// Page is the quote's page in a paginated source (PDF), 0 for
+	// sources without pages.
+	Page int
 }
 
 // Line is "headline — publisher, author, date", the citation line of
@@ -84,6 +87,24 @@ func (s Source) Line() string {
 		return s.Title
 	}
 	return s.Title + " — " + s.Byline
+}
+
+// Place is where the quote is in its document (see Place).
+func (s Source) Place() string { return Place(s.Page, s.Paragraph) }
+
+// Place is where a quote is in its document, as every citation line
+// words it after the source: "p. 2 · paragraph 12" for a paginated
+// source (PDF), "paragraph 12" for one without pages, "" when neither is
+// known. Paragraphs are numbered in the whole document, not per page.
+func Place(page, paragraph int) string {
+	var parts []string
+	if page > 0 {
+		parts = append(parts, fmt.Sprintf("p. %d", page))
+	}
+	if paragraph > 0 {
+		parts = append(parts, fmt.Sprintf("paragraph %d", paragraph))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // PlanLimits bound a Plan to what a platform can show. Zero fields mean
@@ -207,6 +228,7 @@ func sourceOf(c retrieval.Citation, limit int) Source {
 		Byline:    DefuseMentions(cut(Byline(c.Metadata), limit)),
 		URL:       LinkURL(c.URL),
 		Paragraph: c.Paragraph,
+		Page:      c.Page,
 	}
 }
 

@@ -128,3 +128,33 @@ func TestDefuseMentionsAndLinkURL(t *testing.T) {
 		}
 	}
 }
+
+// TestPlacePagesAndParagraphs: a PDF's quote is placed by page and
+// paragraph (numbered in the whole document), others by paragraph, and
+// the plan's sources carry the page.
+func TestPlacePagesAndParagraphs(t *testing.T) {
+	for _, c := range []struct {
+		page, paragraph int
+		want            string
+	}{
+		{2, 12, "p. 2 · paragraph 12"},
+		{0, 12, "paragraph 12"},
+		{3, 0, "p. 3"},
+		{0, 0, ""},
+	} {
+		if got := Place(c.page, c.paragraph); got != c.want {
+			t.Errorf("Place(%d, %d) = %q; want %q", c.page, c.paragraph, got, c.want)
+		}
+	}
+	pdf := citation("The levy rises to 2.1 percent.", "2.1 percent", 900)
+	pdf.Paragraph, pdf.Page = 12, 2
+	p := NewPlan(Reply{Answer: retrieval.Answer{Question: "q", Answered: true, Short: "2.1 percent", Citations: []retrieval.Citation{pdf}}}, PlanLimits{})
+	if got := p.Quotes[0].Source.Place(); got != "p. 2 · paragraph 12" {
+		t.Errorf("the plan places the PDF quote at %q; want p. 2 · paragraph 12", got)
+	}
+	q := NewQuotePlan(QuoteReply{retrieval.QuoteCheck{Text: "levy", Verdict: retrieval.VerdictExact,
+		Matches: []retrieval.QuoteMatch{{Citation: pdf}}}}, PlanLimits{})
+	if got := q.Quotes[0].Source.Place(); got != "p. 2 · paragraph 12" {
+		t.Errorf("the quote plan places the PDF passage at %q; want p. 2 · paragraph 12", got)
+	}
+}

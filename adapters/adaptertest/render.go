@@ -39,6 +39,15 @@ func Answered(first, second bot.Metadata) bot.Reply {
 	}}
 }
 
+// FromPDF is an answered question quoted from page 2 of a PDF with
+// meta, its twelfth paragraph (numbered in the whole document).
+func FromPDF(meta bot.Metadata) bot.Reply {
+	c := Cite("The county's levy rises to 2.1 percent next year, the budget office said.", "2.1 percent", 5400, meta, 12)
+	c.Page = 2
+	return bot.Reply{Answer: bot.Answer{Question: "How much does the levy rise?", Answered: true, Short: "2.1 percent", Confidence: 0.91,
+		Citations: []bot.Citation{c}}}
+}
+
 // Declined is a question the documents cannot answer, with the closest
 // passage, from a document with meta.
 func Declined(meta bot.Metadata) bot.Reply {

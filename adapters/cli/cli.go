@@ -173,8 +173,9 @@ func emphasise(c bot.Citation, bold bool) string {
 	return c.Quote[:s] + "\x1b[1m" + c.Quote[s:e] + "\x1b[0m" + c.Quote[e:]
 }
 
-// CitationLine is "headline — publisher, author, date · paragraph N", with
-// the parts a document lacks left out.
+// CitationLine is "headline — publisher, author, date · p. P · paragraph
+// N", with the parts a document lacks left out (the page is a PDF's, see
+// bot.Place).
 func CitationLine(c bot.Citation) string {
 	title := c.Title
 	if title == "" {
@@ -190,7 +191,9 @@ func CitationLine(c bot.Citation) string {
 	if len(parts) > 0 {
 		line += " — " + strings.Join(parts, ", ")
 	}
-	line += fmt.Sprintf(" · paragraph %d", c.Paragraph)
+	if place := bot.Place(c.Page, c.Paragraph); place != "" {
+		line += " · " + place
+	}
 	if c.URL != "" {
 		line += " · " + c.URL
 	}

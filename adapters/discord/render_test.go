@@ -59,6 +59,7 @@ func TestRenderGolden(t *testing.T) {
 		"declined":         {adaptertest.Declined(ledger), view{answerID: "0190aaaaaaaa01234568"}},
 		"hostile":          {hostile, view{answerID: "0190aaaaaaaa01234569", readAs: "<@123456789012345678> @everyone siren?"}},
 		"no_record":        {answered, view{}},
+		"answer_pdf":       {adaptertest.FromPDF(ledger), view{answerID: "0190aaaaaaaa01234570"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { check(t, name, answerMessage(c.reply, c.view)) })

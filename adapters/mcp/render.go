@@ -127,7 +127,7 @@ func sourcesText(p SourcesPage) string {
 }
 
 // writePassage writes a numbered quote and its citation line: "headline
-// — publisher, author, date · paragraph N · p. P · URL · doc ID".
+// — publisher, author, date · p. P · paragraph N · URL · doc ID".
 func writePassage(b *strings.Builder, n int, c bot.Citation) {
 	fmt.Fprintf(b, "\n[%d] “%s”\n", n, c.Quote)
 	title := c.Title
@@ -138,11 +138,8 @@ func writePassage(b *strings.Builder, n int, c bot.Citation) {
 	if by := bot.Byline(c.Metadata); by != "" {
 		line += " — " + by
 	}
-	if c.Paragraph > 0 {
-		line += fmt.Sprintf(" · paragraph %d", c.Paragraph)
-	}
-	if c.Page > 0 {
-		line += fmt.Sprintf(" · p. %d", c.Page)
+	if place := bot.Place(c.Page, c.Paragraph); place != "" {
+		line += " · " + place
 	}
 	if u := bot.LinkURL(c.URL); u != "" {
 		line += " · " + u

@@ -50,6 +50,7 @@ func TestRenderGolden(t *testing.T) {
 		"declined":         {adaptertest.Declined(nyt), view{answerID: "0190aaaaaaaa01234568"}},
 		"hostile":          {hostile, view{answerID: "0190aaaaaaaa01234569", askedBy: "U2CERLKJA"}},
 		"no_record":        {answered, view{}},
+		"answer_pdf":       {adaptertest.FromPDF(nyt), view{answerID: "0190aaaaaaaa01234570"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -52,14 +52,27 @@
     return e;
   }
 
-  // citationLine is "headline — publisher, author, date · paragraph N",
-  // leaving out what the document lacks (as the terminal adapter does).
+  // place is where a quote is in its document: "p. 2 · paragraph 12" for
+  // a PDF, "paragraph 12" for a document without pages (as bot.Place
+  // words it for every other surface; the browser tests hold the page to
+  // it).
+  function place(c) {
+    const parts = [];
+    if (c.page > 0) parts.push("p. " + c.page);
+    if (c.paragraph > 0) parts.push("paragraph " + c.paragraph);
+    return parts.join(" · ");
+  }
+
+  // citationLine is "headline — publisher, author, date · p. P ·
+  // paragraph N", leaving out what the document lacks (as the terminal
+  // adapter does).
   function citationLine(c) {
     const p = el("p", "citation");
     p.append(el("cite", "", c.title || c.doc));
     const parts = [c.publisher, c.author, c.date].filter(Boolean);
     if (parts.length) p.append(" — " + parts.join(", "));
-    p.append(" · paragraph " + c.paragraph);
+    const where = place(c);
+    if (where) p.append(" · " + where);
     if (/^https?:\/\//i.test(c.url || "")) {
       p.append(" · ");
       const a = el("a", "", c.url);
