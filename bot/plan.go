@@ -25,6 +25,11 @@ type Plan struct {
 	Answered bool
 	// Short is the short answer, empty when declined.
 	Short string
+	// Caution is LowConfidenceNote when the answer's Confidence is under
+	// LowConfidence, else "". Adapters show it before the short answer
+	// and do not set a cautioned short answer in bold: it is a lead to
+	// check against the quote, not a fact.
+	Caution string
 	// Reason says why the documents do not answer, when declined and
 	// known.
 	Reason string
@@ -127,6 +132,7 @@ func NewPlan(r Reply, lim PlanLimits) Plan {
 		Question: r.Question,
 		Answered: r.Answered,
 		Short:    DefuseMentions(cut(r.Short, lim.MaxShortRunes)),
+		Caution:  r.Caution(),
 		Reason:   DefuseMentions(cut(r.Reason, lim.MaxShortRunes)),
 		AsOf:     DefuseMentions(cut(r.AsOf, lim.MaxFieldRunes)),
 	}
@@ -148,6 +154,25 @@ func NewPlan(r Reply, lim PlanLimits) Plan {
 		p = p.Keep(lim.MaxQuotes)
 	}
 	return p
+}
+
+// LowConfidence is the Confidence under which an answer is shown with
+// LowConfidenceNote (retrieval.LowConfidence): below it, the first quote
+// is more often wrong than right.
+const LowConfidence = retrieval.LowConfidence
+
+// LowConfidenceNote is what every surface says with an answer whose
+// Confidence is under LowConfidence.
+const LowConfidenceNote = "This may not answer your question — check the quote."
+
+// Caution is LowConfidenceNote for an answer whose Confidence is under
+// LowConfidence, "" for a surer answer and for a decline (which says
+// itself that the documents do not answer).
+func (r Reply) Caution() string {
+	if r.Answered && r.Confidence < LowConfidence {
+		return LowConfidenceNote
+	}
+	return ""
 }
 
 // Keep returns the plan with only its first n quotes, counting the others

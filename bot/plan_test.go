@@ -158,3 +158,30 @@ func TestPlacePagesAndParagraphs(t *testing.T) {
 		t.Errorf("the quote plan places the PDF passage at %q; want p. 2 · paragraph 12", got)
 	}
 }
+
+// TestPlanCautionsUnsureAnswers: an answer under LowConfidence carries
+// the caution; one at or over it does not, nor does a decline, however
+// unsure.
+func TestPlanCautionsUnsureAnswers(t *testing.T) {
+	c := citation("The cap is 7,500 refugees.", "7,500", 0)
+	for _, tc := range []struct {
+		answered   bool
+		confidence float64
+		want       string
+	}{
+		{true, 0.428, LowConfidenceNote},
+		{true, LowConfidence, ""},
+		{true, 0.846, ""},
+		{false, 0.1, ""},
+	} {
+		r := Reply{Answer: retrieval.Answer{Question: "q", Answered: tc.answered, Confidence: tc.confidence}}
+		if tc.answered {
+			r.Short, r.Citations = "7,500", []retrieval.Citation{c}
+		} else {
+			r.Closest = []retrieval.Citation{c}
+		}
+		if got := NewPlan(r, PlanLimits{}).Caution; got != tc.want {
+			t.Errorf("answered %v, confidence %v: caution %q; want %q", tc.answered, tc.confidence, got, tc.want)
+		}
+	}
+}

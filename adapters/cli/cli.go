@@ -131,12 +131,16 @@ func write(w io.Writer, question string, reply bot.Reply, askErr error, opts Opt
 	return err
 }
 
-// Text renders a reply for a person reading a terminal.
+// Text renders a reply for a person reading a terminal. An answer under
+// bot.LowConfidence says so before the short answer.
 func Text(r bot.Reply, bold bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Q: %s\n", r.Question)
 	quotes := r.Citations
 	if r.Answered {
+		if caution := r.Caution(); caution != "" {
+			fmt.Fprintf(&b, "%s\n", caution)
+		}
 		fmt.Fprintf(&b, "A: %s\n", r.Short)
 		summary := ""
 		if r.Agreement != nil {

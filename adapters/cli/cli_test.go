@@ -30,3 +30,16 @@ func TestTextPlacesPDFQuotesByPage(t *testing.T) {
 		t.Errorf("the quote check's citation line lacks the page:\n%s", got)
 	}
 }
+
+// TestTextCautionsUnsureAnswers: an answer under bot.LowConfidence says
+// so before the short answer; a surer one does not.
+func TestTextCautionsUnsureAnswers(t *testing.T) {
+	unsure := adaptertest.Unsure(ledger)
+	want := "Q: " + unsure.Question + "\n" + bot.LowConfidenceNote + "\nA: " + unsure.Short + "\n"
+	if got := Text(unsure, false); !strings.HasPrefix(got, want) {
+		t.Errorf("an unsure answer reads\n%s\nwant it to start\n%s", got, want)
+	}
+	if got := Text(adaptertest.Answered(ledger, ledger), false); strings.Contains(got, bot.LowConfidenceNote) {
+		t.Errorf("a sure answer is cautioned:\n%s", got)
+	}
+}

@@ -88,3 +88,38 @@ func jsString(t *testing.T, s string) string {
 	}
 	return string(b)
 }
+
+// TestChatPageCautionsUnsureAnswers: an answer under bot.LowConfidence
+// (the threshold and the words both from the server) shows the caution
+// first and its short answer not in bold; a surer one neither.
+func TestChatPageCautionsUnsureAnswers(t *testing.T) {
+	unsure, sure := adaptertest.Unsure(ledger), adaptertest.Answered(ledger, ledger)
+	url := servePage(t, cannedBot{replies: map[string]bot.Reply{unsure.Question: unsure, sure.Question: sure}})
+	ctx := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#sources li"))); err != nil {
+		t.Fatal(err)
+	}
+	ask(t, ctx, unsure.Question)
+	// The caution comes straight after the question, before the answer.
+	if got := eval[string](t, ctx, `Array.from(document.querySelector("#answers .answer").children).slice(0, 3).map(e => e.className).join(",")`); got != ",caution,short unsure" {
+		t.Errorf("the unsure answer's first elements are %q; want the question, the caution, the answer", got)
+	}
+	if got := text(t, ctx, "#answers .answer .caution"); got != bot.LowConfidenceNote {
+		t.Errorf("caution = %q; want %q", got, bot.LowConfidenceNote)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("#answers .answer:first-child .short strong").length`); n != 0 {
+		t.Errorf("the unsure answer is set in bold (%d strong elements)", n)
+	}
+	if w := eval[string](t, ctx, `getComputedStyle(document.querySelector("#answers .answer .short-answer")).fontWeight`); w != "400" {
+		t.Errorf("the unsure short answer's weight is %s; want 400, not bold", w)
+	}
+
+	ask(t, ctx, sure.Question)
+	if n := eval[int](t, ctx, `document.querySelectorAll("#answers .answer:first-child .caution").length`); n != 0 {
+		t.Errorf("a sure answer (confidence %v) is cautioned", sure.Confidence)
+	}
+	if got := text(t, ctx, "#answers .answer .short"); got != "Answer: 7,500" || eval[int](t, ctx, `document.querySelectorAll("#answers .answer:first-child .short strong").length`) != 1 {
+		t.Errorf("a sure answer reads %q; want “Answer: 7,500” with its label in bold", got)
+	}
+	screenshot(t, ctx, "chat-unsure.png")
+}

@@ -11,14 +11,17 @@ import (
 // Quotes are the documents' text as it stands: never cut, re-typed or
 // marked up, so an assistant can quote them exactly.
 
-// replyText renders an answer: the short answer and what the sources
-// say about it, then each quote with its citation; or the decline with
-// the closest passages.
+// replyText renders an answer: the short answer (after the caution when
+// its confidence is low) and what the sources say about it, then each
+// quote with its citation; or the decline with the closest passages.
 func replyText(r bot.Reply) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Q: %s\n", r.Question)
 	quotes := r.Citations
 	if r.Answered {
+		if caution := r.Caution(); caution != "" {
+			fmt.Fprintf(&b, "%s\n", caution)
+		}
 		fmt.Fprintf(&b, "A: %s\n", r.Short)
 		summary := ""
 		if r.Agreement != nil {

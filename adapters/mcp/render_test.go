@@ -18,3 +18,15 @@ func TestReplyTextPlacesPDFQuotesByPage(t *testing.T) {
 		t.Errorf("the PDF quote's citation line does not say “p. 2 · paragraph 12”:\n%s", got)
 	}
 }
+
+// TestReplyTextCautionsUnsureAnswers: the assistant reads the caution
+// before an answer under bot.LowConfidence, and none before a surer one.
+func TestReplyTextCautionsUnsureAnswers(t *testing.T) {
+	unsure := adaptertest.Unsure(ledger)
+	if got := replyText(unsure); !strings.Contains(got, "\n"+bot.LowConfidenceNote+"\nA: "+unsure.Short+"\n") {
+		t.Errorf("an unsure answer's text lacks the caution before the answer:\n%s", got)
+	}
+	if got := replyText(adaptertest.Answered(ledger, ledger)); strings.Contains(got, bot.LowConfidenceNote) {
+		t.Errorf("a sure answer is cautioned:\n%s", got)
+	}
+}

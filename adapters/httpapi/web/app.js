@@ -20,6 +20,9 @@
   const label = document.querySelector('label[for="question"]');
   const hint = document.getElementById("ask-hint");
   const TOKEN_KEY = "citebot.token";
+  // What the server fills in (httpapi pageData): low_confidence, under
+  // which an answer is cautioned, and the caution's words.
+  const pageData = JSON.parse(document.getElementById("page-data").textContent);
 
   function token() {
     try { return sessionStorage.getItem(TOKEN_KEY) || ""; } catch (e) { return ""; }
@@ -128,7 +131,15 @@
       art.append(el("p", "error", msg));
     } else if (r.answered) {
       const p = el("p", "short");
-      p.append(el("strong", "", "Answer: "), el("span", "short-answer", r.answer));
+      if (r.confidence < pageData.low_confidence) {
+        // It may not answer: the caution comes first, and the short
+        // answer is not set as a confident fact.
+        art.append(el("p", "caution", pageData.caution));
+        p.classList.add("unsure");
+        p.append("Answer: ", el("span", "short-answer", r.answer));
+      } else {
+        p.append(el("strong", "", "Answer: "), el("span", "short-answer", r.answer));
+      }
       art.append(p);
       const note = sourcesNote(r);
       if (note) art.append(el("p", "sources-note", note));
