@@ -152,7 +152,7 @@ func TestPlacePagesAndParagraphs(t *testing.T) {
 	if got := p.Quotes[0].Source.Place(); got != "p. 2 · paragraph 12" {
 		t.Errorf("the plan places the PDF quote at %q; want p. 2 · paragraph 12", got)
 	}
-	q := NewQuotePlan(QuoteReply{retrieval.QuoteCheck{Text: "levy", Verdict: retrieval.VerdictExact,
+	q := NewQuotePlan(QuoteReply{QuoteCheck: retrieval.QuoteCheck{Text: "levy", Verdict: retrieval.VerdictExact,
 		Matches: []retrieval.QuoteMatch{{Citation: pdf}}}}, PlanLimits{})
 	if got := q.Quotes[0].Source.Place(); got != "p. 2 · paragraph 12" {
 		t.Errorf("the quote plan places the PDF passage at %q; want p. 2 · paragraph 12", got)

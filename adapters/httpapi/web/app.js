@@ -157,9 +157,10 @@
 
   // marked renders a matched passage: the document's words that differ
   // from the checked text in <mark class="diff">, the matched words
-  // underlined. Offsets are document bytes (UTF-8), so the quote is cut as
-  // bytes; marks that do not fit the quote are left out.
-  function marked(c, diffs) {
+  // underlined (or, for who said it, the speaker's words in <mark>).
+  // Offsets are document bytes (UTF-8), so the quote is cut as bytes;
+  // marks that do not fit the quote are left out.
+  function marked(c, diffs, whoMode) {
     const bq = el("blockquote");
     const bytes = new TextEncoder().encode(c.quote);
     const dec = new TextDecoder();
@@ -176,7 +177,7 @@
       if (i < n && emph[i] === emph[start] && diff[i] === diff[start]) continue;
       const text = dec.decode(bytes.subarray(start, i));
       if (diff[start]) bq.append(el("mark", "diff", text));
-      else if (emph[start]) bq.append(el("span", "match", text));
+      else if (emph[start]) bq.append(whoMode ? el("mark", "", text) : el("span", "match", text));
       else bq.append(text);
       start = i;
     }
@@ -194,30 +195,13 @@
     const ol = el("ol", "quotes");
     for (const m of list) {
       const li = el("li");
-      li.append(whoMode ? quote(m) : marked(m, m.differences), citationLine(m));
+      li.append(marked(m, m.differences, whoMode), citationLine(m));
       if (whoMode) li.append(el("p", "speaker", m.speaker ? "Said by " + m.speaker : "No speaker named here"));
       const note = differencesNote(m.differences);
       if (note) li.append(el("p", "differences", note));
       ol.append(li);
     }
     return ol;
-  }
-
-  // headline says a quote check's (or an attribution's) verdict in words,
-  // as the chat adapters do (bot.NewQuotePlan, bot.NewWhoPlan).
-  function headline(r, whoMode) {
-    if (whoMode) {
-      if (r.verdict === "attributed") return "Attributed to " + r.speaker + ".";
-      if (r.verdict === "unattributed") return "Unattributed: the documents hold these words but do not say who said them.";
-      return "Not found in the documents.";
-    }
-    if (r.verdict === "exact") {
-      const docs = new Set((r.matches || []).map(function (m) { return m.doc; })).size;
-      const places = r.matches.length === 1 ? "1 place" : r.matches.length + " places";
-      return "Exact: the documents say this word for word (" + places + " in " + (docs === 1 ? "1 document" : docs + " documents") + ").";
-    }
-    if (r.verdict === "near") return "Near: not word for word. The closest passages are below, their differing words marked.";
-    return "Not found in the documents.";
   }
 
   function renderQuote(text, whoMode, res) {
@@ -229,7 +213,10 @@
       const msg = r && r.error ? r.error.message : "The server answered " + res.status + ".";
       art.append(el("p", "error", msg));
     } else {
-      art.append(el("p", "verdict verdict-" + r.verdict, headline(r, whoMode)));
+      // The verdict in the server's words (bot.QuoteReply.Headline),
+      // as every other surface says it: a near match is called near
+      // before anyone is named.
+      art.append(el("p", "verdict verdict-" + r.verdict, r.headline));
       const list = whoMode ? r.sources : r.matches;
       if (list && list.length) art.append(passages(list, whoMode));
       const others = r.verdict === "exact" ? r.variants : r.closest;
