@@ -249,9 +249,10 @@ func textMessage(text string) message {
 }
 
 // helpMessage explains usage, in Discord's terms: bot.Help's items with
-// the slash commands as Discord users type them.
-func helpMessage() message {
-	intro, items := bot.Help("/ask", "@citebot")
+// the slash commands as Discord users type them, ex the examples for the
+// channel (bot.Chat.Examples).
+func helpMessage(ex bot.Examples) message {
+	intro, items := bot.Help("/ask", "@citebot", ex)
 	var lines []string
 	for _, it := range items {
 		usage, what := discordUsage(it)
@@ -287,7 +288,7 @@ func discordUsage(it bot.HelpItem) (string, string) {
 		return "/quote text: " + strings.TrimPrefix(it.Usage, "/quote "), it.What
 	case strings.HasPrefix(it.Usage, "@citebot"):
 		return it.Usage, "in a channel or thread: answers as a reply; reply to the answer with a follow-up " +
-			"(“and in fiscal 2024?”) and the earlier question is its context"
+			"(“and the year before?”) and the earlier question is its context"
 	}
 	return it.Usage, it.What
 }

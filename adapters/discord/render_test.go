@@ -65,10 +65,12 @@ func TestRenderGolden(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { check(t, name, answerMessage(c.reply, c.view)) })
 	}
-	check(t, "help", helpMessage())
+	check(t, "help", helpMessage(bot.GenericExamples))
 	check(t, "sources", sourcesMessage(adaptertest.Sources(crbc, hostileMeta)))
 	adaptertest.Golden(t, "commands_guild", Commands(false))
 	adaptertest.Golden(t, "commands_global", Commands(true))
+	// The commands are registered once, whatever the corpus will be.
+	adaptertest.NoSeedText(t, "the slash commands", string(marshal(t, Commands(true))))
 }
 
 // TestRenderHostileDocumentIsInert checks what the hostile golden file

@@ -29,10 +29,15 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 // pageData is what the page takes from the server rather than typing it
 // again, in a JSON data block (not a script: the CSP allows none inline):
 // the confidence under which an answer is cautioned, and the caution's
-// words, as every other surface shows them (bot.Plan.Caution).
+// words, as every other surface shows them (bot.Plan.Caution); and the
+// question box's examples. Those are bot.GenericExamples, naming no
+// document: anyone may load the page, token or not, so it carries
+// nothing of the documents, and filling it in once keeps serving it
+// free of work.
 type pageData struct {
-	LowConfidence float64 `json:"low_confidence"`
-	Caution       string  `json:"caution"`
+	LowConfidence float64      `json:"low_confidence"`
+	Caution       string       `json:"caution"`
+	Examples      bot.Examples `json:"examples"`
 }
 
 // renderPage fills index.html's template in.
@@ -42,7 +47,7 @@ func renderPage(static fs.FS) ([]byte, error) {
 		return nil, err
 	}
 	var b bytes.Buffer
-	err = t.Execute(&b, pageData{LowConfidence: bot.LowConfidence, Caution: bot.LowConfidenceNote})
+	err = t.Execute(&b, pageData{LowConfidence: bot.LowConfidence, Caution: bot.LowConfidenceNote, Examples: bot.GenericExamples})
 	return b.Bytes(), err
 }
 

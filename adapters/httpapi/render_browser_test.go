@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -122,4 +123,30 @@ func TestChatPageCautionsUnsureAnswers(t *testing.T) {
 		t.Errorf("a sure answer reads %q; want “Answer: 7,500” with its label in bold", got)
 	}
 	screenshot(t, ctx, "chat-unsure.png")
+}
+
+// TestChatPageExamplesNameNoSeed: served a corpus that is not the seeds,
+// the question box's examples (asking, checking a quote, who said it)
+// are the server's generic ones, nothing of the seed articles.
+func TestChatPageExamplesNameNoSeed(t *testing.T) {
+	url := servePage(t, bot.New(adaptertest.LocalNews(t)))
+	ctx := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#sources li cite"))); err != nil {
+		t.Fatal(err)
+	}
+	placeholder := func() string { return eval[string](t, ctx, `document.querySelector("#question").placeholder`) }
+	got := []string{placeholder()}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#mode-quote")), chromedp.WaitVisible(chromedp.CSS("#who-row"))); err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, placeholder())
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#who"))); err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, placeholder())
+	want := []string{bot.GenericExamples.Question, bot.GenericExamples.Quote, bot.GenericExamples.Who}
+	if !slices.Equal(got, want) {
+		t.Errorf("placeholders (ask, quote, who) = %q; want the generic examples %q", got, want)
+	}
+	adaptertest.NoSeedText(t, "the page's examples", strings.Join(got, "\n")+"\n"+eval[string](t, ctx, `document.documentElement.outerHTML`))
 }

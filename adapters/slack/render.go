@@ -194,10 +194,10 @@ func textMessage(text string) []slack.Block {
 	return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}
 }
 
-// helpMessage explains usage; command and mention are how this workspace
-// reaches the bot.
-func helpMessage(command string) ([]slack.Block, string) {
-	intro, items := bot.Help(command, "@citebot")
+// helpMessage explains usage; command is how this workspace reaches the
+// bot, ex the examples for the channel (bot.Chat.Examples).
+func helpMessage(command string, ex bot.Examples) ([]slack.Block, string) {
+	intro, items := bot.Help(command, "@citebot", ex)
 	var lines []string
 	for _, it := range items {
 		usage := escape(it.Usage)

@@ -59,7 +59,7 @@ func TestRenderGolden(t *testing.T) {
 			check(t, name, blocks, text, c.view.askedBy)
 		})
 	}
-	help, text := helpMessage("/ask")
+	help, text := helpMessage("/ask", bot.GenericExamples)
 	check(t, "help", help, text, "")
 	src, text := sourcesMessage(adaptertest.Sources(crbc, hostileMeta))
 	check(t, "sources", src, text, "")

@@ -21,7 +21,8 @@
   const hint = document.getElementById("ask-hint");
   const TOKEN_KEY = "citebot.token";
   // What the server fills in (httpapi pageData): low_confidence, under
-  // which an answer is cautioned, and the caution's words.
+  // which an answer is cautioned, the caution's words, and the examples
+  // of the question box.
   const pageData = JSON.parse(document.getElementById("page-data").textContent);
 
   function token() {
@@ -227,17 +228,20 @@
     answers.prepend(art);
   }
 
-  // setMode switches the form between asking and checking quotes.
+  // setMode switches the form between asking, checking quotes and
+  // asking who said them.
   function setMode() {
     const quoting = modeQuote.checked;
+    const ex = pageData.examples;
     label.textContent = quoting ? "Quote to check" : "Your question";
-    input.placeholder = quoting ? "protect your voters from the adverse social impacts" : "What was the FY2026 refugee cap?";
+    input.placeholder = quoting ? (who.checked ? ex.who : ex.quote) : ex.question;
     button.textContent = quoting ? "Check" : "Ask";
     hint.textContent = quoting ? "Press Enter to check. Curly or straight quotes, case and … for omitted words do not matter." : "Press Enter to ask.";
     whoRow.hidden = !quoting;
   }
   modeAsk.addEventListener("change", setMode);
   modeQuote.addEventListener("change", setMode);
+  who.addEventListener("change", setMode);
   setMode();
 
   form.addEventListener("submit", async function (ev) {
