@@ -436,3 +436,30 @@ func TestHTTPHelpExamplesComeFromTheCorpus(t *testing.T) {
 		adaptertest.NoSeedText(t, "/help in "+tc.where, help.Data.Embeds[0].Description)
 	}
 }
+
+// TestAPIURLErrorsNameTheConfiguredHost: with discord.api_url pointing
+// elsewhere, a call that fails there is logged with that host's URL
+// (token still redacted), not discord.com's.
+func TestAPIURLErrorsNameTheConfiguredHost(t *testing.T) {
+	discord.SetRetryBackoff(t, time.Millisecond)
+	dead := adaptertest.DeadURL(t)
+	e := start(t, envOptions{mode: discord.ModeHTTP, apiURL: dead})
+	e.signed(t, command(t, "2000000000000000061", "ask", map[string]any{"question": question}, guildID, channel), time.Now())
+	discord.WaitJobs(e.adapter)
+	logs := e.Logs.String()
+	if !strings.Contains(logs, dead+"v9/webhooks/"+appID+"/[token]/") {
+		t.Errorf("the failed call is not logged with the configured API's URL %s:\n%s", dead, logs)
+	}
+	if strings.Contains(logs, "discord.com") {
+		t.Errorf("a failure at %s is logged as discord.com's:\n%s", dead, logs)
+	}
+
+	// The gateway's address is asked of the configured API too.
+	gw := start(t, envOptions{mode: discord.ModeGateway, apiURL: dead, stops: true}) // never ready: not waited for
+	adaptertest.Eventually(t, "the failed gateway connection logged", func() bool {
+		return strings.Contains(gw.Logs.String(), "could not connect to the discord gateway")
+	})
+	if logs := gw.Logs.String(); !strings.Contains(logs, dead+"v9/gateway") || strings.Contains(logs, "discord.com") {
+		t.Errorf("the failed gateway connection is not logged with the configured API's URL %s:\n%s", dead, logs)
+	}
+}
