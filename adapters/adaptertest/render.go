@@ -39,6 +39,10 @@ func Answered(first, second bot.Metadata) bot.Reply {
 	}}
 }
 
+// Ledger is a local paper's story, the metadata of the documents render
+// tests quote when the seeds' would not matter.
+var Ledger = bot.Metadata{Title: "County budget", Publisher: "The Ledger", Date: "2026-03-04"}
+
 // FromPDF is an answered question quoted from page 2 of a PDF with
 // meta, its twelfth paragraph (numbered in the whole document).
 func FromPDF(meta bot.Metadata) bot.Reply {

@@ -41,8 +41,6 @@ func servePage(t *testing.T, b httpapi.Bot) string {
 	return srv.URL
 }
 
-var ledger = bot.Metadata{Title: "County budget", Publisher: "The Ledger", Date: "2026-03-04"}
-
 // ask types question into the page's box, asks, and waits for its answer
 // to be the newest on the page.
 func ask(t *testing.T, ctx context.Context, question string) {
@@ -61,8 +59,8 @@ func ask(t *testing.T, ctx context.Context, question string) {
 // paragraph, in bot.Place's words; a quote from a document without pages
 // by its paragraph alone.
 func TestChatPagePlacesPDFQuotesByPage(t *testing.T) {
-	pdf := adaptertest.FromPDF(ledger)
-	plain := adaptertest.Answered(ledger, ledger)
+	pdf := adaptertest.FromPDF(adaptertest.Ledger)
+	plain := adaptertest.Answered(adaptertest.Ledger, adaptertest.Ledger)
 	url := servePage(t, cannedBot{replies: map[string]bot.Reply{pdf.Question: pdf, plain.Question: plain}})
 	ctx := browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#sources li"))); err != nil {
@@ -94,7 +92,7 @@ func jsString(t *testing.T, s string) string {
 // (the threshold and the words both from the server) shows the caution
 // first and its short answer not in bold; a surer one neither.
 func TestChatPageCautionsUnsureAnswers(t *testing.T) {
-	unsure, sure := adaptertest.Unsure(ledger), adaptertest.Answered(ledger, ledger)
+	unsure, sure := adaptertest.Unsure(adaptertest.Ledger), adaptertest.Answered(adaptertest.Ledger, adaptertest.Ledger)
 	url := servePage(t, cannedBot{replies: map[string]bot.Reply{unsure.Question: unsure, sure.Question: sure}})
 	ctx := browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#sources li"))); err != nil {
