@@ -29,6 +29,7 @@ type Chat struct {
 	store    Store
 	top      int
 	limits   chatLimits
+	examples *ttlCache[string, Examples] // by the collections a channel sees
 	log      *slog.Logger
 	now      func() time.Time
 }
@@ -70,6 +71,7 @@ func NewChat(b *Bot, opts ChatOptions) *Chat {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	c.limits = newChatLimits(opts.Limits, func() time.Time { return c.now() })
+	c.examples = newTTLCache[string, Examples](64, examplesTTL, func() time.Time { return c.now() })
 	return c
 }
 
@@ -112,7 +114,7 @@ type Action int
 const (
 	ActionIgnore  Action = iota // say nothing (Turn.Why says why, for logs)
 	ActionAnswer                // show Turn.Reply
-	ActionHelp                  // show Help
+	ActionHelp                  // show Help, with Turn.Examples
 	ActionSources               // show Turn.Sources
 	ActionQuote                 // show Turn.Quote (a quote check) or Turn.Who (who said it)
 )
@@ -138,6 +140,9 @@ type Turn struct {
 	// them is set).
 	Quote *QuoteReply
 	Who   *WhoReply
+	// Examples are help's examples, from the documents the channel may
+	// see (ActionHelp).
+	Examples Examples
 }
 
 // Handle decides whether and how to answer m, and answers. Un-addressed
@@ -172,7 +177,7 @@ func (c *Chat) Handle(ctx context.Context, m Message) (Turn, error) {
 	}
 	cmd := ParseCommand(m.Text)
 	if cmd.Kind == CommandHelp {
-		return Turn{Action: ActionHelp}, nil
+		return Turn{Action: ActionHelp, Examples: c.examplesFor(rule)}, nil
 	}
 	// Everything else searches the documents, so it counts against the
 	// user's and the channel's limits.

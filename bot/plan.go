@@ -25,6 +25,11 @@ type Plan struct {
 	Answered bool
 	// Short is the short answer, empty when declined.
 	Short string
+	// Caution is LowConfidenceNote when the answer's Confidence is under
+	// LowConfidence, else "". Adapters show it before the short answer
+	// and do not set a cautioned short answer in bold: it is a lead to
+	// check against the quote, not a fact.
+	Caution string
 	// Reason says why the documents do not answer, when declined and
 	// known.
 	Reason string
@@ -75,6 +80,9 @@ type Source struct {
 	// one of another scheme, which is not linked).
 	URL       string
 	Paragraph int
+	// Page is the quote's page in a paginated source (PDF), 0 for
+	// sources without pages.
+	Page int
 }
 
 // Line is "headline — publisher, author, date", the citation line of
@@ -84,6 +92,24 @@ func (s Source) Line() string {
 		return s.Title
 	}
 	return s.Title + " — " + s.Byline
+}
+
+// Place is where the quote is in its document (see Place).
+func (s Source) Place() string { return Place(s.Page, s.Paragraph) }
+
+// Place is where a quote is in its document, as every citation line
+// words it after the source: "p. 2 · paragraph 12" for a paginated
+// source (PDF), "paragraph 12" for one without pages, "" when neither is
+// known. Paragraphs are numbered in the whole document, not per page.
+func Place(page, paragraph int) string {
+	var parts []string
+	if page > 0 {
+		parts = append(parts, fmt.Sprintf("p. %d", page))
+	}
+	if paragraph > 0 {
+		parts = append(parts, fmt.Sprintf("paragraph %d", paragraph))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // PlanLimits bound a Plan to what a platform can show. Zero fields mean
@@ -106,6 +132,7 @@ func NewPlan(r Reply, lim PlanLimits) Plan {
 		Question: r.Question,
 		Answered: r.Answered,
 		Short:    DefuseMentions(cut(r.Short, lim.MaxShortRunes)),
+		Caution:  r.Caution(),
 		Reason:   DefuseMentions(cut(r.Reason, lim.MaxShortRunes)),
 		AsOf:     DefuseMentions(cut(r.AsOf, lim.MaxFieldRunes)),
 	}
@@ -127,6 +154,25 @@ func NewPlan(r Reply, lim PlanLimits) Plan {
 		p = p.Keep(lim.MaxQuotes)
 	}
 	return p
+}
+
+// LowConfidence is the Confidence under which an answer is shown with
+// LowConfidenceNote (retrieval.LowConfidence): below it, the first quote
+// is more often wrong than right.
+const LowConfidence = retrieval.LowConfidence
+
+// LowConfidenceNote is what every surface says with an answer whose
+// Confidence is under LowConfidence.
+const LowConfidenceNote = "This may not answer your question — check the quote."
+
+// Caution is LowConfidenceNote for an answer whose Confidence is under
+// LowConfidence, "" for a surer answer and for a decline (which says
+// itself that the documents do not answer).
+func (r Reply) Caution() string {
+	if r.Answered && r.Confidence < LowConfidence {
+		return LowConfidenceNote
+	}
+	return ""
 }
 
 // Keep returns the plan with only its first n quotes, counting the others
@@ -207,6 +253,7 @@ func sourceOf(c retrieval.Citation, limit int) Source {
 		Byline:    DefuseMentions(cut(Byline(c.Metadata), limit)),
 		URL:       LinkURL(c.URL),
 		Paragraph: c.Paragraph,
+		Page:      c.Page,
 	}
 }
 

@@ -128,3 +128,60 @@ func TestDefuseMentionsAndLinkURL(t *testing.T) {
 		}
 	}
 }
+
+// TestPlacePagesAndParagraphs: a PDF's quote is placed by page and
+// paragraph (numbered in the whole document), others by paragraph, and
+// the plan's sources carry the page.
+func TestPlacePagesAndParagraphs(t *testing.T) {
+	for _, c := range []struct {
+		page, paragraph int
+		want            string
+	}{
+		{2, 12, "p. 2 · paragraph 12"},
+		{0, 12, "paragraph 12"},
+		{3, 0, "p. 3"},
+		{0, 0, ""},
+	} {
+		if got := Place(c.page, c.paragraph); got != c.want {
+			t.Errorf("Place(%d, %d) = %q; want %q", c.page, c.paragraph, got, c.want)
+		}
+	}
+	pdf := citation("The levy rises to 2.1 percent.", "2.1 percent", 900)
+	pdf.Paragraph, pdf.Page = 12, 2
+	p := NewPlan(Reply{Answer: retrieval.Answer{Question: "q", Answered: true, Short: "2.1 percent", Citations: []retrieval.Citation{pdf}}}, PlanLimits{})
+	if got := p.Quotes[0].Source.Place(); got != "p. 2 · paragraph 12" {
+		t.Errorf("the plan places the PDF quote at %q; want p. 2 · paragraph 12", got)
+	}
+	q := NewQuotePlan(QuoteReply{QuoteCheck: retrieval.QuoteCheck{Text: "levy", Verdict: retrieval.VerdictExact,
+		Matches: []retrieval.QuoteMatch{{Citation: pdf}}}}, PlanLimits{})
+	if got := q.Quotes[0].Source.Place(); got != "p. 2 · paragraph 12" {
+		t.Errorf("the quote plan places the PDF passage at %q; want p. 2 · paragraph 12", got)
+	}
+}
+
+// TestPlanCautionsUnsureAnswers: an answer under LowConfidence carries
+// the caution; one at or over it does not, nor does a decline, however
+// unsure.
+func TestPlanCautionsUnsureAnswers(t *testing.T) {
+	c := citation("The cap is 7,500 refugees.", "7,500", 0)
+	for _, tc := range []struct {
+		answered   bool
+		confidence float64
+		want       string
+	}{
+		{true, 0.428, LowConfidenceNote},
+		{true, LowConfidence, ""},
+		{true, 0.846, ""},
+		{false, 0.1, ""},
+	} {
+		r := Reply{Answer: retrieval.Answer{Question: "q", Answered: tc.answered, Confidence: tc.confidence}}
+		if tc.answered {
+			r.Short, r.Citations = "7,500", []retrieval.Citation{c}
+		} else {
+			r.Closest = []retrieval.Citation{c}
+		}
+		if got := NewPlan(r, PlanLimits{}).Caution; got != tc.want {
+			t.Errorf("answered %v, confidence %v: caution %q; want %q", tc.answered, tc.confidence, got, tc.want)
+		}
+	}
+}

@@ -57,6 +57,9 @@ type QuoteRequest struct {
 // `citebot quote --json` and POST /api/quote.
 type QuoteReply struct {
 	retrieval.QuoteCheck
+	// Headline says the verdict in words, as every surface words it
+	// (QuotePlan.Headline), for clients that show it as it stands.
+	Headline string `json:"headline"`
 }
 
 // WhoReply says who the documents say said a quotation: verdict
@@ -65,6 +68,10 @@ type QuoteReply struct {
 // `citebot quote --who --json` and POST /api/quote with "who": true.
 type WhoReply struct {
 	retrieval.Attribution
+	// Headline says the verdict in words, as every surface words it
+	// (QuotePlan.Headline): a text the documents hold only nearly is
+	// called near before anyone is named.
+	Headline string `json:"headline"`
 }
 
 // QuoteCheck says whether req.Text appears in the documents. Errors are
@@ -73,14 +80,24 @@ type WhoReply struct {
 // cancelled.
 func (b *Bot) QuoteCheck(ctx context.Context, req QuoteRequest) (QuoteReply, error) {
 	check, err := quoteTool(ctx, b, req, QuoteChecker.CheckQuote)
-	return QuoteReply{check}, err
+	if err != nil {
+		return QuoteReply{}, err
+	}
+	r := QuoteReply{QuoteCheck: check}
+	r.Headline = quoteHeadline(r)
+	return r, nil
 }
 
 // WhoSaid says who the documents say said req.Text. Errors are as for
 // QuoteCheck.
 func (b *Bot) WhoSaid(ctx context.Context, req QuoteRequest) (WhoReply, error) {
 	at, err := quoteTool(ctx, b, req, QuoteChecker.WhoSaid)
-	return WhoReply{at}, err
+	if err != nil {
+		return WhoReply{}, err
+	}
+	r := WhoReply{Attribution: at}
+	r.Headline = whoHeadline(r, r.Speaker)
+	return r, nil
 }
 
 // quoteTool runs one of the index's quote tools (QuoteChecker's

@@ -260,3 +260,32 @@ func TestWhoPlanSaysMisquoteFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestQuoteRepliesCarryTheHeadline: a quote check's and an attribution's
+// JSON (the CLI's and the API's) carry the verdict in the words every
+// surface shows (the plan's headline), so a client such as the web page
+// shows them as they stand instead of wording the verdicts again.
+func TestQuoteRepliesCarryTheHeadline(t *testing.T) {
+	b := bot.New(seedIndex(t))
+	ctx := context.Background()
+	for _, text := range []string{"a nation without borders is not a nation", "a nation without walls is not a nation", "The weather in Paris was lovely"} {
+		check, err := b.QuoteCheck(ctx, bot.QuoteRequest{Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		who, err := b.WhoSaid(ctx, bot.QuoteRequest{Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			reply any
+			want  string
+		}{{check, bot.NewQuotePlan(check, bot.PlanLimits{}).Headline}, {who, bot.NewWhoPlan(who, bot.PlanLimits{}).Headline}} {
+			raw, _ := json.Marshal(c.reply)
+			var got struct{ Headline string }
+			if err := json.Unmarshal(raw, &got); err != nil || got.Headline != c.want || c.want == "" {
+				t.Errorf("%q: JSON headline %q (%v); want the plan's %q", text, got.Headline, err, c.want)
+			}
+		}
+	}
+}

@@ -83,18 +83,12 @@ func (q QuotePassage) Text() string {
 
 // NewQuotePlan lays a quote check out within lim.
 func NewQuotePlan(r QuoteReply, lim PlanLimits) QuotePlan {
-	p := QuotePlan{Text: DefuseMentions(cut(r.Text, lim.MaxShortRunes)), Verdict: string(r.Verdict)}
+	p := QuotePlan{Text: DefuseMentions(cut(r.Text, lim.MaxShortRunes)), Verdict: string(r.Verdict), Headline: quoteHeadline(r)}
 	for _, m := range r.Matches {
 		p.Quotes = append(p.Quotes, matchQuote(m.Citation, m.Differences, lim))
 	}
 	others, title := r.Variants, "Worded differently elsewhere"
-	switch r.Verdict {
-	case retrieval.VerdictExact:
-		p.Headline = fmt.Sprintf("Exact: the documents say this word for word (%s).", places(r.Matches))
-	case retrieval.VerdictNear:
-		p.Headline = "Near: not word for word. The closest passages are below, their differing words marked."
-	default:
-		p.Headline = "Not found in the documents."
+	if r.Verdict != retrieval.VerdictExact && r.Verdict != retrieval.VerdictNear {
 		others, title = r.Closest, "Closest passages"
 	}
 	if len(others) > 0 {
@@ -106,26 +100,24 @@ func NewQuotePlan(r QuoteReply, lim PlanLimits) QuotePlan {
 	return p.fit(lim)
 }
 
+// quoteHeadline says a quote check's verdict in words.
+func quoteHeadline(r QuoteReply) string {
+	switch r.Verdict {
+	case retrieval.VerdictExact:
+		return fmt.Sprintf("Exact: the documents say this word for word (%s).", places(r.Matches))
+	case retrieval.VerdictNear:
+		return "Near: not word for word. The closest passages are below, their differing words marked."
+	}
+	return "Not found in the documents."
+}
+
 // NewWhoPlan lays an attribution out within lim.
 func NewWhoPlan(r WhoReply, lim PlanLimits) QuotePlan {
 	p := QuotePlan{Text: DefuseMentions(cut(r.Text, lim.MaxShortRunes)), Who: true, Verdict: string(r.Verdict)}
-	// A misquote says so before anyone is named: the documents hold
-	// only a different wording, and who said that is not who said this.
-	near := r.QuoteVerdict == retrieval.VerdictNear
-	switch {
-	case r.Verdict == retrieval.Attributed && near:
+	if r.Verdict == retrieval.Attributed {
 		p.Speaker = DefuseMentions(cut(r.Speaker, lim.MaxFieldRunes))
-		p.Headline = "Near: not word for word, the differing words are marked below. The documents attribute their wording to " + p.Speaker + "."
-	case r.Verdict == retrieval.Attributed:
-		p.Speaker = DefuseMentions(cut(r.Speaker, lim.MaxFieldRunes))
-		p.Headline = "Attributed to " + p.Speaker + "."
-	case r.Verdict == retrieval.Unattributed && near:
-		p.Headline = "Near: not word for word, the differing words are marked below. The documents do not say who said their wording."
-	case r.Verdict == retrieval.Unattributed:
-		p.Headline = "Unattributed: the documents hold these words but do not say who said them."
-	default:
-		p.Headline = "Not found in the documents."
 	}
+	p.Headline = whoHeadline(r, p.Speaker)
 	// Places that name a speaker first, keeping their order otherwise.
 	srcs := append([]retrieval.AttributedQuote(nil), r.Sources...)
 	sort.SliceStable(srcs, func(i, j int) bool { return srcs[i].Speaker != "" && srcs[j].Speaker == "" })
@@ -135,6 +127,25 @@ func NewWhoPlan(r WhoReply, lim PlanLimits) QuotePlan {
 		p.Quotes = append(p.Quotes, q)
 	}
 	return p.fit(lim)
+}
+
+// whoHeadline says an attribution's verdict in words, naming speaker (the
+// reply's, as the surface shows it). A misquote says so before anyone is
+// named: the documents hold only a different wording, and who said that
+// is not who said this.
+func whoHeadline(r WhoReply, speaker string) string {
+	near := r.QuoteVerdict == retrieval.VerdictNear
+	switch {
+	case r.Verdict == retrieval.Attributed && near:
+		return "Near: not word for word, the differing words are marked below. The documents attribute their wording to " + speaker + "."
+	case r.Verdict == retrieval.Attributed:
+		return "Attributed to " + speaker + "."
+	case r.Verdict == retrieval.Unattributed && near:
+		return "Near: not word for word, the differing words are marked below. The documents do not say who said their wording."
+	case r.Verdict == retrieval.Unattributed:
+		return "Unattributed: the documents hold these words but do not say who said them."
+	}
+	return "Not found in the documents."
 }
 
 // places is "1 place", "3 places in 2 documents".

@@ -103,25 +103,26 @@ func ParseQuote(text string) Command {
 
 // HelpItem is one line of usage: how to reach the bot, and what it does.
 type HelpItem struct {
-	Usage string // e.g. "/ask What was the FY2026 refugee cap?"
+	Usage string // e.g. "/ask What did the council decide about the budget?"
 	What  string
 }
 
 // Help is the usage every chat adapter shows for "help", an empty
 // command, or a mention with no question. command is the platform's
 // slash command ("/ask"), mention how users mention the bot
-// ("@citebot"); adapters format the items in their own markup and may
-// add platform notes.
-func Help(command, mention string) (intro string, items []HelpItem) {
+// ("@citebot"), ex the examples to show (Chat.Examples, or Turn.Examples
+// for a help turn); adapters format the items in their own markup and
+// may add platform notes.
+func Help(command, mention string, ex Examples) (intro string, items []HelpItem) {
 	intro = "I answer questions about the newsroom's documents with verbatim quotes and their sources " +
 		"(headline, publisher, author, date), or say it is not in the documents, with the closest passages."
 	items = []HelpItem{
-		{command + " What was the FY2026 refugee cap?", "answers you privately"},
-		{mention + " What was the FY2026 refugee cap?", "in a channel: answers in a thread under your message; " +
-			"ask a follow-up in that thread (“and in fiscal 2024?”) and the earlier question is its context"},
+		{command + " " + ex.Question, "answers you privately"},
+		{mention + " " + ex.Question, "in a channel: answers in a thread under your message; " +
+			"ask a follow-up in that thread (“and the year before?”) and the earlier question is its context"},
 		{"a direct message", "answers in the conversation"},
-		{"/quote We encourage your government …", "checks a quote: found word for word, found with different words (marked), or not in the documents"},
-		{"/quote --who a nation without borders is not a nation", "says who the documents say said it"},
+		{"/quote " + ex.Quote, "checks a quote: found word for word, found with different words (marked), or not in the documents"},
+		{"/quote --who " + ex.Who, "says who the documents say said it"},
 		{command + " sources", "lists the documents I answer from"},
 		{command + " help", "shows this help"},
 	}

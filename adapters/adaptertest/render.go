@@ -27,15 +27,40 @@ func Cite(quote, answer string, start int, meta bot.Metadata, paragraph int) bot
 	return c
 }
 
-// Answered is an answered question, "7,500", cited from a document with
-// metadata first and one with second.
+// Answered is an answered question, "7,500", as sure as the seeds' answer
+// to it, cited from a document with metadata first and one with second.
 func Answered(first, second bot.Metadata) bot.Reply {
 	return bot.Reply{Answer: bot.Answer{
-		Question: "What was the FY2026 refugee cap?", Answered: true, Short: "7,500",
+		Question: "What was the FY2026 refugee cap?", Answered: true, Short: "7,500", Confidence: 0.846,
 		Citations: []bot.Citation{
 			Cite("The administration set the FY2026 refugee cap at 7,500, the lowest on record.", "7,500", 1200, first, 4),
 			Cite("Trump reduced FY2026 to 7,500 from Biden’s 100,000+ in FY2024.", "7,500", 88, second, 2),
 		},
+	}}
+}
+
+// Ledger is a local paper's story, the metadata of the documents render
+// tests quote when the seeds' would not matter.
+var Ledger = bot.Metadata{Title: "County budget", Publisher: "The Ledger", Date: "2026-03-04"}
+
+// FromPDF is an answered question quoted from page 2 of a PDF with
+// meta, its twelfth paragraph (numbered in the whole document).
+func FromPDF(meta bot.Metadata) bot.Reply {
+	c := Cite("The county's levy rises to 2.1 percent next year, the budget office said.", "2.1 percent", 5400, meta, 12)
+	c.Page = 2
+	return bot.Reply{Answer: bot.Answer{Question: "How much does the levy rise?", Answered: true, Short: "2.1 percent", Confidence: 0.91,
+		Citations: []bot.Citation{c}}}
+}
+
+// Unsure is an answer under bot.LowConfidence, as the seeds give it: the
+// whole sentence (so no span of it is the answer), which names a group
+// only after the cap the question did not ask about, cited from a
+// document with meta.
+func Unsure(meta bot.Metadata) bot.Reply {
+	const quote = "- Recent US Actions: Refugee cap slashed to 7,500 for FY2026; focus on specific groups like Afrikaner South Africans."
+	return bot.Reply{Answer: bot.Answer{
+		Question: "Which group of refugees is the administration focusing on?", Answered: true, Short: quote, Confidence: 0.428,
+		Citations: []bot.Citation{Cite(quote, "", 3942, meta, 21)},
 	}}
 }
 

@@ -193,3 +193,34 @@ func QuoteCases(first, second bot.Metadata, hostile Hostile) map[string]bot.Turn
 			Diffs: [][2]string{{"4411 @everyone", "4412 @here"}}}}),
 	}
 }
+
+// LocalNews answers from a corpus that is not the seeds: a local paper's
+// two collections, courts and metro (one story each, the courts story
+// first in id order), for tests that check nothing of the seed articles
+// shows where they are not what is served (SeedPhrases).
+func LocalNews(t testing.TB) *answer.Engine {
+	t.Helper()
+	return NewEngine(t, []retrieval.Document{
+		{ID: "courts/ferry", Collection: "courts",
+			Metadata: retrieval.Metadata{Title: "Judge delays ruling on the ferry contract", Publisher: "Riverton Ledger", Date: "2026-03-05"},
+			Text:     "Judge delays ruling on the ferry contract\n\nJudge Alma Ortiz said on Thursday she would rule on the ferry contract by April 30.\n"},
+		{ID: "metro/budget", Collection: "metro",
+			Metadata: retrieval.Metadata{Title: "Riverton council passes a $412 million budget", Publisher: "Riverton Ledger", Date: "2026-03-04"},
+			Text:     "Riverton council passes a $412 million budget\n\nThe council voted 6-1 on Tuesday to pass a $412 million budget for the coming year.\n"},
+	})
+}
+
+// SeedPhrases are words of the seed articles, and of the examples once
+// taken from them, that help and the web page must not show when the
+// seeds are not what is served.
+var SeedPhrases = []string{"refugee", "FY2026", "fiscal 2024", "7,500", "encourage your government", "nation without borders", "protect your voters"}
+
+// NoSeedText fails t when text shows any of SeedPhrases.
+func NoSeedText(t testing.TB, what, text string) {
+	t.Helper()
+	for _, p := range SeedPhrases {
+		if strings.Contains(strings.ToLower(text), strings.ToLower(p)) {
+			t.Errorf("%s quotes the seed articles (%q) though they are not served:\n%s", what, p, text)
+		}
+	}
+}

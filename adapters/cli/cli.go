@@ -131,12 +131,16 @@ func write(w io.Writer, question string, reply bot.Reply, askErr error, opts Opt
 	return err
 }
 
-// Text renders a reply for a person reading a terminal.
+// Text renders a reply for a person reading a terminal. An answer under
+// bot.LowConfidence says so before the short answer.
 func Text(r bot.Reply, bold bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Q: %s\n", r.Question)
 	quotes := r.Citations
 	if r.Answered {
+		if caution := r.Caution(); caution != "" {
+			fmt.Fprintf(&b, "%s\n", caution)
+		}
 		fmt.Fprintf(&b, "A: %s\n", r.Short)
 		summary := ""
 		if r.Agreement != nil {
@@ -173,8 +177,9 @@ func emphasise(c bot.Citation, bold bool) string {
 	return c.Quote[:s] + "\x1b[1m" + c.Quote[s:e] + "\x1b[0m" + c.Quote[e:]
 }
 
-// CitationLine is "headline — publisher, author, date · paragraph N", with
-// the parts a document lacks left out.
+// CitationLine is "headline — publisher, author, date · p. P · paragraph
+// N", with the parts a document lacks left out (the page is a PDF's, see
+// bot.Place).
 func CitationLine(c bot.Citation) string {
 	title := c.Title
 	if title == "" {
@@ -190,7 +195,9 @@ func CitationLine(c bot.Citation) string {
 	if len(parts) > 0 {
 		line += " — " + strings.Join(parts, ", ")
 	}
-	line += fmt.Sprintf(" · paragraph %d", c.Paragraph)
+	if place := bot.Place(c.Page, c.Paragraph); place != "" {
+		line += " · " + place
+	}
 	if c.URL != "" {
 		line += " · " + c.URL
 	}

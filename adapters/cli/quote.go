@@ -123,11 +123,11 @@ func marked(q bot.QuotePassage, bold bool) string {
 }
 
 // passageLine is CitationLine for a laid-out passage: "headline —
-// publisher, author, date · paragraph N".
+// publisher, author, date · p. P · paragraph N".
 func passageLine(q bot.QuotePassage) string {
 	line := q.Source.Line()
-	if q.Source.Paragraph > 0 {
-		line += fmt.Sprintf(" · paragraph %d", q.Source.Paragraph)
+	if place := q.Source.Place(); place != "" {
+		line += " · " + place
 	}
 	if q.Source.URL != "" {
 		line += " · " + q.Source.URL

@@ -2,6 +2,8 @@ package discord
 
 import (
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/citebot/citebot/bot"
 )
 
 // Slash command and option names: the contract with Discord users.
@@ -40,7 +42,7 @@ func Commands(global bool) []*discordgo.ApplicationCommand {
 			Options: []*discordgo.ApplicationCommandOption{
 				{
 					Type: discordgo.ApplicationCommandOptionString, Name: OptionQuestion, Required: true,
-					Description: "Your question, e.g. What was the FY2026 refugee cap?", MaxLength: MaxQuestionLength,
+					Description: "Your question, e.g. " + bot.GenericExamples.Question, MaxLength: MaxQuestionLength,
 				},
 				private,
 			},

@@ -160,6 +160,9 @@ type Adapter struct {
 	serve   func(ctx context.Context) error
 	intents discordgo.Intent
 
+	// api sends the REST calls to APIURL; nil when it is Discord's own.
+	api *rewrite
+
 	mu      sync.Mutex
 	botUser string // the bot's user ID, from READY
 }
@@ -224,7 +227,8 @@ func New(opts Options) (*Adapter, error) {
 		if base == nil {
 			base = http.DefaultTransport
 		}
-		client.Transport = rewrite{base: base, to: to.String()}
+		a.api = &rewrite{base: base, to: to.String()}
+		client.Transport = a.api
 	}
 
 	s, err := discordgo.New("Bot " + token)
@@ -330,7 +334,7 @@ func (a *Adapter) botUserID() string {
 func (a *Adapter) call(ctx context.Context, what string, fn func(opts ...discordgo.RequestOption) error) error {
 	retry := chat.Retry{Backoff: retryBackoff, Log: a.log,
 		RateLimited: "discord rate limit; calling again after retry_after", Failed: "discord did not carry out a call; calling again"}
-	err := retry.Do(ctx, func() error { return redact(fn(discordgo.WithContext(ctx))) }, failure, "call", what)
+	err := retry.Do(ctx, func() error { return redact(a.api.named(fn(discordgo.WithContext(ctx)))) }, failure, "call", what)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -446,16 +450,17 @@ func (a *Adapter) registerCommands(ctx context.Context) {
 }
 
 // rewrite sends requests for https://discord.com/api/ to another base
-// URL. discordgo's endpoint variables are computed once at init, so a
-// transport is the one way to redirect a session (discordgo issue 1457).
+// URL (discord.api_url). discordgo's endpoint variables are computed once
+// at init, so a transport is the one way to redirect a session
+// (discordgo issue 1457).
 type rewrite struct {
 	base http.RoundTripper
 	to   string // with a trailing slash
 }
 
-func (t rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
-	if rest, ok := strings.CutPrefix(r.URL.String(), discordAPI); ok {
-		u, err := url.Parse(t.to + rest)
+func (t *rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
+	if to, ok := t.target(r.URL.String()); ok {
+		u, err := url.Parse(to)
 		if err != nil {
 			return nil, fmt.Errorf("discord api url: %w", err)
 		}
@@ -463,6 +468,36 @@ func (t rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.URL, r.Host = u, ""
 	}
 	return t.base.RoundTrip(r)
+}
+
+// target is where a request for u goes: under the configured base URL
+// when u is under https://discord.com/api/.
+func (t *rewrite) target(u string) (string, bool) {
+	rest, ok := strings.CutPrefix(u, discordAPI)
+	if !ok {
+		return u, false
+	}
+	return t.to + rest, true
+}
+
+// named makes a failed call's error name the API it went to. net/http
+// words a failed request (*url.Error) with the URL discordgo asked for,
+// https://discord.com/api/…, not the one the transport sent it to, so
+// with discord.api_url set the error would blame discord.com for the
+// configured host's failure. A nil rewrite (Discord's own API) leaves
+// err as it is.
+func (t *rewrite) named(err error) error {
+	var ue *url.Error
+	if t == nil || !errors.As(err, &ue) {
+		return err
+	}
+	to, ok := t.target(ue.URL)
+	if !ok {
+		return err
+	}
+	// Still a *url.Error, so that call sees a failed connection or a
+	// timeout through it and calls again.
+	return &url.Error{Op: ue.Op, URL: to, Err: ue.Err}
 }
 
 // conversations maps the bot's answer messages to the conversation they

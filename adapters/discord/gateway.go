@@ -63,11 +63,12 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 }
 
 // open opens the gateway once, giving up after OpenTimeout or when ctx
-// ends.
+// ends. An error of the REST call for the gateway's address names the
+// API it went to (rewrite.named).
 func (a *Adapter) open(ctx context.Context) error {
 	done := make(chan error, 1)
 	a.dialer.arm()
-	go func() { done <- a.s.Open() }()
+	go func() { done <- a.api.named(a.s.Open()) }()
 	select {
 	case err := <-done:
 		if errors.Is(err, discordgo.ErrWSAlreadyOpen) {

@@ -123,7 +123,7 @@ func (a *Adapter) command(in inbound, pc partialChannel) (inbound, error) {
 	var text string
 	switch data.Name {
 	case CommandHelp:
-		in.response = immediate(helpMessage(), true)
+		in.response = immediate(a.help(i, pc), true)
 		return in, nil
 	case CommandSources:
 		text, private = "sources", true
@@ -137,7 +137,7 @@ func (a *Adapter) command(in inbound, pc partialChannel) (inbound, error) {
 			text = "--who " + text
 		}
 		if bot.ParseQuote(text).Kind == bot.CommandHelp {
-			in.response = immediate(helpMessage(), true)
+			in.response = immediate(a.help(i, pc), true)
 			return in, nil
 		}
 		text = "quote " + text
@@ -293,45 +293,70 @@ type place struct {
 // gateway's state, else the REST API) to tell a thread and its parent.
 // A failed lookup treats the channel as a plain one.
 func (a *Adapter) place(ctx context.Context, guild, channel string, pc partialChannel) place {
-	p := place{direct: guild == "", guild: guild, channel: channel, rules: channel}
-	if p.direct {
+	if p, ok := a.knownPlace(guild, channel, pc); ok {
 		return p
 	}
-	var typ discordgo.ChannelType
-	var parent string
-	switch {
-	case pc.Channel != nil && pc.Channel.ID == channel:
-		typ, parent = pc.Channel.Type, pc.Channel.ParentID
-	default:
-		if ch, err := a.s.State.Channel(channel); err == nil {
-			a.s.State.RLock()
-			typ, parent = ch.Type, ch.ParentID
-			a.s.State.RUnlock()
-			break
-		}
-		lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		var ch *discordgo.Channel
-		err := a.call(lctx, "look up a channel", func(opts ...discordgo.RequestOption) error {
-			var err error
-			ch, err = a.s.Channel(channel, opts...)
-			return err
-		})
-		cancel()
-		if err != nil || ch == nil {
-			a.log.Debug("could not look up a channel; taking it for a plain one", "channel", channel, "error", err)
-			return p
-		}
-		typ, parent = ch.Type, ch.ParentID
-		a.s.State.ChannelAdd(ch) // cached when its guild is known
+	p := place{guild: guild, channel: channel, rules: channel}
+	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	var ch *discordgo.Channel
+	err := a.call(lctx, "look up a channel", func(opts ...discordgo.RequestOption) error {
+		var err error
+		ch, err = a.s.Channel(channel, opts...)
+		return err
+	})
+	cancel()
+	if err != nil || ch == nil {
+		a.log.Debug("could not look up a channel; taking it for a plain one", "channel", channel, "error", err)
+		return p
 	}
-	thread := &discordgo.Channel{Type: typ}
-	if thread.IsThread() {
+	a.s.State.ChannelAdd(ch) // cached when its guild is known
+	return p.of(ch.Type, ch.ParentID)
+}
+
+// knownPlace is place from what is at hand, the interaction's own
+// description of its channel or the gateway's state; false when neither
+// describes the channel.
+func (a *Adapter) knownPlace(guild, channel string, pc partialChannel) (place, bool) {
+	p := place{direct: guild == "", guild: guild, channel: channel, rules: channel}
+	switch {
+	case p.direct:
+		return p, true
+	case pc.Channel != nil && pc.Channel.ID == channel:
+		return p.of(pc.Channel.Type, pc.Channel.ParentID), true
+	}
+	ch, err := a.s.State.Channel(channel)
+	if err != nil {
+		return p, false
+	}
+	a.s.State.RLock()
+	typ, parent := ch.Type, ch.ParentID
+	a.s.State.RUnlock()
+	return p.of(typ, parent), true
+}
+
+// of is p in a channel of type typ whose parent is parent: a thread
+// follows its parent's rules.
+func (p place) of(typ discordgo.ChannelType, parent string) place {
+	if (&discordgo.Channel{Type: typ}).IsThread() {
 		p.thread = true
 		if parent != "" {
 			p.rules = parent
 		}
 	}
 	return p
+}
+
+// help is the help a slash command's channel gets at once, its examples
+// from the documents the channel's rules let it see. A channel neither
+// the interaction nor the gateway's state describes gets the generic
+// examples rather than a lookup, which could outlast the initial
+// response's 3 seconds, or a thread the rules of a channel it is not.
+func (a *Adapter) help(i *discordgo.Interaction, pc partialChannel) message {
+	pl, ok := a.knownPlace(i.GuildID, i.ChannelID, pc)
+	if !ok {
+		return helpMessage(bot.GenericExamples)
+	}
+	return helpMessage(a.chat.Examples(pl.rules, pl.direct))
 }
 
 // conversation keys the conversation a message belongs to (see
@@ -418,7 +443,7 @@ func (a *Adapter) turnMessage(t bot.Turn, err error, v view) message {
 	case err != nil:
 		return textMessage(escape(bot.ErrorText(err)))
 	case t.Action == bot.ActionHelp:
-		return helpMessage()
+		return helpMessage(t.Examples)
 	case t.Action == bot.ActionSources:
 		return sourcesMessage(t)
 	case t.Action == bot.ActionQuote:

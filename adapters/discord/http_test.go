@@ -392,3 +392,74 @@ func BenchmarkInteractionAck(b *testing.B) {
 	b.StopTimer()
 	discord.WaitJobs(a)
 }
+
+// TestHTTPHelpExamplesComeFromTheCorpus: over a corpus that is not the
+// seeds, /help's example question is about one of its headlines, from
+// the collections the channel may see (a thread's, its parent's, as the
+// interaction describes it), and nothing of the seed articles shows; a
+// channel the interaction does not describe gets the generic examples
+// at once rather than a lookup.
+func TestHTTPHelpExamplesComeFromTheCorpus(t *testing.T) {
+	const thread = "645027906669510999"
+	rules := bot.Rules{Channels: map[string]bot.ChannelRule{channel: {Collections: []string{"metro"}}}}
+	chat := bot.NewChat(bot.New(adaptertest.LocalNews(t)), bot.ChatOptions{Platform: "discord", Rules: rules})
+	e := start(t, envOptions{mode: discord.ModeHTTP, chat: chat})
+	for i, tc := range []struct {
+		where   string
+		channel map[string]any // the interaction's description of its channel
+		want    string
+	}{
+		{"the metro channel", map[string]any{"id": channel, "type": 0}, "What do the documents say about “Riverton council passes a $412 million budget”?"},
+		{"a thread of it", map[string]any{"id": thread, "type": 11, "parent_id": channel}, "What do the documents say about “Riverton council passes a $412 million budget”?"},
+		{"another channel", map[string]any{"id": thread, "type": 0}, "What do the documents say about “Judge delays ruling on the ferry contract”?"},
+		{"an undescribed channel", nil, bot.GenericExamples.Question},
+	} {
+		var m map[string]any
+		json.Unmarshal(command(t, fmt.Sprint(2000000000000000091+i), "help", nil, guildID, fmt.Sprint(tc.channel["id"])), &m)
+		if tc.channel == nil {
+			m["channel_id"] = "645027906669510777"
+		} else {
+			m["channel"] = tc.channel
+		}
+		b, _ := json.Marshal(m)
+		code, body := e.signed(t, b, time.Now())
+		var help struct {
+			Data struct {
+				Embeds []struct{ Description string }
+			}
+		}
+		json.Unmarshal([]byte(body), &help)
+		if code != 200 || len(help.Data.Embeds) != 1 || !strings.Contains(help.Data.Embeds[0].Description, "`/ask question: "+tc.want+"`") {
+			t.Errorf("%s: /help = %d %s; want the example %q", tc.where, code, body, tc.want)
+			continue
+		}
+		adaptertest.NoSeedText(t, "/help in "+tc.where, help.Data.Embeds[0].Description)
+	}
+}
+
+// TestAPIURLErrorsNameTheConfiguredHost: with discord.api_url pointing
+// elsewhere, a call that fails there is logged with that host's URL
+// (token still redacted), not discord.com's.
+func TestAPIURLErrorsNameTheConfiguredHost(t *testing.T) {
+	discord.SetRetryBackoff(t, time.Millisecond)
+	dead := adaptertest.DeadURL(t)
+	e := start(t, envOptions{mode: discord.ModeHTTP, apiURL: dead})
+	e.signed(t, command(t, "2000000000000000061", "ask", map[string]any{"question": question}, guildID, channel), time.Now())
+	discord.WaitJobs(e.adapter)
+	logs := e.Logs.String()
+	if !strings.Contains(logs, dead+"v9/webhooks/"+appID+"/[token]/") {
+		t.Errorf("the failed call is not logged with the configured API's URL %s:\n%s", dead, logs)
+	}
+	if strings.Contains(logs, "discord.com") {
+		t.Errorf("a failure at %s is logged as discord.com's:\n%s", dead, logs)
+	}
+
+	// The gateway's address is asked of the configured API too.
+	gw := start(t, envOptions{mode: discord.ModeGateway, apiURL: dead, stops: true}) // never ready: not waited for
+	adaptertest.Eventually(t, "the failed gateway connection logged", func() bool {
+		return strings.Contains(gw.Logs.String(), "could not connect to the discord gateway")
+	})
+	if logs := gw.Logs.String(); !strings.Contains(logs, dead+"v9/gateway") || strings.Contains(logs, "discord.com") {
+		t.Errorf("the failed gateway connection is not logged with the configured API's URL %s:\n%s", dead, logs)
+	}
+}

@@ -38,6 +38,7 @@ const (
 // Embed colours: answered, declined, notices.
 const (
 	colorAnswered = 0x2E7D32
+	colorCaution  = 0xF9A825 // an answer under bot.LowConfidence
 	colorDeclined = 0x757575
 	colorInfo     = 0x1565C0
 )
@@ -89,7 +90,9 @@ func answerMessage(r bot.Reply, v view) message {
 }
 
 // answerEmbed lays a plan out: the short answer as the title (with
-// whether its sources agree and the date it stands on under it), or
+// whether its sources agree and the date it stands on under it; when the
+// answer may not answer, the caution is the title and the short answer
+// plain text under it), or
 // "Not in the documents" with the reason; how a follow-up was read; each
 // quote
 // (or closest passage) as a field, its answer span in bold and its
@@ -99,11 +102,17 @@ func answerEmbed(p bot.Plan, cites []bot.Citation, v view) *discordgo.MessageEmb
 	e := &discordgo.MessageEmbed{Color: colorAnswered}
 	var desc []string
 	name := "Quote %d"
-	if p.Answered {
+	switch {
+	case p.Caution != "": // answered, maybe not the question asked
+		// The caution is the title, and the short answer plain text
+		// under it, not a bold fact.
+		e.Title, e.Color = "⚠️ "+escape(p.Caution), colorCaution
+		desc = append(desc, "Answer: "+escape(p.Short))
+	case p.Answered:
 		e.Title = cutRunes(escape(p.Short), MaxEmbedTitle)
-		if note := p.SourcesNote(); note != "" {
-			desc = append(desc, escape(note))
-		}
+	}
+	if note := p.SourcesNote(); p.Answered && note != "" {
+		desc = append(desc, escape(note))
 	}
 	if v.readAs != "" {
 		desc = append(desc, "Read as: "+escape(bot.DefuseMentions(v.readAs)))
@@ -240,9 +249,10 @@ func textMessage(text string) message {
 }
 
 // helpMessage explains usage, in Discord's terms: bot.Help's items with
-// the slash commands as Discord users type them.
-func helpMessage() message {
-	intro, items := bot.Help("/ask", "@citebot")
+// the slash commands as Discord users type them, ex the examples for the
+// channel (bot.Chat.Examples).
+func helpMessage(ex bot.Examples) message {
+	intro, items := bot.Help("/ask", "@citebot", ex)
 	var lines []string
 	for _, it := range items {
 		usage, what := discordUsage(it)
@@ -278,7 +288,7 @@ func discordUsage(it bot.HelpItem) (string, string) {
 		return "/quote text: " + strings.TrimPrefix(it.Usage, "/quote "), it.What
 	case strings.HasPrefix(it.Usage, "@citebot"):
 		return it.Usage, "in a channel or thread: answers as a reply; reply to the answer with a follow-up " +
-			"(“and in fiscal 2024?”) and the earlier question is its context"
+			"(“and the year before?”) and the earlier question is its context"
 	}
 	return it.Usage, it.What
 }

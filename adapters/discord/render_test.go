@@ -45,7 +45,7 @@ func TestRenderGolden(t *testing.T) {
 	hostileMeta := bot.Metadata{Title: "@everyone *Breaking* <@123456789012345678> [click](https://evil.example)", Publisher: "@here Daily",
 		Author: "<@&123456789012345678> __team__", Date: "2025", URL: "javascript:alert(1)"}
 	hostile := bot.Reply{Answer: bot.Answer{
-		Question: "What is the siren code @here?", Answered: true, Short: "@everyone 4411 ||spoiler||",
+		Question: "What is the siren code @here?", Answered: true, Short: "@everyone 4411 ||spoiler||", Confidence: 0.9,
 		Citations: []bot.Citation{adaptertest.Cite("# Sirens\n> code: @everyone 4411 @here <@123456789012345678> <@!1> <@&2> <#3> <t:1:R> `x` ~~y~~ **z** \\<@4> - 1. item",
 			"4411", 0, hostileMeta, 1)},
 	}}
@@ -59,14 +59,18 @@ func TestRenderGolden(t *testing.T) {
 		"declined":         {adaptertest.Declined(ledger), view{answerID: "0190aaaaaaaa01234568"}},
 		"hostile":          {hostile, view{answerID: "0190aaaaaaaa01234569", readAs: "<@123456789012345678> @everyone siren?"}},
 		"no_record":        {answered, view{}},
+		"answer_unsure":    {adaptertest.Unsure(crbc), view{answerID: "0190aaaaaaaa01234571"}},
+		"answer_pdf":       {adaptertest.FromPDF(ledger), view{answerID: "0190aaaaaaaa01234570"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) { check(t, name, answerMessage(c.reply, c.view)) })
 	}
-	check(t, "help", helpMessage())
+	check(t, "help", helpMessage(bot.GenericExamples))
 	check(t, "sources", sourcesMessage(adaptertest.Sources(crbc, hostileMeta)))
 	adaptertest.Golden(t, "commands_guild", Commands(false))
 	adaptertest.Golden(t, "commands_global", Commands(true))
+	// The commands are registered once, whatever the corpus will be.
+	adaptertest.NoSeedText(t, "the slash commands", string(marshal(t, Commands(true))))
 }
 
 // TestRenderHostileDocumentIsInert checks what the hostile golden file
@@ -236,5 +240,20 @@ func BenchmarkAnswerMessage(b *testing.B) {
 	r := bot.Reply{Answer: bot.Answer{Question: "q", Answered: true, Short: "the harbour budget", Citations: cites}}
 	for b.Loop() {
 		answerMessage(r, view{answerID: "x"})
+	}
+}
+
+// TestRenderCautionsUnsureAnswer: an answer under bot.LowConfidence has
+// the caution as its title and the short answer as plain text under
+// it; a surer answer is titled with its short answer.
+func TestRenderCautionsUnsureAnswer(t *testing.T) {
+	unsure := adaptertest.Unsure(crbc)
+	e := answerMessage(unsure, view{}).Embeds[0]
+	if !strings.Contains(e.Title, bot.LowConfidenceNote) || !strings.HasPrefix(e.Description, "Answer: "+escape(unsure.Short)) || e.Color != colorCaution {
+		t.Errorf("an unsure answer's embed is titled %q, described %q; want the caution, then the plain answer", e.Title, e.Description)
+	}
+	sure := answerMessage(adaptertest.Answered(crbc, ledger), view{}).Embeds[0]
+	if sure.Title != "7,500" || strings.Contains(sure.Title+sure.Description, bot.LowConfidenceNote) {
+		t.Errorf("a sure answer's embed is titled %q, described %q; want the answer, uncautioned", sure.Title, sure.Description)
 	}
 }

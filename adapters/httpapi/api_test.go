@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -352,6 +353,34 @@ func TestPage(t *testing.T) {
 	}
 	if r := f.do(t, "GET", "/nope", "", nil); r.code != 404 {
 		t.Errorf("GET /nope = %d; want 404", r.code)
+	}
+	// The page's template is served filled in at /, never as an asset.
+	for _, path := range []string{"/static/", "/static/index.html"} {
+		if r := f.do(t, "GET", path, "", nil); r.code != 404 {
+			t.Errorf("GET %s = %d; want 404", path, r.code)
+		}
+	}
+}
+
+// TestPageTakesItsWordsFromTheServer: the page gets the confidence under
+// which an answer is cautioned, and the caution's words, from the
+// server (a JSON data block), not typed again in its script.
+func TestPageTakesItsWordsFromTheServer(t *testing.T) {
+	f := newFixture(t, "")
+	r := f.do(t, "GET", "/", "", nil)
+	m := regexp.MustCompile(`<script id="page-data" type="application/json">(.*?)</script>`).FindSubmatch(r.body)
+	if m == nil {
+		t.Fatalf("the page has no page-data block:\n%s", r.body)
+	}
+	var data struct {
+		LowConfidence *float64 `json:"low_confidence"`
+		Caution       string   `json:"caution"`
+	}
+	if err := json.Unmarshal(m[1], &data); err != nil {
+		t.Fatalf("page data %s: %v", m[1], err)
+	}
+	if data.LowConfidence == nil || *data.LowConfidence != bot.LowConfidence || data.Caution != bot.LowConfidenceNote {
+		t.Errorf("page data = %s; want low_confidence %v and the caution %q", m[1], bot.LowConfidence, bot.LowConfidenceNote)
 	}
 }
 

@@ -1,13 +1,17 @@
 package httpapi_test
 
 import (
+	"context"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/citebot/citebot/bot"
 )
 
 // TestQuoteCheckPageInChromium uses the page's "Check a quote" mode:
@@ -84,4 +88,43 @@ func TestQuoteCheckPageInChromium(t *testing.T) {
 		t.Errorf("%d results on the page; want all 3 kept", n)
 	}
 	screenshot(t, ctx, "quote-check.png")
+}
+
+// TestWhoSaidPageCallsANearMatchNear: "who said" a misquote of the
+// seeds is headed as near before the documents' speaker is named, in
+// the words the server computes (bot.WhoReply.Headline, as the terminal
+// and chat say it), and the document's differing word is marked.
+func TestWhoSaidPageCallsANearMatchNear(t *testing.T) {
+	const misquote = "a nation without walls is not a nation"
+	f := newFixture(t, "")
+	want, err := f.bot.WhoSaid(context.Background(), bot.QuoteRequest{Text: misquote})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.QuoteVerdict != "near" || want.Verdict != "attributed" {
+		t.Fatalf("the seeds' attribution of %q is %s (%s); the test needs a near match with a speaker", misquote, want.Verdict, want.QuoteVerdict)
+	}
+	if plan := bot.NewWhoPlan(want, bot.PlanLimits{}); want.Headline != plan.Headline {
+		t.Errorf("the reply's headline %q is not the plan's %q", want.Headline, plan.Headline)
+	}
+	ctx := browser(t)
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(f.srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#sources li cite")),
+		chromedp.Click(chromedp.CSS("#mode-quote")),
+		chromedp.WaitVisible(chromedp.CSS("#who-row")),
+		chromedp.Click(chromedp.CSS("#who")),
+		chromedp.SendKeys(chromedp.CSS("#question"), misquote+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS("#answers .quote-check .verdict")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := text(t, ctx, "#answers .quote-check .verdict")
+	if got != want.Headline || !strings.HasPrefix(got, "Near: not word for word") {
+		t.Errorf("who-said verdict = %q; want the server's %q", got, want.Headline)
+	}
+	if diffs := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("#answers .quote-check mark.diff")).map(m => m.textContent)`); !slices.Contains(diffs, "borders") {
+		t.Errorf("marked words = %q; want the document's “borders”", diffs)
+	}
 }

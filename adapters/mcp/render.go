@@ -11,14 +11,17 @@ import (
 // Quotes are the documents' text as it stands: never cut, re-typed or
 // marked up, so an assistant can quote them exactly.
 
-// replyText renders an answer: the short answer and what the sources
-// say about it, then each quote with its citation; or the decline with
-// the closest passages.
+// replyText renders an answer: the short answer (after the caution when
+// its confidence is low) and what the sources say about it, then each
+// quote with its citation; or the decline with the closest passages.
 func replyText(r bot.Reply) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Q: %s\n", r.Question)
 	quotes := r.Citations
 	if r.Answered {
+		if caution := r.Caution(); caution != "" {
+			fmt.Fprintf(&b, "%s\n", caution)
+		}
 		fmt.Fprintf(&b, "A: %s\n", r.Short)
 		summary := ""
 		if r.Agreement != nil {
@@ -127,7 +130,7 @@ func sourcesText(p SourcesPage) string {
 }
 
 // writePassage writes a numbered quote and its citation line: "headline
-// — publisher, author, date · paragraph N · p. P · URL · doc ID".
+// — publisher, author, date · p. P · paragraph N · URL · doc ID".
 func writePassage(b *strings.Builder, n int, c bot.Citation) {
 	fmt.Fprintf(b, "\n[%d] “%s”\n", n, c.Quote)
 	title := c.Title
@@ -138,11 +141,8 @@ func writePassage(b *strings.Builder, n int, c bot.Citation) {
 	if by := bot.Byline(c.Metadata); by != "" {
 		line += " — " + by
 	}
-	if c.Paragraph > 0 {
-		line += fmt.Sprintf(" · paragraph %d", c.Paragraph)
-	}
-	if c.Page > 0 {
-		line += fmt.Sprintf(" · p. %d", c.Page)
+	if place := bot.Place(c.Page, c.Paragraph); place != "" {
+		line += " · " + place
 	}
 	if u := bot.LinkURL(c.URL); u != "" {
 		line += " · " + u

@@ -28,7 +28,7 @@ func (a *Adapter) slash(cmd slack.SlashCommand) (*ackMessage, chat.Job) {
 		parsed, text = bot.ParseQuote(text), "quote "+text
 	}
 	if parsed.Kind == bot.CommandHelp {
-		blocks, fallback := helpMessage(cmd.Command)
+		blocks, fallback := helpMessage(cmd.Command, a.chat.Examples(cmd.ChannelID, isDirect(cmd.ChannelID)))
 		return &ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: fallback, Blocks: blocks}, nil
 	}
 	notice := "Listing the documents…"
@@ -71,7 +71,7 @@ func (a *Adapter) turnMessage(t bot.Turn, err error, v view) ([]slack.Block, str
 		msg := escape(bot.ErrorText(err))
 		return textMessage(msg), msg
 	case t.Action == bot.ActionHelp:
-		return helpMessage("/ask")
+		return helpMessage("/ask", t.Examples)
 	case t.Action == bot.ActionSources:
 		return sourcesMessage(t)
 	case t.Action == bot.ActionQuote:

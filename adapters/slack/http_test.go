@@ -591,3 +591,26 @@ func BenchmarkSlashAck(b *testing.B) {
 	b.StopTimer()
 	slack.WaitJobs(a)
 }
+
+// TestHTTPSlashHelpExamplesComeFromTheCorpus: over a corpus that is not
+// the seeds, /ask help's example question is about one of its
+// headlines, from the collections the channel may see, and nothing of
+// the seed articles shows.
+func TestHTTPSlashHelpExamplesComeFromTheCorpus(t *testing.T) {
+	const channel = "G8PSS9T3V" // the official slash command fixture's
+	for _, tc := range []struct {
+		rules bot.Rules
+		want  string
+	}{
+		{bot.Rules{}, "Judge delays ruling on the ferry contract"},
+		{bot.Rules{Channels: map[string]bot.ChannelRule{channel: {Collections: []string{"metro"}}}}, "Riverton council passes a $412 million budget"},
+	} {
+		chat := bot.NewChat(bot.New(adaptertest.LocalNews(t)), bot.ChatOptions{Platform: "slack", Rules: tc.rules})
+		e := start(t, envOptions{chat: chat})
+		code, ack := e.signed(t, "/slack/commands", form, slashForm(t, "help", e.fake.url+"response/h"), time.Now(), nil)
+		if code != 200 || !strings.Contains(ack, "/ask What do the documents say about “"+tc.want+"”?") {
+			t.Errorf("/ask help = %d %s; want the example question about %q", code, ack, tc.want)
+		}
+		adaptertest.NoSeedText(t, "/ask help", ack)
+	}
+}

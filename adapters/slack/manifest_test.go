@@ -7,6 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/slack"
 )
 
@@ -45,6 +46,8 @@ func TestManifest(t *testing.T) {
 	if err := yaml.Unmarshal(b, &m); err != nil {
 		t.Fatalf("manifest.yaml: %v", err)
 	}
+	// The usage hints are installed once, whatever the corpus will be.
+	adaptertest.NoSeedText(t, "manifest.yaml", string(b))
 	var commands []string
 	for _, c := range m.Features.SlashCommands {
 		commands = append(commands, c.Command)

@@ -64,6 +64,9 @@ func fallbackText(p bot.Plan) string {
 		return "Not in the documents."
 	}
 	text := "Answer: " + p.Short
+	if p.Caution != "" {
+		text = p.Caution + " " + text
+	}
 	if len(p.Quotes) > 0 {
 		text += " — " + p.Quotes[0].Source.Title
 	}
@@ -72,7 +75,8 @@ func fallbackText(p bot.Plan) string {
 
 // answerBlocks lays a plan out: who asked (shared) or how a follow-up was
 // read; the short answer in bold (with whether its sources agree and
-// the date it stands on), or "Not in the documents" with the reason;
+// the date it stands on) — after the caution, and not bold, when the
+// answer may not answer — or "Not in the documents" with the reason;
 // each quote as a rich-text quote with its answer span in bold,
 // followed by its citation line; the note on quotes left out; buttons.
 //
@@ -94,8 +98,15 @@ func answerBlocks(p bot.Plan, v view) []slack.Block {
 		blocks = append(blocks, contextBlock("Read as: "+escape(bot.DefuseMentions(v.readAs))))
 	}
 	if p.Answered {
+		// An answer that may not answer is cautioned first, and its
+		// short answer is plain, not a bold fact.
+		short := &slack.RichTextSectionTextStyle{Bold: true}
+		if p.Caution != "" {
+			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(":warning: "+escape(p.Caution)), nil, nil))
+			short = nil
+		}
 		blocks = append(blocks, slack.NewRichTextBlock("",
-			slack.NewRichTextSection(slack.NewRichTextSectionTextElement(literal(p.Short), &slack.RichTextSectionTextStyle{Bold: true}))))
+			slack.NewRichTextSection(slack.NewRichTextSectionTextElement(literal(p.Short), short))))
 		if note := p.SourcesNote(); note != "" {
 			blocks = append(blocks, contextBlock(escape(note)))
 		}
@@ -183,10 +194,10 @@ func textMessage(text string) []slack.Block {
 	return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}
 }
 
-// helpMessage explains usage; command and mention are how this workspace
-// reaches the bot.
-func helpMessage(command string) ([]slack.Block, string) {
-	intro, items := bot.Help(command, "@citebot")
+// helpMessage explains usage; command is how this workspace reaches the
+// bot, ex the examples for the channel (bot.Chat.Examples).
+func helpMessage(command string, ex bot.Examples) ([]slack.Block, string) {
+	intro, items := bot.Help(command, "@citebot", ex)
 	var lines []string
 	for _, it := range items {
 		usage := escape(it.Usage)

@@ -35,7 +35,7 @@ var (
 func TestRenderGolden(t *testing.T) {
 	hostileMeta := bot.Metadata{Title: "<!channel> Breaking & <@U024BE7LH> *alert*", Publisher: "@everyone Daily", Author: "<!subteam^S123|@team>", Date: "2025", URL: "javascript:alert(1)"}
 	hostile := bot.Reply{Answer: bot.Answer{
-		Question: "What is the siren code <!here>?", Answered: true, Short: "<!channel> 4411",
+		Question: "What is the siren code <!here>?", Answered: true, Short: "<!channel> 4411", Confidence: 0.9,
 		Citations: []bot.Citation{adaptertest.Cite("Sirens: <!channel> 4411 @everyone @here <@U024BE7LH> <#C1|general> <https://evil.example|click> & more.", "<!channel> 4411", 0, hostileMeta, 1)},
 	}}
 	answered := adaptertest.Answered(crbc, nyt)
@@ -50,6 +50,8 @@ func TestRenderGolden(t *testing.T) {
 		"declined":         {adaptertest.Declined(nyt), view{answerID: "0190aaaaaaaa01234568"}},
 		"hostile":          {hostile, view{answerID: "0190aaaaaaaa01234569", askedBy: "U2CERLKJA"}},
 		"no_record":        {answered, view{}},
+		"answer_unsure":    {adaptertest.Unsure(crbc), view{answerID: "0190aaaaaaaa01234571"}},
+		"answer_pdf":       {adaptertest.FromPDF(nyt), view{answerID: "0190aaaaaaaa01234570"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -57,7 +59,7 @@ func TestRenderGolden(t *testing.T) {
 			check(t, name, blocks, text, c.view.askedBy)
 		})
 	}
-	help, text := helpMessage("/ask")
+	help, text := helpMessage("/ask", bot.GenericExamples)
 	check(t, "help", help, text, "")
 	src, text := sourcesMessage(adaptertest.Sources(crbc, hostileMeta))
 	check(t, "sources", src, text, "")
@@ -182,5 +184,25 @@ func BenchmarkAnswerMessage(b *testing.B) {
 	r := bot.Reply{Answer: bot.Answer{Question: "q", Answered: true, Short: "the harbour budget", Citations: longCites(60)}}
 	for b.Loop() {
 		answerMessage(r, view{answerID: "x", private: true})
+	}
+}
+
+// TestRenderCautionsUnsureAnswer: an answer under bot.LowConfidence
+// opens with the caution, and its short answer is plain text, not bold;
+// a surer answer has no caution and a bold short answer.
+func TestRenderCautionsUnsureAnswer(t *testing.T) {
+	for _, c := range []struct {
+		reply    bot.Reply
+		cautious bool
+	}{{adaptertest.Unsure(crbc), true}, {adaptertest.Answered(crbc, nyt), false}} {
+		blocks, text := answerMessage(c.reply, view{})
+		raw, _ := json.Marshal(blocks)
+		first, _ := json.Marshal(blocks[0])
+		cautioned := strings.Contains(string(first), bot.LowConfidenceNote) && strings.HasPrefix(text, bot.LowConfidenceNote)
+		shortBold := strings.Contains(string(raw), `{"type":"text","text":`+strconv.Quote(c.reply.Short)+`,"style":{"bold":true}}`)
+		if cautioned != c.cautious || shortBold == c.cautious {
+			t.Errorf("confidence %v: cautioned first %v, short answer bold %v; want cautioned %v, bold %v\n%s\n%s",
+				c.reply.Confidence, cautioned, shortBold, c.cautious, !c.cautious, raw, text)
+		}
 	}
 }

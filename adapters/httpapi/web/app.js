@@ -20,6 +20,10 @@
   const label = document.querySelector('label[for="question"]');
   const hint = document.getElementById("ask-hint");
   const TOKEN_KEY = "citebot.token";
+  // What the server fills in (httpapi pageData): low_confidence, under
+  // which an answer is cautioned, the caution's words, and the examples
+  // of the question box.
+  const pageData = JSON.parse(document.getElementById("page-data").textContent);
 
   function token() {
     try { return sessionStorage.getItem(TOKEN_KEY) || ""; } catch (e) { return ""; }
@@ -52,14 +56,27 @@
     return e;
   }
 
-  // citationLine is "headline — publisher, author, date · paragraph N",
-  // leaving out what the document lacks (as the terminal adapter does).
+  // place is where a quote is in its document: "p. 2 · paragraph 12" for
+  // a PDF, "paragraph 12" for a document without pages (as bot.Place
+  // words it for every other surface; the browser tests hold the page to
+  // it).
+  function place(c) {
+    const parts = [];
+    if (c.page > 0) parts.push("p. " + c.page);
+    if (c.paragraph > 0) parts.push("paragraph " + c.paragraph);
+    return parts.join(" · ");
+  }
+
+  // citationLine is "headline — publisher, author, date · p. P ·
+  // paragraph N", leaving out what the document lacks (as the terminal
+  // adapter does).
   function citationLine(c) {
     const p = el("p", "citation");
     p.append(el("cite", "", c.title || c.doc));
     const parts = [c.publisher, c.author, c.date].filter(Boolean);
     if (parts.length) p.append(" — " + parts.join(", "));
-    p.append(" · paragraph " + c.paragraph);
+    const where = place(c);
+    if (where) p.append(" · " + where);
     if (/^https?:\/\//i.test(c.url || "")) {
       p.append(" · ");
       const a = el("a", "", c.url);
@@ -115,7 +132,15 @@
       art.append(el("p", "error", msg));
     } else if (r.answered) {
       const p = el("p", "short");
-      p.append(el("strong", "", "Answer: "), el("span", "short-answer", r.answer));
+      if (r.confidence < pageData.low_confidence) {
+        // It may not answer: the caution comes first, and the short
+        // answer is not set as a confident fact.
+        art.append(el("p", "caution", pageData.caution));
+        p.classList.add("unsure");
+        p.append("Answer: ", el("span", "short-answer", r.answer));
+      } else {
+        p.append(el("strong", "", "Answer: "), el("span", "short-answer", r.answer));
+      }
       art.append(p);
       const note = sourcesNote(r);
       if (note) art.append(el("p", "sources-note", note));
@@ -133,9 +158,10 @@
 
   // marked renders a matched passage: the document's words that differ
   // from the checked text in <mark class="diff">, the matched words
-  // underlined. Offsets are document bytes (UTF-8), so the quote is cut as
-  // bytes; marks that do not fit the quote are left out.
-  function marked(c, diffs) {
+  // underlined (or, for who said it, the speaker's words in <mark>).
+  // Offsets are document bytes (UTF-8), so the quote is cut as bytes;
+  // marks that do not fit the quote are left out.
+  function marked(c, diffs, whoMode) {
     const bq = el("blockquote");
     const bytes = new TextEncoder().encode(c.quote);
     const dec = new TextDecoder();
@@ -152,7 +178,7 @@
       if (i < n && emph[i] === emph[start] && diff[i] === diff[start]) continue;
       const text = dec.decode(bytes.subarray(start, i));
       if (diff[start]) bq.append(el("mark", "diff", text));
-      else if (emph[start]) bq.append(el("span", "match", text));
+      else if (emph[start]) bq.append(whoMode ? el("mark", "", text) : el("span", "match", text));
       else bq.append(text);
       start = i;
     }
@@ -170,30 +196,13 @@
     const ol = el("ol", "quotes");
     for (const m of list) {
       const li = el("li");
-      li.append(whoMode ? quote(m) : marked(m, m.differences), citationLine(m));
+      li.append(marked(m, m.differences, whoMode), citationLine(m));
       if (whoMode) li.append(el("p", "speaker", m.speaker ? "Said by " + m.speaker : "No speaker named here"));
       const note = differencesNote(m.differences);
       if (note) li.append(el("p", "differences", note));
       ol.append(li);
     }
     return ol;
-  }
-
-  // headline says a quote check's (or an attribution's) verdict in words,
-  // as the chat adapters do (bot.NewQuotePlan, bot.NewWhoPlan).
-  function headline(r, whoMode) {
-    if (whoMode) {
-      if (r.verdict === "attributed") return "Attributed to " + r.speaker + ".";
-      if (r.verdict === "unattributed") return "Unattributed: the documents hold these words but do not say who said them.";
-      return "Not found in the documents.";
-    }
-    if (r.verdict === "exact") {
-      const docs = new Set((r.matches || []).map(function (m) { return m.doc; })).size;
-      const places = r.matches.length === 1 ? "1 place" : r.matches.length + " places";
-      return "Exact: the documents say this word for word (" + places + " in " + (docs === 1 ? "1 document" : docs + " documents") + ").";
-    }
-    if (r.verdict === "near") return "Near: not word for word. The closest passages are below, their differing words marked.";
-    return "Not found in the documents.";
   }
 
   function renderQuote(text, whoMode, res) {
@@ -205,7 +214,10 @@
       const msg = r && r.error ? r.error.message : "The server answered " + res.status + ".";
       art.append(el("p", "error", msg));
     } else {
-      art.append(el("p", "verdict verdict-" + r.verdict, headline(r, whoMode)));
+      // The verdict in the server's words (bot.QuoteReply.Headline),
+      // as every other surface says it: a near match is called near
+      // before anyone is named.
+      art.append(el("p", "verdict verdict-" + r.verdict, r.headline));
       const list = whoMode ? r.sources : r.matches;
       if (list && list.length) art.append(passages(list, whoMode));
       const others = r.verdict === "exact" ? r.variants : r.closest;
@@ -216,17 +228,20 @@
     answers.prepend(art);
   }
 
-  // setMode switches the form between asking and checking quotes.
+  // setMode switches the form between asking, checking quotes and
+  // asking who said them.
   function setMode() {
     const quoting = modeQuote.checked;
+    const ex = pageData.examples;
     label.textContent = quoting ? "Quote to check" : "Your question";
-    input.placeholder = quoting ? "protect your voters from the adverse social impacts" : "What was the FY2026 refugee cap?";
+    input.placeholder = quoting ? (who.checked ? ex.who : ex.quote) : ex.question;
     button.textContent = quoting ? "Check" : "Ask";
     hint.textContent = quoting ? "Press Enter to check. Curly or straight quotes, case and … for omitted words do not matter." : "Press Enter to ask.";
     whoRow.hidden = !quoting;
   }
   modeAsk.addEventListener("change", setMode);
   modeQuote.addEventListener("change", setMode);
+  who.addEventListener("change", setMode);
   setMode();
 
   form.addEventListener("submit", async function (ev) {

@@ -363,6 +363,8 @@ func TestMarkup(t *testing.T) {
 	}{
 		{bot.Source{Title: "Cap cut", Byline: "CRBC News, 2025", URL: "https://x.example", Paragraph: 4}, "<https://x.example|{Cap cut}> — {CRBC News, 2025} · paragraph 4"},
 		{bot.Source{Title: "Cap cut"}, "{Cap cut}"},
+		// A PDF's quote says its page before the paragraph.
+		{bot.Source{Title: "Budget", Byline: "County", Paragraph: 12, Page: 2}, "{Budget} — {County} · p. 2 · paragraph 12"},
 	} {
 		if got := m.CitationLine(c.src); got != c.want {
 			t.Errorf("CitationLine(%+v) = %q; want %q", c.src, got, c.want)

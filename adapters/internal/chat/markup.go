@@ -1,10 +1,6 @@
 package chat
 
-import (
-	"fmt"
-
-	"github.com/citebot/citebot/bot"
-)
+import "github.com/citebot/citebot/bot"
 
 // Markup is how a platform writes the lines every chat adapter shows the
 // same way: a quote's citation line and a line of the document list.
@@ -20,15 +16,16 @@ type Markup struct {
 	Cut func(s string, n int) string
 }
 
-// CitationLine is "headline — publisher, author, date · paragraph N",
-// the headline linked to the document.
+// CitationLine is "headline — publisher, author, date · p. P · paragraph
+// N" (the page for paginated sources only, see bot.Place), the headline
+// linked to the document.
 func (m Markup) CitationLine(s bot.Source) string {
 	line := m.Link(m.Escape(s.Title), s.URL)
 	if s.Byline != "" {
 		line += " — " + m.Escape(s.Byline)
 	}
-	if s.Paragraph > 0 {
-		line += fmt.Sprintf(" · paragraph %d", s.Paragraph)
+	if place := s.Place(); place != "" {
+		line += " · " + place
 	}
 	return line
 }
