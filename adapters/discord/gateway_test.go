@@ -118,7 +118,7 @@ func TestGatewayMentionReplyAndFollowUp(t *testing.T) {
 	e.fake.gw.dispatch(t, "MESSAGE_CREATE", reply)
 	follow := e.fake.next(t, "POST", "/channels/"+channel+"/messages").body(t)
 	em := embed(t, follow)
-	if !strings.HasPrefix(em["title"].(string), "100,000") || !strings.Contains(em["description"].(string), "Read as: What was the fiscal 2024 refugee cap?") {
+	if !strings.Contains(em["title"].(string), "100,000") || !strings.Contains(em["description"].(string), "Read as: What was the fiscal 2024 refugee cap?") {
 		t.Errorf("follow-up embed = %v; want 100,000+ read as the fiscal 2024 question", em)
 	}
 }
@@ -140,7 +140,7 @@ func TestGatewayThreadsAndRules(t *testing.T) {
 	e.fake.gw.dispatch(t, "MESSAGE_CREATE", messageEvent(t, "1600000000000000012", guildID, thread, "and in fiscal 2024?", nil))
 	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000013", thread, "and in fiscal 2024?"))
 	em := embed(t, e.fake.next(t, "POST", "/channels/"+thread+"/messages").body(t))
-	if !strings.HasPrefix(em["title"].(string), "100,000") {
+	if !strings.Contains(em["title"].(string), "100,000") {
 		t.Errorf("mentioned follow-up in the thread = %v; want 100,000+", em)
 	}
 	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000014", "1700000000000000001", question))
@@ -165,7 +165,7 @@ func TestGatewayDirectMessage(t *testing.T) {
 		t.Errorf("DM answer = %v", em)
 	}
 	e.fake.gw.dispatch(t, "MESSAGE_CREATE", messageEvent(t, "1600000000000000022", "", dm, "and in fiscal 2024?", nil))
-	if em := embed(t, e.fake.next(t, "POST", "/channels/"+dm+"/messages").body(t)); !strings.HasPrefix(em["title"].(string), "100,000") {
+	if em := embed(t, e.fake.next(t, "POST", "/channels/"+dm+"/messages").body(t)); !strings.Contains(em["title"].(string), "100,000") {
 		t.Errorf("DM follow-up = %v; want 100,000+", em)
 	}
 }
