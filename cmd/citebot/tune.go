@@ -65,7 +65,7 @@ func newTuneCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&squad, "squad", "", "SQuAD v1.1 dev `FILE` (.json or .json.gz)")
 	cmd.Flags().StringVar(&squad2, "squad2", "", "SQuAD v2.0 dev `FILE`, for its unanswerable questions")
 	cmd.Flags().StringVar(&qa, "qa", "", "a question set `FILE.jsonl` to fit on too, over --corpus")
-	cmd.Flags().Float64Var(&newsWeight, "qa-weight", 8, "how much one --qa question counts against one SQuAD question")
+	cmd.Flags().Float64Var(&newsWeight, "qa-weight", 48, "how much one --qa question counts against one SQuAD question")
 	cf.register(cmd)
 	return cmd
 }

@@ -165,6 +165,9 @@ type DeclineSample struct {
 	X          []float64
 	// Held marks samples fitting must not see (reported apart).
 	Held bool
+	// Weight multiplies the sample's share of its config in fitting (1
+	// when zero).
+	Weight float64
 }
 
 // CollectDecline asks questions of ix, labelled in or out of its corpus.
@@ -205,6 +208,9 @@ func FitDecline(samples []DeclineSample, dim int) []float64 {
 			}
 			p := logistic(w, s.X)
 			sw := 1 / float64(count[s.Config])
+			if s.Weight > 0 {
+				sw *= s.Weight
+			}
 			for i := 0; i < dim; i++ {
 				g[i] += sw * (y - p) * s.X[i]
 				for j := 0; j < dim; j++ {

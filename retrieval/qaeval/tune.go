@@ -28,7 +28,11 @@ type TuneSets struct {
 	News     []Item
 	NewsDocs []retrieval.Document
 	// NewsWeight is how much one News question counts against one SQuAD
-	// question (a few hundred hand-written questions against thousands).
+	// question in the ranking fit (a few hundred hand-written questions
+	// against thousands). 48: in two-fold cross-validation on the news
+	// fit set (folds by article), news @1 out of fold rose from 62% at 8
+	// to 70% at 64–128, while held-out SQuAD @1 fell from 73.9% to 72.9%
+	// at 64 and 72.0% at 128.
 	NewsWeight float64
 }
 
@@ -44,7 +48,7 @@ type TuneSets struct {
 func Tune(ctx context.Context, sets TuneSets, report, model io.Writer) error {
 	w := report
 	if sets.NewsWeight == 0 {
-		sets.NewsWeight = 8
+		sets.NewsWeight = 48
 	}
 	fitted := func(q Question) bool { return FitArticle(q.Title) }
 

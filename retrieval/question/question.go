@@ -190,9 +190,30 @@ func surfaceWords(q string) []word {
 	var out []word
 	for _, sp := range rtext.WordSpans(q) {
 		s := q[sp.Start:sp.End]
-		out = append(out, word{text: s, lower: strings.ToLower(s), start: sp.Start, end: sp.End})
+		lower := strings.ToLower(s)
+		// "What's", "Who're": the question word and its verb.
+		if stem, verb, ok := whContraction(lower); ok {
+			out = append(out, word{text: s[:len(stem)], lower: stem, start: sp.Start, end: sp.Start + len(stem)},
+				word{text: s[len(stem):], lower: verb, start: sp.Start + len(stem), end: sp.End})
+			continue
+		}
+		out = append(out, word{text: s, lower: lower, start: sp.Start, end: sp.End})
 	}
 	return out
+}
+
+// whContraction splits a question word contracted with "is" or "are"
+// ("what's" → "what", "is").
+func whContraction(lower string) (stem, verb string, ok bool) {
+	for _, c := range []struct{ suffix, verb string }{{"'s", "is"}, {"’s", "is"}, {"'re", "are"}, {"’re", "are"}} {
+		if stem, found := strings.CutSuffix(lower, c.suffix); found {
+			switch stem {
+			case "who", "what", "which", "when", "where", "how", "why":
+				return stem, c.verb, true
+			}
+		}
+	}
+	return "", "", false
 }
 
 // Clean makes arbitrary input safe to analyse: valid UTF-8, no
@@ -487,6 +508,10 @@ var prepositions = map[string]bool{
 
 // npHead returns the last word of the noun phrase starting at i (after a
 // determiner), which ends at a preposition, verb-like word or the end.
+// relativeWords open a clause that qualifies a noun phrase ("the shop
+// where the fire started"), ending the phrase.
+var relativeWords = rtext.WordSet("where which who whom whose that when")
+
 func npHead(lw []string, i int) string {
 	if i < len(lw) && determiners[lw[i]] {
 		i++
@@ -494,7 +519,7 @@ func npHead(lw []string, i int) string {
 	head := ""
 	for ; i < len(lw); i++ {
 		w := lw[i]
-		if prepositions[w] || auxVerbs[w] {
+		if prepositions[w] || auxVerbs[w] || relativeWords[w] {
 			break
 		}
 		head = w

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot/retrieval"
 	rtext "github.com/citebot/citebot/retrieval/text"
 )
 
@@ -222,4 +223,31 @@ func FuzzAnalyzeQuestion(f *testing.F) {
 			t.Fatalf("%d terms", len(q.Terms))
 		}
 	})
+}
+
+// TestWants: what kind of entity answers a question, and the measure it
+// names, read from the question's own words.
+func TestWants(t *testing.T) {
+	for _, tc := range []struct {
+		q      string
+		kind   retrieval.EntityKind // a kind that answers exactly (0: none does)
+		not    retrieval.EntityKind // a kind that does not (0: no check)
+		aspect string
+		head   string // HeadTerm
+	}{
+		{"What was the name of the shop where the fire started?", retrieval.EntityOrg, 0, "", ""},
+		{"What's the name of the driver of the bus?", retrieval.EntityPerson, retrieval.EntityOrg, "", ""},
+		{"How deep is the wreck?", retrieval.EntityQuantity, retrieval.EntityNumber, "depth", ""},
+		{"What is the height of the tower?", retrieval.EntityQuantity, 0, "height", ""},
+		{"Which airline owned the plane?", 0, 0, "", "airlin"},
+		{"Which year did the war end?", retrieval.EntityYear, retrieval.EntityPerson, "", ""},
+	} {
+		q := Analyze(tc.q)
+		exact := func(k retrieval.EntityKind) bool { return q.Want.Prior(k) >= ExactPrior }
+		switch {
+		case tc.kind != 0 && !exact(tc.kind), tc.kind == 0 && !q.Want.Empty(), tc.not != 0 && exact(tc.not),
+			q.Want.Aspect != tc.aspect, q.HeadTerm != tc.head:
+			t.Errorf("%q: wants %+v, head %q; want %v exactly (not %v), aspect %q, head %q", tc.q, q.Want, q.HeadTerm, tc.kind, tc.not, tc.aspect, tc.head)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package question
 
 import (
+	"slices"
 	"strings"
 
 	rtext "github.com/citebot/citebot/retrieval/text"
@@ -218,26 +219,29 @@ func wantOf(q *Question, words []word, whIdx, headPos int) Want {
 		}
 		return Want{}
 	case "what", "which":
-		head := ""
+		head, at := "", headPos
 		if headPos >= 0 {
 			head = lw[headPos]
+		} else if k := whIdx + 2; k < len(lw) {
+			// "What was the FY2026 refugee cap?", "What was the name
+			// of …": the noun phrase's head.
+			head = npHead(lw, k)
+			at = slices.Index(lw[k:], head) + k
 		}
 		// "what is the name of the company": the head of the noun
 		// phrase after "name of"; a name is asked for either way.
 		if head == "name" || head == "names" {
-			k := headPos + 1
+			k := at + 1
 			for k < len(lw) && (lw[k] == "of" || determiners[lw[k]]) {
 				k++
 			}
+			// The named noun alone decides: "the name of the shop" asks
+			// for a name whatever the question word suggested.
 			named := npHead(lw, k)
-			if w := wantOfNoun(named, q); !w.Empty() && (w.Prior(retrieval.EntityPerson) > 0 || w.Prior(retrieval.EntityOrg) > 0 || w.Prior(retrieval.EntityPlace) > 0) {
+			if w := wantOfNoun(named, &Question{}); !w.Empty() && (w.Prior(retrieval.EntityPerson) > 0 || w.Prior(retrieval.EntityOrg) > 0 || w.Prior(retrieval.EntityPlace) > 0) {
 				return w
 			}
 			return wantName
-		}
-		if head == "" && q.Type == TypeNone {
-			// "What was the FY2026 refugee cap?": the noun phrase's head.
-			head = npHead(lw, whIdx+2)
 		}
 		return wantOfNoun(head, q)
 	}
