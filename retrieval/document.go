@@ -180,7 +180,7 @@ type IndexedDoc struct {
 	Passages []Passage
 
 	lowerOnce sync.Once
-	lower     string // Text in lower case, made on first use
+	lower     string // Text and metadata in lower case, made on first use
 }
 
 // Source describes the document for listings.
@@ -199,10 +199,13 @@ func (d *IndexedDoc) PageAt(offset int) int {
 	return 0
 }
 
-// Mentions reports whether the document's text holds s as whole words,
-// ignoring case.
+// Mentions reports whether the document holds s as whole words, ignoring
+// case: in its text, or in its headline, publisher or author ("the CRBC
+// story" names a document whose text never says CRBC).
 func (d *IndexedDoc) Mentions(s string) bool {
-	d.lowerOnce.Do(func() { d.lower = strings.ToLower(d.Text) })
+	d.lowerOnce.Do(func() {
+		d.lower = strings.ToLower(d.Text + "\n" + d.Title + "\n" + d.Publisher + "\n" + d.Author)
+	})
 	return ContainsLower(d.lower, strings.ToLower(s))
 }
 

@@ -334,8 +334,8 @@ func countedAfter(quote string, end int, toks []retrieval.Token) []string {
 	var out []string
 	prevEnd, prevPos := end, -1
 	for _, t := range toks {
-		if t.Start < end {
-			continue
+		if t.Start < end || t.Start < prevEnd {
+			continue // before the amount, or a term over words already read ("place:united_states")
 		}
 		gap := strings.TrimSpace(quote[prevEnd:t.Start])
 		// "340-officer city" counts officers as "340 officers" does.

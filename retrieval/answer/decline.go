@@ -63,6 +63,7 @@ const (
 	dMissPassage  // … and no sentence of its passage holds an entity of the kind asked for either
 	dNegation     // the question is negated ("never", "not") and the sentence is not
 	dRelation     // weighted share of the question's plain words (not names or numbers) in the sentence
+	dExactRel     // dExact × dRelation: the kind asked for beside what is asked about it
 	numDecline
 )
 
@@ -76,7 +77,7 @@ var declineNames = [numDecline]string{
 	dExact: "dExact", dClear: "dClear", dNoun: "dNoun", dWant: "dWant", dHeadline: "dHeadline", dVerbs: "dVerbs",
 	dLocal: "dLocal", dMissName: "dMissName", dMissDate: "dMissDate", dMissAmount: "dMissAmount",
 	dMissNoun: "dMissNoun", dMissSpecific: "dMissSpecific", dMissPassage: "dMissPassage", dNegation: "dNegation",
-	dRelation: "dRelation",
+	dRelation: "dRelation", dExactRel: "dExactRel",
 }
 
 // declineWeights are the logistic model's weights (see above), read from
@@ -221,6 +222,7 @@ func (r *ranker) declineFeatures(all []scored, best int) [numDecline]float64 {
 		}
 	}
 	x[dRelation] = r.plainCoverage(s.matched)
+	x[dExactRel] = x[dExact] * x[dRelation]
 	if r.q.Negated && !rtext.HasNegation(s.doc.Text[s.span.Start:s.span.End]) {
 		x[dNegation] = 1
 	}

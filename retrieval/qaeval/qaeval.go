@@ -195,12 +195,36 @@ func (t *Tally) add(r Result) {
 // Summary totals a run, overall and per kind of question.
 type Summary struct {
 	Tally
-	ByKind         map[string]*Tally
+	ByKind map[string]*Tally
+	// Calibration bins the answered questions by their confidence: how
+	// often an answer given with that confidence had a right first quote.
+	Calibration    [calibrationBins]CalibrationBin
 	Quotes         int
 	VerbatimQuotes int
 	LatencyP50     time.Duration
 	LatencyP90     time.Duration
 	LatencyP99     time.Duration
+}
+
+// calibrationBins split confidence into fifths.
+const calibrationBins = 5
+
+// CalibrationBin counts the answered questions whose confidence fell in
+// one fifth of [0, 1], and those whose first quote was right (an
+// unanswerable question answered never is).
+type CalibrationBin struct {
+	Answered, Right int
+}
+
+func (s *Summary) calibrate(r Result) {
+	if !r.Answer.Answered {
+		return
+	}
+	b := &s.Calibration[min(calibrationBins-1, max(0, int(r.Answer.Confidence*calibrationBins)))]
+	b.Answered++
+	if r.FirstQuoteRight {
+		b.Right++
+	}
 }
 
 // Run asks every item and scores the answers.
@@ -232,6 +256,7 @@ func Run(ctx context.Context, ix Index, items []Item, top int) (Summary, []Resul
 		s.Quotes += n
 		s.VerbatimQuotes += ok
 		s.add(r)
+		s.calibrate(r)
 		if it.Kind != "" {
 			k := s.ByKind[it.Kind]
 			if k == nil {
@@ -352,8 +377,20 @@ func WriteSummary(w io.Writer, s Summary) error {
 		s.DeclinedRight, s.Unanswerable, pct(s.DeclinedRight, s.Unanswerable), s.WronglyDecline,
 		s.VerbatimQuotes, s.Quotes, pct(s.VerbatimQuotes, s.Quotes),
 		s.LatencyP50.Round(time.Microsecond), s.LatencyP90.Round(time.Microsecond), s.LatencyP99.Round(time.Microsecond))
-	if err != nil || len(s.ByKind) == 0 {
+	if err != nil {
 		return err
+	}
+	if _, err := fmt.Fprintf(w, "\n%-14s %9s %11s\n", "confidence", "answered", "first quote right"); err != nil {
+		return err
+	}
+	for i, b := range s.Calibration {
+		lo, hi := float64(i)/calibrationBins, float64(i+1)/calibrationBins
+		if _, err := fmt.Fprintf(w, "%.1f–%.1f %14d %11s\n", lo, hi, b.Answered, pct(b.Right, b.Answered)); err != nil {
+			return err
+		}
+	}
+	if len(s.ByKind) == 0 {
+		return nil
 	}
 	kinds := make([]string, 0, len(s.ByKind))
 	for k := range s.ByKind {
