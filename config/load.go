@@ -151,6 +151,10 @@ func hasTag(t reflect.Type, key string) bool {
 // no citebot, so they are never warned about.
 const TestEnvPrefix = EnvPrefix + "_TEST_"
 
+// legacyTestSwitches are test switches named before TestEnvPrefix, still
+// read (by the OpenSearch live tests) and so not warned about either.
+var legacyTestSwitches = map[string]bool{"CITEBOT_REQUIRE_OPENSEARCH": true}
+
 // envName is the environment variable of a key: http.addr is
 // CITEBOT_HTTP_ADDR.
 func envName(key string) string {
@@ -171,7 +175,7 @@ func unknownVariables() []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		name, val, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, EnvPrefix+"_") || strings.HasPrefix(name, TestEnvPrefix) || known[name] || val == "" {
+		if !strings.HasPrefix(name, EnvPrefix+"_") || strings.HasPrefix(name, TestEnvPrefix) || legacyTestSwitches[name] || known[name] || val == "" {
 			continue
 		}
 		w := name + " names no citebot setting and is ignored"

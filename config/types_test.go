@@ -58,6 +58,7 @@ func TestUnknownEnvironmentVariables(t *testing.T) {
 	t.Setenv("CITEBOT_SLACK_TOKEN", "x")
 	t.Setenv("CITEBOT_HTTP_ADDR", "127.0.0.1:9001")
 	t.Setenv("CITEBOT_TEST_REQUIRE_BROWSER", "1")
+	t.Setenv("CITEBOT_REQUIRE_OPENSEARCH", "1") // the switch's first name, still read
 	cfg := mustLoad(t, config.Options{})
 	got := strings.Join(cfg.Warnings(), "\n")
 	if !strings.Contains(got, "CITEBOT_HTTPADDR names no citebot setting") || !strings.Contains(got, "CITEBOT_HTTP_ADDR") {
