@@ -117,6 +117,10 @@ const (
 	maxQuestionTerms = 32
 )
 
+// headModifiers stand before the noun a "which" question asks about
+// without being it: "which former CDC director", "which two countries".
+var headModifiers = rtext.WordSet("former current then new old first second third last final other main top senior leading major key largest biggest smallest oldest youngest two three four five several both")
+
 // quoteVerbs, after "what did X", ask for someone's words: "What did
 // Schiff call it?", "What did she tweet?".
 var quoteVerbs = rtext.WordSet("say tell write state declare call tweet post describe claim argue warn announce add reply respond comment testify")
@@ -248,7 +252,7 @@ func Analyze(text string) Question {
 	// The head noun after which/what names the answer's category.
 	headPos := -1
 	if whIdx >= 0 && (words[whIdx].lower == "which" || words[whIdx].lower == "what") {
-		for k := whIdx + 1; k < len(words) && k <= whIdx+2; k++ {
+		for k := whIdx + 1; k < len(words) && k <= whIdx+4; k++ {
 			w := words[k]
 			if auxVerbs[w.lower] || determiners[w.lower] {
 				if k == whIdx+1 && !determiners[w.lower] {
@@ -256,8 +260,8 @@ func Analyze(text string) Question {
 				}
 				continue
 			}
-			if r, _ := utf8.DecodeRuneInString(w.text); unicode.IsUpper(r) || unicode.IsDigit(r) {
-				continue // "which UK policy": the name is content, the noun is next
+			if r, _ := utf8.DecodeRuneInString(w.text); unicode.IsUpper(r) || unicode.IsDigit(r) || headModifiers[w.lower] {
+				continue // "which UK policy", "which former director": the noun is next
 			}
 			q.Head = w.lower
 			q.Plural = strings.HasSuffix(w.lower, "s") && !strings.HasSuffix(w.lower, "ss")
@@ -541,8 +545,8 @@ func refineTypeByHead(q *Question) {
 		q.Type = TypeOrg
 	case placeNouns[h]:
 		q.Type = TypePlace
-	case personNouns[h]:
-		q.Type = TypePerson
+	case personNouns[h] || roleLikeNoun(h):
+		q.Type = TypePerson // "which director", "which spokeswoman"
 	}
 }
 

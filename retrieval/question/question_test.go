@@ -83,6 +83,7 @@ func TestAnalyzeQuestionTypes(t *testing.T) {
 		{"Which newspaper first reported the cable?", TypeOrg, IntentContent, "newspaper"},
 		{"Where is the embassy?", TypePlace, IntentContent, ""},
 		{"Which regions were the diplomats told to lobby?", TypePlace, IntentContent, "regions"},
+		{"Which former WHO director criticised the plan?", TypePerson, IntentContent, "director"},
 		{"Is the cable legally binding?", TypeYesNo, IntentContent, ""},
 		{"Did the spokesperson provide data?", TypeYesNo, IntentContent, ""},
 		{"What did the president say about borders?", TypeQuote, IntentContent, ""},
