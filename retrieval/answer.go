@@ -47,9 +47,10 @@ type Answer struct {
 	Reason string `json:"reason,omitempty"`
 	// Confidence is the estimated probability (0–1) that the first quote
 	// answers the question; for a decline, that the closest passage
-	// would. It comes from the decline model, fitted on questions whose
-	// answers are known (see README, "How sure is an answer"). Renderers
-	// mark answers under LowConfidence as possibly not answering.
+	// would. A logistic model over the evidence the decline model weighs
+	// gives it, fitted on questions whose answers are known (RANKING.md;
+	// citebot eval prints how well it is calibrated). Renderers mark
+	// answers under LowConfidence as possibly not answering.
 	Confidence float64 `json:"confidence"`
 
 	// Newsroom additions, set at the end of answering.

@@ -48,17 +48,16 @@ func Ask(ctx context.Context, b retrieval.Backend, text string, opts retrieval.A
 			break
 		}
 	}
-	// A rule that declines overrides the model, so the confidence it
-	// reports is at most the level at which citebot would have answered.
+	// The confidence is the probability that the sentence quoted (or
+	// the closest one, for a decline) answers; a rule that declines
+	// overrides the models, and the confidence then stays under
+	// retrieval.LowConfidence.
+	conf := r.confidence(all, max(bestIdx, 0))
 	ruledOut := func(reason string) (retrieval.Answer, error) {
 		ans.Reason = reason
-		ans.Confidence = round3(min(r.answerable(all, max(bestIdx, 0)), answerThreshold))
+		ans.Confidence = round3(min(conf, retrieval.LowConfidence))
 		ans.Closest = closest(all, top)
 		return ans, nil
-	}
-	p := 1.0
-	if bestIdx >= 0 {
-		p = r.answerable(all, bestIdx)
 	}
 	switch {
 	case opts.NeverDecline:
@@ -68,18 +67,18 @@ func Ask(ctx context.Context, b retrieval.Backend, text string, opts retrieval.A
 		// An amount is asked for, and neither the sentence nor its
 		// passage gives one: it is not answered here.
 		return ruledOut("the passages that come closest give no figure for it")
-	case p < answerThreshold:
+	case r.answerable(all, bestIdx) < answerThreshold || conf < confidenceThreshold:
 		ans.Reason = r.declineReason(&all[bestIdx])
-		ans.Confidence = round3(p)
+		ans.Confidence = round3(conf)
 		ans.Closest = closest(all, top)
 		return ans, nil
 	}
-	ans.Confidence = round3(p)
+	ans.Confidence = round3(conf)
 
 	best := all[bestIdx]
 	ans.Answered = true
 	c := cite(best)
-	if pick, ok := r.shortAnswer(best); ok && shortProbability(r.shortFeatures(&best, pick, p)) >= shortThreshold {
+	if pick, ok := r.shortAnswer(best); ok && shortProbability(r.shortFeatures(&best, pick, conf)) >= shortThreshold {
 		hl := pick.c.Span
 		c.Highlight = &hl
 		ans.Short = best.doc.Text[hl.Start:hl.End]

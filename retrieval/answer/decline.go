@@ -84,8 +84,18 @@ var declineNames = [numDecline]string{
 // model.json (see model.go).
 var declineWeights [numDecline]float64
 
-// answerThreshold is the probability above which citebot answers (from
-// model.json).
+// confidenceWeights are the confidence model's weights over the decline
+// features (model.json's "confidence"); confidenceFitted says there is
+// one. Under confidenceThreshold citebot declines as well: the documents
+// may cover the question, but no sentence is likely to answer it.
+var (
+	confidenceWeights   [numDecline]float64
+	confidenceFitted    bool
+	confidenceThreshold float64
+)
+
+// answerThreshold is the decline model's probability above which citebot
+// answers (from model.json).
 var answerThreshold float64
 
 // spreadWindow is how many top candidates the spread feature looks at.
@@ -252,12 +262,30 @@ func (r *ranker) declineFeatures(all []scored, best int) [numDecline]float64 {
 	return x
 }
 
-// answerable is the decline model's probability that all[best] answers.
+// answerable is the decline model's probability that the documents
+// answer the question, judged with all[best] as the sentence to quote.
 func (r *ranker) answerable(all []scored, best int) float64 {
-	x := r.declineFeatures(all, best)
+	return logistic(declineWeights[:], r.declineFeatures(all, best))
+}
+
+// confidence is the confidence model's probability that all[best]
+// answers the question: the same evidence as the decline model's, fitted
+// on whether the sentence holds the answer rather than whether the
+// documents do. Without a confidence model it is the decline model's.
+func (r *ranker) confidence(all []scored, best int) float64 {
+	if len(all) == 0 {
+		return 0
+	}
+	if !confidenceFitted {
+		return r.answerable(all, best)
+	}
+	return logistic(confidenceWeights[:], r.declineFeatures(all, best))
+}
+
+func logistic(w []float64, x [numDecline]float64) float64 {
 	z := 0.0
-	for i, w := range declineWeights {
-		z += w * x[i]
+	for i, wi := range w {
+		z += wi * x[i]
 	}
 	return 1 / (1 + math.Exp(-z))
 }

@@ -24,6 +24,14 @@ type Model struct {
 	// AnswerThreshold is the decline model's probability above which a
 	// question is answered.
 	AnswerThreshold float64 `json:"answer_threshold"`
+	// Confidence maps a decline feature's name to its weight in the
+	// confidence model: the probability that the sentence quoted answers
+	// (Answer.Confidence). Without it the decline model's probability is
+	// the confidence.
+	Confidence map[string]float64 `json:"confidence,omitempty"`
+	// ConfidenceThreshold is the confidence under which citebot declines
+	// although the decline model would answer (0: never).
+	ConfidenceThreshold float64 `json:"confidence_threshold,omitempty"`
 	// Short maps a short-answer feature's name (shortNames) to its
 	// weight, and ShortThreshold is the probability above which a short
 	// answer is shown (see short.go). Without them every clear candidate
@@ -85,6 +93,10 @@ func (m Model) install() error {
 	if m.AnswerThreshold <= 0 || m.AnswerThreshold >= 1 {
 		return fmt.Errorf("answer_threshold %v is not a probability", m.AnswerThreshold)
 	}
+	var cw [numDecline]float64
+	if err := fill(cw[:], declineNames[:], m.Confidence, "confidence"); err != nil {
+		return err
+	}
 	var sw [numShort]float64
 	if err := fill(sw[:], shortNames[:], m.Short, "short"); err != nil {
 		return err
@@ -93,6 +105,10 @@ func (m Model) install() error {
 		return fmt.Errorf("short_threshold %v is not a probability", m.ShortThreshold)
 	}
 	featureWeights, declineWeights, answerThreshold = fw, dw, m.AnswerThreshold
+	if m.ConfidenceThreshold < 0 || m.ConfidenceThreshold >= 1 {
+		return fmt.Errorf("confidence_threshold %v is not a probability", m.ConfidenceThreshold)
+	}
+	confidenceWeights, confidenceFitted, confidenceThreshold = cw, len(m.Confidence) > 0, m.ConfidenceThreshold
 	shortWeights, shortThreshold = sw, m.ShortThreshold
 	return nil
 }
@@ -124,6 +140,15 @@ func CurrentModel() Model {
 	for i, w := range declineWeights {
 		if w != 0 {
 			m.Decline[declineNames[i]] = w
+		}
+	}
+	m.ConfidenceThreshold = confidenceThreshold
+	if confidenceFitted {
+		m.Confidence = map[string]float64{}
+		for i, w := range confidenceWeights {
+			if w != 0 {
+				m.Confidence[declineNames[i]] = w
+			}
 		}
 	}
 	for i, w := range shortWeights {
@@ -169,6 +194,10 @@ func WriteModel(w io.Writer, m Model) error {
 	b.WriteString("{\n")
 	section("ranking", featureNames[:], m.Ranking, false)
 	section("decline", declineNames[:], m.Decline, false)
+	if len(m.Confidence) > 0 {
+		section("confidence", declineNames[:], m.Confidence, false)
+		fmt.Fprintf(&b, "  \"confidence_threshold\": %s,\n", formatWeight(m.ConfidenceThreshold))
+	}
 	if len(m.Short) > 0 {
 		section("short", shortNames[:], m.Short, false)
 		fmt.Fprintf(&b, "  \"short_threshold\": %s,\n", formatWeight(m.ShortThreshold))
