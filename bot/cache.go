@@ -10,9 +10,9 @@ import (
 // ttlCache is a bounded map whose entries expire: at most size entries,
 // the least recently written evicted first, each forgotten ttl after it
 // was written. It is hand-written rather than taken from a library
-// because the stores built on it (Threads, Dedup) need an injectable
-// clock for deterministic tests and no background goroutine to stop;
-// expiry is checked lazily on access. Safe for concurrent use.
+// because the stores built on it (Threads, Dedup, Messages) need an
+// injectable clock for deterministic tests and no background goroutine
+// to stop; expiry is checked lazily on access. Safe for concurrent use.
 type ttlCache[K comparable, V any] struct {
 	mu    sync.Mutex
 	size  int

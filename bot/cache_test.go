@@ -98,6 +98,55 @@ func TestDedupFirstOnceWithinTTL(t *testing.T) {
 	}
 }
 
+// TestMessagesMapAnswersToConversations: an answer message leads to its
+// conversation until its time to live passes (restarted by recording it
+// again), the store keeps within its bound, and empty IDs or keys are
+// not recorded.
+func TestMessagesMapAnswersToConversations(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	m := newMessages(3, time.Hour, clk.now)
+	ctx := context.Background()
+	const answer, conv = "discord/1500000000000000001", "discord/290926798626357999/645027906669510667/1600000000000000001"
+	if err := m.PutMessage(ctx, answer, conv); err != nil {
+		t.Fatal(err)
+	}
+	if k, ok, err := m.Conversation(ctx, answer); err != nil || !ok || k != conv {
+		t.Fatalf("Conversation = %q, %v, %v; want %q", k, ok, err, conv)
+	}
+	if k, ok, _ := m.Conversation(ctx, "discord/1500000000000000099"); ok {
+		t.Errorf("a message never recorded leads to %q", k)
+	}
+	m.PutMessage(ctx, "", conv)
+	m.PutMessage(ctx, "discord/1500000000000000002", "")
+	if _, ok, _ := m.Conversation(ctx, ""); ok || m.c.len() != 1 {
+		t.Errorf("empty IDs or keys were recorded: %d messages; want 1", m.c.len())
+	}
+
+	clk.advance(59 * time.Minute)
+	m.PutMessage(ctx, answer, conv) // the conversation went on through it: another hour
+	clk.advance(30 * time.Minute)
+	if _, ok, _ := m.Conversation(ctx, answer); !ok {
+		t.Error("a message recorded again was forgotten within its new time to live")
+	}
+	clk.advance(31 * time.Minute)
+	if _, ok, _ := m.Conversation(ctx, answer); ok {
+		t.Error("a message past its time to live still leads to its conversation")
+	}
+
+	for i := range 5 {
+		m.PutMessage(ctx, fmt.Sprintf("discord/%d", i), conv)
+	}
+	if n := m.c.len(); n != 3 {
+		t.Errorf("store holds %d messages; want its bound 3", n)
+	}
+	if _, ok, _ := m.Conversation(ctx, "discord/1"); ok {
+		t.Error("the least recently recorded message survived past the bound")
+	}
+	if _, ok, _ := m.Conversation(ctx, "discord/4"); !ok {
+		t.Error("the newest message was evicted")
+	}
+}
+
 // earlier is Threads.Earlier without the error the memory store never
 // returns.
 func earlier(th *Threads, key string) (string, bool, bool) {

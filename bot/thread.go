@@ -31,9 +31,29 @@ type DeliveryStore interface {
 	First(ctx context.Context, key string) (bool, error)
 }
 
+// MessageStore remembers which conversation each of the bot's answer
+// messages belongs to (see Messages, the in-memory one), for platforms
+// where a follow-up refers to a message rather than to a thread: a
+// Discord reply names the answer it replies to, and a thread started
+// from an answer has the answer's ID. Replicas share one, as the reply
+// may reach a replica that did not post the answer. Message IDs must be
+// unique across platforms (prefix them with the platform, as
+// ConversationKey does). Implementations must be safe for concurrent
+// use.
+type MessageStore interface {
+	// PutMessage records that the message belongs to the conversation
+	// key, and restarts the record's time to live.
+	PutMessage(ctx context.Context, messageID, key string) error
+	// Conversation returns the conversation the message belongs to; ok
+	// is false for a message not on record (not the bot's, or
+	// forgotten).
+	Conversation(ctx context.Context, messageID string) (key string, ok bool, err error)
+}
+
 var (
 	_ ThreadStore   = (*Threads)(nil)
 	_ DeliveryStore = (*Dedup)(nil)
+	_ MessageStore  = (*Messages)(nil)
 )
 
 // Threads remembers, per conversation, the last question the bot
@@ -105,4 +125,48 @@ func (t *Threads) Earlier(_ context.Context, key string) (question string, open,
 	}
 	th, ok := t.c.get(key)
 	return th.question, th.open, ok, nil
+}
+
+// Messages maps the bot's answer messages to their conversations in
+// memory (see MessageStore). Like Threads it is bounded (least recently
+// recorded messages are forgotten first) and forgets a message after a
+// time to live: a reply to an answer whose conversation is forgotten
+// has no context to continue anyway. Recording a message again restarts
+// its time to live, so an answer a conversation keeps going through (a
+// thread started from it) stays known as long as the conversation. Safe
+// for concurrent use.
+type Messages struct {
+	c *ttlCache[string, string]
+}
+
+// DefaultMessages is how many answer messages an adapter's in-memory
+// MessageStore remembers, each for DefaultThreadTTL.
+const DefaultMessages = 20000
+
+// NewMessages remembers at most size messages, each for ttl after it
+// was last recorded.
+func NewMessages(size int, ttl time.Duration) *Messages {
+	return newMessages(size, ttl, nil)
+}
+
+func newMessages(size int, ttl time.Duration, now func() time.Time) *Messages {
+	return &Messages{newTTLCache[string, string](size, ttl, now)}
+}
+
+// PutMessage records that the message belongs to the conversation key.
+func (m *Messages) PutMessage(_ context.Context, messageID, key string) error {
+	if messageID == "" || key == "" {
+		return nil
+	}
+	m.c.put(messageID, key)
+	return nil
+}
+
+// Conversation returns the conversation the message belongs to.
+func (m *Messages) Conversation(_ context.Context, messageID string) (string, bool, error) {
+	if messageID == "" {
+		return "", false, nil
+	}
+	key, ok := m.c.get(messageID)
+	return key, ok, nil
 }

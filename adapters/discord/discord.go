@@ -113,6 +113,12 @@ type Options struct {
 	// nil keeps them in memory (bot.Dedup). Replicas behind one address
 	// share one (bot/opensearchstate), as a redelivery may reach another.
 	Deliveries bot.DeliveryStore
+	// Messages maps the bot's answer messages to their conversations, so
+	// a reply to an answer, or a thread started from one, continues the
+	// conversation; nil keeps them in memory (bot.Messages). Replicas
+	// share one (bot/opensearchstate), as the reply may reach a replica
+	// that did not post the answer.
+	Messages bot.MessageStore
 }
 
 // Timing, the same for every chat adapter (package chat) but for the
@@ -147,7 +153,7 @@ type Adapter struct {
 	log     *slog.Logger
 	now     func() time.Time
 	dedup   bot.DeliveryStore
-	answers *conversations
+	answers bot.MessageStore
 	dialer  *gatewayDialer
 	dropped chan struct{} // a gateway Disconnect: reopen
 	jobs    *chat.Jobs
@@ -186,7 +192,7 @@ func New(opts Options) (*Adapter, error) {
 	}
 	a := &Adapter{
 		mode: opts.Mode, appID: opts.AppID, guildID: opts.GuildID, chat: opts.Chat, log: opts.Logger, now: opts.Now,
-		dedup: opts.Deliveries, answers: newConversations(20000),
+		dedup: opts.Deliveries, answers: opts.Messages,
 		dropped: make(chan struct{}, 1),
 	}
 	if opts.Mode == ModeHTTP || opts.PublicKey != "" {
@@ -198,6 +204,9 @@ func New(opts Options) (*Adapter, error) {
 	}
 	if a.dedup == nil {
 		a.dedup = bot.NewDedup(100000, DeliveryTTL)
+	}
+	if a.answers == nil {
+		a.answers = bot.NewMessages(bot.DefaultMessages, bot.DefaultThreadTTL)
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -278,10 +287,15 @@ func (a *Adapter) Name() string { return Name }
 // replay's horizon.
 const DeliveryTTL = 2 * time.Hour
 
+// storeTimeout bounds one call to a store of shared state (deliveries,
+// answer messages), so a store that hangs delays an event by that at
+// most (tests shorten it).
+var storeTimeout = 5 * time.Second
+
 // first reports whether a delivery is new. A store that cannot answer
 // lets it through: answering twice is better than not at all.
 func (a *Adapter) first(key string) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	ok, err := a.dedup.First(ctx, key)
 	if err != nil {
@@ -498,44 +512,4 @@ func (t *rewrite) named(err error) error {
 	// Still a *url.Error, so that call sees a failed connection or a
 	// timeout through it and calls again.
 	return &url.Error{Op: ue.Op, URL: to, Err: ue.Err}
-}
-
-// conversations maps the bot's answer messages to the conversation they
-// belong to, so a reply to an answer, or a thread started from one
-// (whose ID is the message's), continues that conversation. It is
-// bounded: two generations of at most n entries, the older dropped when
-// the newer fills.
-type conversations struct {
-	mu       sync.Mutex
-	n        int
-	cur, old map[string]string
-}
-
-func newConversations(n int) *conversations {
-	return &conversations{n: n, cur: map[string]string{}, old: map[string]string{}}
-}
-
-func (c *conversations) put(messageID, key string) {
-	if messageID == "" || key == "" {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.cur) >= c.n {
-		c.old, c.cur = c.cur, make(map[string]string, c.n)
-	}
-	c.cur[messageID] = key
-}
-
-func (c *conversations) get(messageID string) (string, bool) {
-	if messageID == "" {
-		return "", false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if k, ok := c.cur[messageID]; ok {
-		return k, true
-	}
-	k, ok := c.old[messageID]
-	return k, ok
 }

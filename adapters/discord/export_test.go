@@ -13,3 +13,11 @@ func SetRetryBackoff(t interface{ Cleanup(func()) }, d time.Duration) {
 	retryBackoff = d
 	t.Cleanup(func() { retryBackoff = old })
 }
+
+// SetStoreTimeout shortens the bound on one call to a shared store,
+// until the test ends.
+func SetStoreTimeout(t interface{ Cleanup(func()) }, d time.Duration) {
+	old := storeTimeout
+	storeTimeout = d
+	t.Cleanup(func() { storeTimeout = old })
+}

@@ -464,6 +464,10 @@ type envOptions struct {
 	stops          bool   // Run stops on its own: the test waits for it
 	now            func() time.Time
 	client         *http.Client // instead of the adapter's default
+	// threads and messages are the conversation stores (nil: the
+	// adapter's own, in memory); replicas share them.
+	threads  bot.ThreadStore
+	messages bot.MessageStore
 }
 
 // start runs an adapter until the test ends; in gateway mode it waits
@@ -478,8 +482,9 @@ func start(t *testing.T, o envOptions) *env {
 	opts := discord.Options{
 		Mode: mode, BotToken: botToken, AppID: appID, PublicKey: hex.EncodeToString(pub), GuildID: o.guild,
 		APIURL: cmp.Or(o.apiURL, e.fake.api), MessageContent: o.messageContent, Now: o.now, HTTPClient: o.client,
+		Messages: o.messages,
 	}
-	chat := bot.ChatOptions{Platform: "discord", Rules: o.rules}
+	chat := bot.ChatOptions{Platform: "discord", Rules: o.rules, Threads: o.threads}
 	e.Env = adaptertest.Start(t, adaptertest.EnvOptions{Chat: o.chat, ChatOptions: chat, LogLevel: slog.LevelDebug, HTTP: mode == discord.ModeHTTP},
 		func(chat *bot.Chat, log *slog.Logger) (adapters.Adapter, error) {
 			opts.Chat, opts.Logger = chat, log

@@ -150,8 +150,12 @@ func (a *Adapter) command(in inbound, pc partialChannel) (inbound, error) {
 	in.work = func(ctx context.Context) {
 		pl := a.place(ctx, i.GuildID, i.ChannelID, pc)
 		conv, inThread := "", false
+		var cont continuation
 		if !private { // nobody can reply to an answer only its asker sees
-			conv, inThread = a.conversation(pl, "", "ask-"+i.ID)
+			if pl.thread && !pl.direct {
+				cont = a.continued(ctx, "", pl.channel)
+			}
+			conv, inThread = conversation(pl, cont, "ask-"+i.ID)
 		}
 		m := bot.Message{Channel: pl.rules, Direct: pl.direct, User: user, Conversation: conv, Mentioned: true, InThread: inThread, Text: text}
 		turn, err := a.chat.Handle(ctx, m)
@@ -162,7 +166,7 @@ func (a *Adapter) command(in inbound, pc partialChannel) (inbound, error) {
 			return
 		}
 		if conv != "" && sent != nil {
-			a.answers.put(sent.ID, conv)
+			a.recordAnswer(ctx, sent.ID, conv, cont)
 		}
 	}
 	return in, nil
@@ -222,24 +226,34 @@ func interactionUser(i *discordgo.Interaction) string {
 
 // message handles a message from the gateway: a mention, a reply to
 // one of the bot's answers, a message in a thread started from one, or
-// a direct message. Other messages are left alone before any lookup.
+// a direct message. Other messages are left alone after at most the
+// answer lookups (continued), which a reply, or a message in a thread
+// or an unknown channel, takes; a message in a plain channel without a
+// reference takes none.
 func (a *Adapter) message(m *discordgo.Message) chat.Job {
 	botUser := a.botUserID()
 	direct := m.GuildID == ""
 	mentioned := mentions(m, botUser)
-	replyTo := ""
-	if m.MessageReference != nil {
-		replyTo = m.MessageReference.MessageID
+	var cont continuation
+	if !direct {
+		replyTo, thread := "", m.ChannelID
+		if m.MessageReference != nil {
+			replyTo = m.MessageReference.MessageID
+		}
+		if p, known := a.knownPlace(m.GuildID, m.ChannelID, partialChannel{}); known && !p.thread {
+			thread = "" // a plain channel: no answer has its ID
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		cont = a.continued(ctx, replyTo, thread)
+		cancel()
 	}
-	_, toAnswer := a.answers.get(replyTo)
-	_, inAnswerThread := a.answers.get(m.ChannelID)
-	if !direct && !mentioned && !toAnswer && !inAnswerThread {
+	if !direct && !mentioned && cont.conversation == "" {
 		return nil
 	}
 	text := plainText(m, botUser)
 	return func(ctx context.Context) {
 		pl := a.place(ctx, m.GuildID, m.ChannelID, partialChannel{})
-		conv, inThread := a.conversation(pl, replyTo, m.ID)
+		conv, inThread := conversation(pl, cont, m.ID)
 		msg := bot.Message{Channel: pl.rules, Direct: direct, User: m.Author.ID, Conversation: conv,
 			Mentioned: mentioned, InThread: inThread, Text: text}
 		turn, err := a.chat.Handle(ctx, msg)
@@ -262,7 +276,7 @@ func (a *Adapter) message(m *discordgo.Message) chat.Job {
 			return
 		}
 		if sent != nil {
-			a.answers.put(sent.ID, conv)
+			a.recordAnswer(ctx, sent.ID, conv, cont)
 		}
 	}
 }
@@ -365,25 +379,78 @@ func (a *Adapter) help(i *discordgo.Interaction, pc partialChannel) message {
 //
 //   - a direct message: the DM channel;
 //   - a reply to one of the bot's answers, or a message in a thread
-//     started from one: that answer's conversation;
+//     started from one (cont, see continued): that answer's
+//     conversation;
 //   - a message in another thread: the thread;
 //   - anything else starts a conversation of its own (root: the
 //     message or interaction ID), which the answer's replies continue.
-func (a *Adapter) conversation(p place, replyTo, root string) (key string, inThread bool) {
-	if p.direct {
+func conversation(p place, cont continuation, root string) (key string, inThread bool) {
+	switch {
+	case p.direct:
 		return bot.ConversationKey(Name, "dm", p.channel), false
-	}
-	if k, ok := a.answers.get(replyTo); ok {
-		return k, false
-	}
-	if p.thread {
-		if k, ok := a.answers.get(p.channel); ok {
-			return k, false
-		}
+	case cont.conversation != "":
+		return cont.conversation, false
+	case p.thread:
 		return bot.ConversationKey(Name, p.guild, p.channel), true
 	}
 	return bot.ConversationKey(Name, p.guild, p.channel, root), false
 }
+
+// continuation is the bot's answer a message continues.
+type continuation struct {
+	conversation string // the answer's conversation; "" for none
+	answer       string // the answer's message ID
+}
+
+// continued finds the bot's answer a message continues: the one it
+// replies to (replyTo), else the one its thread was started from (a
+// thread started from a message has the message's ID; thread is ""
+// when the message is not in a thread). The answers are in the
+// MessageStore, which replicas share. A store that cannot answer is
+// logged and the message taken for one that continues no answer: it
+// then starts a conversation of its own (or, unaddressed, is left
+// alone), as Chat treats a conversation it cannot read.
+func (a *Adapter) continued(ctx context.Context, replyTo, thread string) continuation {
+	for _, id := range []string{replyTo, thread} {
+		if id == "" {
+			continue
+		}
+		key, ok, err := a.answers.Conversation(ctx, answerKey(id))
+		if err != nil {
+			a.log.Error("could not read which conversation an answer belongs to; taking the message for a new conversation", "message", id, "error", err)
+			return continuation{}
+		}
+		if ok {
+			return continuation{conversation: key, answer: id}
+		}
+	}
+	return continuation{}
+}
+
+// recordAnswer records that the bot's answer messageID belongs to the
+// conversation key, so replies to it, and a thread started from it,
+// continue the conversation. The answer the message continued (cont) is
+// recorded again, which restarts its time to live: a thread started
+// from it stays a follow-up as long as the conversation goes on. A
+// store that cannot record is logged; a follow-up to the answer then
+// lacks its context.
+func (a *Adapter) recordAnswer(ctx context.Context, messageID, key string, cont continuation) {
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	for _, id := range []string{messageID, cont.answer} {
+		if id == "" {
+			continue
+		}
+		if err := a.answers.PutMessage(ctx, answerKey(id), key); err != nil {
+			a.log.Error("could not record which conversation an answer belongs to; a reply to it will lack its context", "message", id, "error", err)
+			return
+		}
+	}
+}
+
+// answerKey is an answer message's key in the MessageStore, unique
+// across platforms.
+func answerKey(messageID string) string { return bot.ConversationKey(Name, messageID) }
 
 // mentions reports whether a message mentions the bot: in its mentions
 // (which also lists the author of a message replied to with a ping), or
