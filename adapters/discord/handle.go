@@ -243,9 +243,7 @@ func (a *Adapter) message(m *discordgo.Message) chat.Job {
 		if p, known := a.knownPlace(m.GuildID, m.ChannelID, partialChannel{}); known && !p.thread {
 			thread = "" // a plain channel: no answer has its ID
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-		cont = a.continued(ctx, replyTo, thread)
-		cancel()
+		cont = a.continued(context.Background(), replyTo, thread)
 	}
 	if !direct && !mentioned && cont.conversation == "" {
 		return nil
@@ -406,16 +404,19 @@ type continuation struct {
 // replies to (replyTo), else the one its thread was started from (a
 // thread started from a message has the message's ID; thread is ""
 // when the message is not in a thread). The answers are in the
-// MessageStore, which replicas share. A store that cannot answer is
-// logged and the message taken for one that continues no answer: it
-// then starts a conversation of its own (or, unaddressed, is left
-// alone), as Chat treats a conversation it cannot read.
+// MessageStore, which replicas share; each lookup is bounded by
+// storeTimeout. A store that cannot answer is logged and the message
+// taken for one that continues no answer: it then starts a
+// conversation of its own (or, unaddressed, is left alone), as Chat
+// treats a conversation it cannot read.
 func (a *Adapter) continued(ctx context.Context, replyTo, thread string) continuation {
 	for _, id := range []string{replyTo, thread} {
 		if id == "" {
 			continue
 		}
-		key, ok, err := a.answers.Conversation(ctx, answerKey(id))
+		lctx, cancel := context.WithTimeout(ctx, storeTimeout)
+		key, ok, err := a.answers.Conversation(lctx, answerKey(id))
+		cancel()
 		if err != nil {
 			a.log.Error("could not read which conversation an answer belongs to; taking the message for a new conversation", "message", id, "error", err)
 			return continuation{}
@@ -435,13 +436,14 @@ func (a *Adapter) continued(ctx context.Context, replyTo, thread string) continu
 // store that cannot record is logged; a follow-up to the answer then
 // lacks its context.
 func (a *Adapter) recordAnswer(ctx context.Context, messageID, key string, cont continuation) {
-	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
-	defer cancel()
 	for _, id := range []string{messageID, cont.answer} {
 		if id == "" {
 			continue
 		}
-		if err := a.answers.PutMessage(ctx, answerKey(id), key); err != nil {
+		pctx, cancel := context.WithTimeout(ctx, storeTimeout)
+		err := a.answers.PutMessage(pctx, answerKey(id), key)
+		cancel()
+		if err != nil {
 			a.log.Error("could not record which conversation an answer belongs to; a reply to it will lack its context", "message", id, "error", err)
 			return
 		}
