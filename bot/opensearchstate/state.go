@@ -2,18 +2,22 @@
 // must share on an OpenSearch cluster (data.url:
 // http[s]://HOST:PORT/PREFIX): the answers chat adapters gave and the
 // votes on them (bot.Store), the conversations follow-ups take their
-// context from (bot.ThreadStore), and which chat deliveries were already
-// handled (bot.DeliveryStore). Two replicas behind one address then
-// answer a Slack thread's follow-up alike whichever receives it, and a
-// redelivery that reaches the other replica is still answered once.
+// context from (bot.ThreadStore), the conversation each of the bot's
+// answer messages belongs to (bot.MessageStore: a Discord reply names
+// the answer, not the conversation), and which chat deliveries were
+// already handled (bot.DeliveryStore). Two replicas behind one address
+// then answer a Slack thread's follow-up, or a reply to a Discord
+// answer, alike whichever receives it, and a redelivery that reaches
+// the other replica is still answered once.
 //
 // Each kind of record is an index, PREFIX-answers, PREFIX-votes,
-// PREFIX-threads and PREFIX-deliveries, created when missing. Records
+// PREFIX-threads, PREFIX-messages and PREFIX-deliveries, created when
+// missing. Records
 // are read by _id, which OpenSearch serves in real time (no refresh
 // wait), and written with optimistic concurrency where two replicas
 // could race: a delivery is claimed with a create that only one wins.
-// Expired threads and deliveries are ignored when read and deleted from
-// time to time.
+// Expired threads, messages and deliveries are ignored when read and
+// deleted from time to time.
 package opensearchstate
 
 import (
@@ -34,7 +38,8 @@ import (
 // Options configure a Store.
 type Options struct {
 	// ThreadTTL is how long a conversation is remembered after its last
-	// question; 0 means bot.DefaultThreadTTL.
+	// question, and an answer message after it was last recorded; 0
+	// means bot.DefaultThreadTTL.
 	ThreadTTL time.Duration
 	// DeliveryTTL is how long a delivery is remembered; 0 means 2 hours
 	// (past Slack's and Discord's redelivery horizons).
@@ -44,7 +49,8 @@ type Options struct {
 }
 
 // Store is the shared state on one cluster. It implements bot.Store,
-// bot.ThreadStore and bot.DeliveryStore, and is safe for concurrent use.
+// bot.ThreadStore, bot.MessageStore and bot.DeliveryStore, and is safe
+// for concurrent use.
 // Close leaves the client open (it is the caller's).
 type Store struct {
 	c      *osclient.Client
@@ -58,6 +64,7 @@ type Store struct {
 var (
 	_ bot.Store         = (*Store)(nil)
 	_ bot.ThreadStore   = (*Store)(nil)
+	_ bot.MessageStore  = (*Store)(nil)
 	_ bot.DeliveryStore = (*Store)(nil)
 )
 
@@ -66,6 +73,7 @@ const (
 	answersSuffix    = "-answers"
 	votesSuffix      = "-votes"
 	threadsSuffix    = "-threads"
+	messagesSuffix   = "-messages"
 	deliveriesSuffix = "-deliveries"
 )
 
@@ -87,6 +95,7 @@ func Open(ctx context.Context, c *osclient.Client, prefix string, opts Options) 
 		answersSuffix:    {"record": opaque, "time": map[string]any{"type": "date"}},
 		votesSuffix:      {"key": map[string]any{"type": "keyword"}, "vote": opaque},
 		threadsSuffix:    {"question": map[string]any{"type": "keyword", "index": false, "doc_values": false}, "open": map[string]any{"type": "boolean"}, "expires": map[string]any{"type": "date"}},
+		messagesSuffix:   {"conversation": map[string]any{"type": "keyword", "index": false, "doc_values": false}, "expires": map[string]any{"type": "date"}},
 		deliveriesSuffix: {"expires": map[string]any{"type": "date"}},
 	} {
 		body := map[string]any{"mappings": map[string]any{"dynamic": "strict", "properties": props}}
@@ -285,6 +294,41 @@ func (s *Store) Earlier(ctx context.Context, key string) (string, bool, bool, er
 	return g.Source.Question, g.Source.Open, true, nil
 }
 
+type messageDoc struct {
+	Conversation string    `json:"conversation"`
+	Expires      time.Time `json:"expires"`
+}
+
+// PutMessage implements bot.MessageStore. A message belongs to one
+// conversation, so replicas recording it at once write the same record:
+// the last write wins, with no version check.
+func (s *Store) PutMessage(ctx context.Context, messageID, key string) error {
+	if messageID == "" || key == "" {
+		return nil
+	}
+	doc := messageDoc{Conversation: key, Expires: s.opts.Now().Add(s.opts.ThreadTTL)}
+	if _, err := s.put(ctx, messagesSuffix, messageID, doc, -1, 0, false); err != nil {
+		return fmt.Errorf("record answer message: %w", err)
+	}
+	s.maybePrune(ctx)
+	return nil
+}
+
+// Conversation implements bot.MessageStore.
+func (s *Store) Conversation(ctx context.Context, messageID string) (string, bool, error) {
+	if messageID == "" {
+		return "", false, nil
+	}
+	g, err := get[messageDoc](ctx, s, messagesSuffix, messageID)
+	if err != nil {
+		return "", false, fmt.Errorf("read answer message: %w", err)
+	}
+	if !g.Found || !s.opts.Now().Before(g.Source.Expires) {
+		return "", false, nil
+	}
+	return g.Source.Conversation, true, nil
+}
+
 type deliveryDoc struct {
 	Expires time.Time `json:"expires"`
 }
@@ -319,8 +363,8 @@ func (s *Store) First(ctx context.Context, key string) (bool, error) {
 const pruneEvery = time.Hour
 
 // maybePrune deletes, at most once per pruneEvery, answer records older
-// than bot.AnswerRetention and expired threads and deliveries. Failures
-// only leave old records for the next time.
+// than bot.AnswerRetention and expired threads, messages and
+// deliveries. Failures only leave old records for the next time.
 func (s *Store) maybePrune(ctx context.Context) {
 	now := s.opts.Now()
 	s.mu.Lock()
@@ -334,6 +378,7 @@ func (s *Store) maybePrune(ctx context.Context) {
 	}
 	s.deleteOlder(ctx, answersSuffix, "time", now.Add(-bot.AnswerRetention))
 	s.deleteOlder(ctx, threadsSuffix, "expires", now)
+	s.deleteOlder(ctx, messagesSuffix, "expires", now)
 	s.deleteOlder(ctx, deliveriesSuffix, "expires", now)
 }
 

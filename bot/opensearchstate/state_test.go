@@ -2,6 +2,8 @@ package opensearchstate_test
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/bot/opensearchstate"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/opensearchindex/osclient"
 	"github.com/citebot/citebot/retrieval/opensearchindex/ostest"
 )
 
@@ -85,6 +88,44 @@ func TestSharedState(t *testing.T) {
 	clk.advance(2 * time.Hour)
 	if _, _, ok, _ := a.Earlier(ctx, key); ok {
 		t.Error("a conversation past its time to live is still remembered")
+	}
+
+	// An answer message one replica posted leads the other to its
+	// conversation, for as long as a conversation lives after it was
+	// last recorded.
+	const answer, conv = "discord/1500000000000000001", "discord/290926798626357999/645027906669510667/1600000000000000001"
+	if err := a.PutMessage(ctx, answer, conv); err != nil {
+		t.Fatal(err)
+	}
+	if k, ok, err := b.Conversation(ctx, answer); err != nil || !ok || k != conv {
+		t.Errorf("Conversation on the other replica = %q %v %v; want %q", k, ok, err, conv)
+	}
+	if k, ok, err := b.Conversation(ctx, "discord/1500000000000000099"); err != nil || ok {
+		t.Errorf("a message never recorded: %q %v %v", k, ok, err)
+	}
+	clk.advance(50 * time.Minute)
+	if err := b.PutMessage(ctx, answer, conv); err != nil { // the conversation went on through it
+		t.Fatal(err)
+	}
+	clk.advance(50 * time.Minute)
+	if _, ok, err := a.Conversation(ctx, answer); err != nil || !ok {
+		t.Errorf("a message recorded again was forgotten within its new time to live: %v %v", ok, err)
+	}
+	clk.advance(11 * time.Minute)
+	if _, ok, _ := a.Conversation(ctx, answer); ok {
+		t.Error("a message past its time to live still leads to its conversation")
+	}
+	// The next write past the prune interval deletes it from the index
+	// (searched, so refreshed first to see the latest writes).
+	if err := c.Do(ctx, http.MethodPost, "/"+prefix+"-messages/_refresh", nil, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(time.Hour)
+	if err := a.PutMessage(ctx, "discord/1500000000000000002", conv); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Do(ctx, http.MethodGet, "/"+prefix+"-messages/_doc/"+url.PathEscape(answer), nil, nil, nil); !osclient.IsStatus(err, http.StatusNotFound) {
+		t.Errorf("the expired message's record after pruning: %v; want it deleted (404)", err)
 	}
 
 	// Of concurrent deliveries of one event to both replicas, one is first.
