@@ -8,6 +8,7 @@ import (
 
 	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/discord"
+	"github.com/citebot/citebot/adapters/discord/discordtest"
 	"github.com/citebot/citebot/bot"
 )
 
@@ -36,18 +37,18 @@ type driver struct {
 func (d *driver) Ask(t *testing.T, question string) adaptertest.Reply {
 	t.Helper()
 	i := adaptertest.Serial()
-	var r request
+	var r discordtest.Request
 	if d.http {
 		id := fmt.Sprint(2100000000000000000 + i)
 		if code, body := d.env.signed(t, command(t, id, "ask", map[string]any{"question": question}, guildID, channel), time.Now()); code != 200 {
 			t.Fatalf("/ask = %d %s", code, body)
 		}
-		r = d.env.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-"+id+"/messages/@original")
+		r = d.env.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-"+id+"/messages/@original")
 	} else {
-		d.env.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, fmt.Sprint(2200000000000000000+i), channel, question))
-		r = d.env.fake.next(t, "POST", "/channels/"+channel+"/messages")
+		d.env.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, fmt.Sprint(2200000000000000000+i), channel, question))
+		r = d.env.fake.Next(t, "POST", "/channels/"+channel+"/messages")
 	}
-	body := r.body(t)
+	body := r.JSON(t)
 	quotes := 0
 	if es, _ := body["embeds"].([]any); len(es) == 1 {
 		fields, _ := es[0].(map[string]any)["fields"].([]any)
@@ -78,9 +79,9 @@ func (d *driver) Vote(t *testing.T, r adaptertest.Reply, voter string, vote bot.
 		if err := jsonUnmarshal(click(id, custom, voter, channel), &ev); err != nil {
 			t.Fatal(err)
 		}
-		d.env.fake.gw.dispatch(t, "INTERACTION_CREATE", ev)
+		d.env.fake.Gateway.Dispatch(t, "INTERACTION_CREATE", ev)
 	}
-	note := d.env.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-"+id+"/").body(t)
+	note := d.env.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-"+id+"/").JSON(t)
 	if !strings.Contains(fmt.Sprint(note["content"]), "recorded") {
 		t.Errorf("the click was answered %v", note)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/discord"
+	"github.com/citebot/citebot/adapters/discord/discordtest"
 )
 
 // TestServerErrorsAreRetriedOnce: Discord answers the message create
@@ -17,15 +18,15 @@ import (
 func TestServerErrorsAreRetriedOnce(t *testing.T) {
 	discord.SetRetryBackoff(t, time.Millisecond)
 	path := "/channels/" + channel + "/messages"
-	e := start(t, envOptions{setup: func(f *fakeDiscord) { f.failures["POST "+path] = 2 }})
+	e := start(t, envOptions{setup: func(f *discordtest.Fake) { f.Failures["POST "+path] = 2 }})
 	const mentionID = "1600000000000000501"
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, mentionID, channel, question))
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, mentionID, channel, question))
 	var bodies []map[string]any
 	for range 3 {
-		bodies = append(bodies, e.fake.next(t, "POST", path).body(t))
+		bodies = append(bodies, e.fake.Next(t, "POST", path).JSON(t))
 	}
 	discord.WaitJobs(e.adapter)
-	if n := e.fake.count("POST", path); n != 3 {
+	if n := e.fake.Count("POST", path); n != 3 {
 		t.Errorf("%d creates; want two 503s then one that lands", n)
 	}
 	for i, b := range bodies {
@@ -47,17 +48,16 @@ func TestServerErrorsAreRetriedOnce(t *testing.T) {
 // returns the message already made: one answer in the channel.
 func TestCreateThatLandedIsNotPostedTwice(t *testing.T) {
 	discord.SetRetryBackoff(t, time.Millisecond)
-	e := start(t, envOptions{setup: func(f *fakeDiscord) { f.landThenFail = 1 }})
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000502", channel, question))
+	e := start(t, envOptions{setup: func(f *discordtest.Fake) { f.LandThenFail = 1 }})
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000502", channel, question))
 	path := "/channels/" + channel + "/messages"
-	e.fake.next(t, "POST", path)
-	e.fake.next(t, "POST", path)
+	e.fake.Next(t, "POST", path)
+	e.fake.Next(t, "POST", path)
 	discord.WaitJobs(e.adapter)
-	e.fake.mu.Lock()
-	created := len(e.fake.nonces)
-	e.fake.mu.Unlock()
-	if created != 1 || e.fake.count("POST", path) != 2 {
-		t.Errorf("%d messages created in %d calls; want 1 in 2", created, e.fake.count("POST", path))
+	var created int
+	e.fake.Set(func(f *discordtest.Fake) { created = len(f.Nonces) })
+	if created != 1 || e.fake.Count("POST", path) != 2 {
+		t.Errorf("%d messages created in %d calls; want 1 in 2", created, e.fake.Count("POST", path))
 	}
 	if strings.Contains(e.Logs.String(), "could not deliver") {
 		t.Errorf("the answer is reported lost although it was posted:\n%s", e.Logs)
@@ -68,17 +68,17 @@ func TestCreateThatLandedIsNotPostedTwice(t *testing.T) {
 // answers 503 twice; the answer replaces "thinking…" on the third call.
 func TestDeferredEditSurvivesServerErrors(t *testing.T) {
 	discord.SetRetryBackoff(t, time.Millisecond)
-	e := start(t, envOptions{setup: func(f *fakeDiscord) { f.failures["PATCH /webhooks/"] = 2 }, mode: discord.ModeHTTP})
+	e := start(t, envOptions{setup: func(f *discordtest.Fake) { f.Failures["PATCH /webhooks/"] = 2 }, mode: discord.ModeHTTP})
 	const id = "2000000000000000501"
 	if code, _ := e.signed(t, command(t, id, "ask", map[string]any{"question": question}, guildID, channel), time.Now()); code != 200 {
 		t.Fatalf("/ask = %d", code)
 	}
 	edit := "/webhooks/" + appID + "/token-" + id + "/messages/@original"
 	for range 3 {
-		e.fake.next(t, "PATCH", edit)
+		e.fake.Next(t, "PATCH", edit)
 	}
 	discord.WaitJobs(e.adapter)
-	if n := e.fake.count("PATCH", edit); n != 3 {
+	if n := e.fake.Count("PATCH", edit); n != 3 {
 		t.Errorf("%d edits; want two 503s then one", n)
 	}
 	if strings.Contains(e.Logs.String(), "could not deliver") {
@@ -91,14 +91,14 @@ func TestDeferredEditSurvivesServerErrors(t *testing.T) {
 // then gives up, logs why, and never logs the interaction token.
 func TestHungEditIsCutOff(t *testing.T) {
 	discord.SetRetryBackoff(t, time.Millisecond)
-	e := start(t, envOptions{setup: func(f *fakeDiscord) { f.hang = "PATCH /webhooks/" }, mode: discord.ModeHTTP, client: &http.Client{Timeout: 50 * time.Millisecond}})
+	e := start(t, envOptions{setup: func(f *discordtest.Fake) { f.Hang = "PATCH /webhooks/" }, mode: discord.ModeHTTP, client: &http.Client{Timeout: 50 * time.Millisecond}})
 	const id = "2000000000000000502"
 	if code, body := e.signed(t, command(t, id, "ask", map[string]any{"question": question}, guildID, channel), time.Now()); code != 200 || !strings.Contains(body, `"type":5`) {
 		t.Fatalf("/ask = %d %s; want the deferred response regardless of the hung REST API", code, body)
 	}
 	discord.WaitJobs(e.adapter) // returns: the hung edit was abandoned
 	for i := range discord.MaxSendAttempts {
-		if got := adaptertest.Receive(t, e.fake.hung, fmt.Sprintf("attempt %d: the hung edit seeing citebot hang up", i+1)); !strings.HasPrefix(got, "PATCH /webhooks/") {
+		if got := adaptertest.Receive(t, e.fake.Hung, fmt.Sprintf("attempt %d: the hung edit seeing citebot hang up", i+1)); !strings.HasPrefix(got, "PATCH /webhooks/") {
 			t.Errorf("hung call %q", got)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/discord"
+	"github.com/citebot/citebot/adapters/discord/discordtest"
 	"github.com/citebot/citebot/bot"
 )
 
@@ -25,7 +26,7 @@ const (
 // overwrite, and the adapter reports ready.
 func TestGatewayIdentifyAndCommands(t *testing.T) {
 	e := start(t, envOptions{guild: guildID})
-	id := <-e.fake.gw.identifies
+	id := <-e.fake.Gateway.Identifies
 	if id["token"] != "Bot "+botToken {
 		t.Errorf("IDENTIFY token = %v; want the bot token with its Bot prefix", id["token"])
 	}
@@ -35,7 +36,7 @@ func TestGatewayIdentifyAndCommands(t *testing.T) {
 	if _, ok := id["properties"].(map[string]any); !ok {
 		t.Errorf("IDENTIFY has no connection properties: %v", id)
 	}
-	put := e.fake.next(t, "PUT", "/applications/"+appID+"/guilds/"+guildID+"/commands")
+	put := e.fake.Next(t, "PUT", "/applications/"+appID+"/guilds/"+guildID+"/commands")
 	var cmds []map[string]any
 	if err := json.Unmarshal(put.Body, &cmds); err != nil {
 		t.Fatal(err)
@@ -56,7 +57,7 @@ func TestGatewayIdentifyAndCommands(t *testing.T) {
 		t.Errorf("/ask options = %v; want question (string, required) and private (boolean)", ask)
 	}
 	adaptertest.Eventually(t, "ready", func() bool { return e.adapter.Ready() == nil })
-	if n := e.fake.count("PUT", "/applications/"); n != 1 {
+	if n := e.fake.Count("PUT", "/applications/"); n != 1 {
 		t.Errorf("%d command registrations; want one bulk overwrite", n)
 	}
 	if strings.Contains(e.Logs.String(), botToken) {
@@ -69,11 +70,11 @@ func TestGatewayIdentifyAndCommands(t *testing.T) {
 // MESSAGE_CONTENT only when configured.
 func TestGatewayGlobalCommandsAndMessageContent(t *testing.T) {
 	e := start(t, envOptions{messageContent: true})
-	id := <-e.fake.gw.identifies
+	id := <-e.fake.Gateway.Identifies
 	if n, _ := id["intents"].(float64); int(n) != contentIntents {
 		t.Errorf("IDENTIFY intents = %v; want %d with MESSAGE_CONTENT", id["intents"], contentIntents)
 	}
-	put := e.fake.next(t, "PUT", "/applications/"+appID+"/commands")
+	put := e.fake.Next(t, "PUT", "/applications/"+appID+"/commands")
 	var cmds []map[string]any
 	json.Unmarshal(put.Body, &cmds)
 	for _, c := range cmds {
@@ -89,9 +90,9 @@ func TestGatewayGlobalCommandsAndMessageContent(t *testing.T) {
 // the earlier question as context.
 func TestGatewayMentionReplyAndFollowUp(t *testing.T) {
 	e := start(t, envOptions{})
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000001", channel, question))
-	post := e.fake.next(t, "POST", "/channels/"+channel+"/messages")
-	body := post.body(t)
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000001", channel, question))
+	post := e.fake.Next(t, "POST", "/channels/"+channel+"/messages")
+	body := post.JSON(t)
 	noPings(t, "mention reply", body)
 	ref, _ := body["message_reference"].(map[string]any)
 	if ref["message_id"] != "1600000000000000001" || ref["fail_if_not_exists"] != false {
@@ -115,8 +116,8 @@ func TestGatewayMentionReplyAndFollowUp(t *testing.T) {
 		"message_reference": map[string]any{"message_id": post.ID, "channel_id": channel, "guild_id": guildID},
 		"mentions":          []any{map[string]any{"id": botUser, "username": "citebot", "bot": true}},
 	})
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", reply)
-	follow := e.fake.next(t, "POST", "/channels/"+channel+"/messages").body(t)
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", reply)
+	follow := e.fake.Next(t, "POST", "/channels/"+channel+"/messages").JSON(t)
 	em := embed(t, follow)
 	if !strings.Contains(em["title"].(string), "100,000") || !strings.Contains(em["description"].(string), "Read as: What was the fiscal 2024 refugee cap?") {
 		t.Errorf("follow-up embed = %v; want 100,000+ read as the fiscal 2024 question", em)
@@ -130,25 +131,25 @@ func TestGatewayMentionReplyAndFollowUp(t *testing.T) {
 // REST) is not answered.
 func TestGatewayThreadsAndRules(t *testing.T) {
 	e := start(t, envOptions{messageContent: true, rules: bot.Rules{OnlyListed: true, Channels: map[string]bot.ChannelRule{channel: {}}}})
-	e.fake.set(func(f *fakeDiscord) {
-		f.channels["1700000000000000001"] = map[string]any{"id": "1700000000000000001", "type": 11, "guild_id": guildID, "parent_id": "1700000000000000099"}
+	e.fake.Set(func(f *discordtest.Fake) {
+		f.Channels["1700000000000000001"] = map[string]any{"id": "1700000000000000001", "type": 11, "guild_id": guildID, "parent_id": "1700000000000000099"}
 	})
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000011", thread, question))
-	if em := embed(t, e.fake.next(t, "POST", "/channels/"+thread+"/messages").body(t)); em["title"] != "7,500" {
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000011", thread, question))
+	if em := embed(t, e.fake.Next(t, "POST", "/channels/"+thread+"/messages").JSON(t)); em["title"] != "7,500" {
 		t.Errorf("thread answer = %v", em)
 	}
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", messageEvent(t, "1600000000000000012", guildID, thread, "and in fiscal 2024?", nil))
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000013", thread, "and in fiscal 2024?"))
-	em := embed(t, e.fake.next(t, "POST", "/channels/"+thread+"/messages").body(t))
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", messageEvent(t, "1600000000000000012", guildID, thread, "and in fiscal 2024?", nil))
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000013", thread, "and in fiscal 2024?"))
+	em := embed(t, e.fake.Next(t, "POST", "/channels/"+thread+"/messages").JSON(t))
 	if !strings.Contains(em["title"].(string), "100,000") {
 		t.Errorf("mentioned follow-up in the thread = %v; want 100,000+", em)
 	}
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000014", "1700000000000000001", question))
-	e.fake.next(t, "GET", "/channels/1700000000000000001")
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000015", channel, "sources"))
-	e.fake.next(t, "POST", "/channels/"+channel+"/messages")
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000014", "1700000000000000001", question))
+	e.fake.Next(t, "GET", "/channels/1700000000000000001")
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000015", channel, "sources"))
+	e.fake.Next(t, "POST", "/channels/"+channel+"/messages")
 	discord.WaitJobs(e.adapter)
-	if n := e.fake.count("POST", "/channels/"); n != 3 {
+	if n := e.fake.Count("POST", "/channels/"); n != 3 {
 		t.Errorf("%d posts; want 3 (no answer to the un-mentioned message, none in the unlisted channel's thread)", n)
 	}
 }
@@ -158,14 +159,14 @@ func TestGatewayThreadsAndRules(t *testing.T) {
 func TestGatewayDirectMessage(t *testing.T) {
 	e := start(t, envOptions{rules: bot.Rules{OnlyListed: true, Channels: map[string]bot.ChannelRule{channel: {}}}})
 	const dm = "1800000000000000001"
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", messageEvent(t, "1600000000000000021", "", dm, question, nil))
-	body := e.fake.next(t, "POST", "/channels/"+dm+"/messages").body(t)
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", messageEvent(t, "1600000000000000021", "", dm, question, nil))
+	body := e.fake.Next(t, "POST", "/channels/"+dm+"/messages").JSON(t)
 	noPings(t, "DM answer", body)
 	if em := embed(t, body); em["title"] != "7,500" {
 		t.Errorf("DM answer = %v", em)
 	}
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", messageEvent(t, "1600000000000000022", "", dm, "and in fiscal 2024?", nil))
-	if em := embed(t, e.fake.next(t, "POST", "/channels/"+dm+"/messages").body(t)); !strings.Contains(em["title"].(string), "100,000") {
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", messageEvent(t, "1600000000000000022", "", dm, "and in fiscal 2024?", nil))
+	if em := embed(t, e.fake.Next(t, "POST", "/channels/"+dm+"/messages").JSON(t)); !strings.Contains(em["title"].(string), "100,000") {
 		t.Errorf("DM follow-up = %v; want 100,000+", em)
 	}
 }
@@ -181,13 +182,13 @@ func TestGatewayIgnores(t *testing.T) {
 		messageEvent(t, "1600000000000000033", guildID, channel, "<@"+botUser+"> "+question, map[string]any{"author": map[string]any{"id": botUser, "username": "citebot", "bot": true}}),
 		messageEvent(t, "1600000000000000034", guildID, channel, "<@"+botUser+"> "+question, map[string]any{"type": 7}),
 	} {
-		e.fake.gw.dispatch(t, "MESSAGE_CREATE", ev)
+		e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", ev)
 	}
 	// A mention after them is answered, and is the only post.
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000035", channel, question))
-	e.fake.next(t, "POST", "/channels/"+channel+"/messages")
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000035", channel, question))
+	e.fake.Next(t, "POST", "/channels/"+channel+"/messages")
 	discord.WaitJobs(e.adapter)
-	if n := e.fake.count("POST", "/channels/"); n != 1 {
+	if n := e.fake.Count("POST", "/channels/"); n != 1 {
 		t.Errorf("%d posts; want only the answer to the mention", n)
 	}
 }
@@ -198,23 +199,21 @@ func TestGatewayIgnores(t *testing.T) {
 // the new one is answered.
 func TestGatewayReconnectResumesWithoutDuplicates(t *testing.T) {
 	e := start(t, envOptions{})
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000041", channel, question))
-	e.fake.next(t, "POST", "/channels/"+channel+"/messages")
-	e.fake.gw.mu.Lock()
-	e.fake.gw.replay = 1
-	e.fake.gw.mu.Unlock()
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000041", channel, question))
+	e.fake.Next(t, "POST", "/channels/"+channel+"/messages")
+	e.fake.Gateway.Set(func(g *discordtest.Gateway) { g.Replay = 1 })
 
-	e.fake.gw.drop()
-	resume := <-e.fake.gw.resumes
+	e.fake.Gateway.Drop()
+	resume := <-e.fake.Gateway.Resumes
 	if resume["session_id"] != "session-1" || resume["token"] != "Bot "+botToken || resume["seq"] == 0.0 {
 		t.Errorf("RESUME = %v; want the session, the token and the last sequence", resume)
 	}
-	e.fake.gw.waitReady(t)
+	e.fake.Gateway.WaitReady(t)
 	adaptertest.Eventually(t, "ready after resuming", func() bool { return e.adapter.Ready() == nil })
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000042", channel, "What is the FY2026 refugee cap?"))
-	e.fake.next(t, "POST", "/channels/"+channel+"/messages")
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000042", channel, "What is the FY2026 refugee cap?"))
+	e.fake.Next(t, "POST", "/channels/"+channel+"/messages")
 	discord.WaitJobs(e.adapter)
-	if n := e.fake.count("POST", "/channels/"); n != 2 {
+	if n := e.fake.Count("POST", "/channels/"); n != 2 {
 		t.Errorf("%d posts after the replay; want 2 (the replayed mention answered once)", n)
 	}
 	if !strings.Contains(e.Logs.String(), "skipped a redelivered message") {
@@ -230,33 +229,33 @@ func TestGatewayInteractions(t *testing.T) {
 	e := start(t, envOptions{})
 	var ask map[string]any
 	json.Unmarshal(command(t, "1900000000000000001", "ask", map[string]any{"question": question, "private": true}, guildID, channel), &ask)
-	e.fake.gw.dispatch(t, "INTERACTION_CREATE", ask)
-	cb := e.fake.next(t, "POST", "/interactions/1900000000000000001/token-1900000000000000001/callback").body(t)
+	e.fake.Gateway.Dispatch(t, "INTERACTION_CREATE", ask)
+	cb := e.fake.Next(t, "POST", "/interactions/1900000000000000001/token-1900000000000000001/callback").JSON(t)
 	data, _ := cb["data"].(map[string]any)
 	if cb["type"] != 5.0 || data["flags"] != 64.0 {
 		t.Errorf("initial response = %v; want type 5 with flags 64 (ephemeral)", cb)
 	}
 	noPings(t, "deferred response", data)
-	edit := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-1900000000000000001/messages/@original").body(t)
+	edit := e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-1900000000000000001/messages/@original").JSON(t)
 	noPings(t, "answer edit", edit)
 	if em := embed(t, edit); em["title"] != "7,500" {
 		t.Errorf("answer = %v", em)
 	}
 	up := customID(t, edit, discord.VoteUpID)
 
-	e.fake.gw.dispatch(t, "INTERACTION_CREATE", ask) // replayed
+	e.fake.Gateway.Dispatch(t, "INTERACTION_CREATE", ask) // replayed
 	var vote map[string]any
 	json.Unmarshal(click("1900000000000000002", up, user, channel), &vote)
-	e.fake.gw.dispatch(t, "INTERACTION_CREATE", vote)
-	cb = e.fake.next(t, "POST", "/interactions/1900000000000000002/").body(t)
+	e.fake.Gateway.Dispatch(t, "INTERACTION_CREATE", vote)
+	cb = e.fake.Next(t, "POST", "/interactions/1900000000000000002/").JSON(t)
 	if data, _ := cb["data"].(map[string]any); cb["type"] != 5.0 || data["flags"] != 64.0 {
 		t.Errorf("vote's initial response = %v; want deferred and ephemeral", cb)
 	}
-	if note := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-1900000000000000002/").body(t); note["content"] != "Thanks — your 👍 is recorded." {
+	if note := e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-1900000000000000002/").JSON(t); note["content"] != "Thanks — your 👍 is recorded." {
 		t.Errorf("vote acknowledged %v", note)
 	}
 	discord.WaitJobs(e.adapter)
-	if n := e.fake.count("POST", "/interactions/1900000000000000001/"); n != 1 {
+	if n := e.fake.Count("POST", "/interactions/1900000000000000001/"); n != 1 {
 		t.Errorf("%d initial responses to the replayed interaction; want 1", n)
 	}
 	votes, _ := e.Store.Votes(context.Background())
@@ -269,14 +268,14 @@ func TestGatewayInteractions(t *testing.T) {
 // and an edit's with a global one: each is retried after retry_after,
 // and delivered once.
 func TestGatewayRateLimits(t *testing.T) {
-	e := start(t, envOptions{setup: func(f *fakeDiscord) {
-		f.limits["POST /channels/"] = 1
-		f.limitFor = 0.5
+	e := start(t, envOptions{setup: func(f *discordtest.Fake) {
+		f.Limits["POST /channels/"] = 1
+		f.LimitFor = 0.5
 	}})
-	e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000051", channel, question))
-	first := e.fake.next(t, "POST", "/channels/")
-	second := e.fake.next(t, "POST", "/channels/")
-	if em := embed(t, second.body(t)); em["title"] != "7,500" {
+	e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000051", channel, question))
+	first := e.fake.Next(t, "POST", "/channels/")
+	second := e.fake.Next(t, "POST", "/channels/")
+	if em := embed(t, second.JSON(t)); em["title"] != "7,500" {
 		t.Errorf("answer after a 429 = %v", em)
 	}
 	// retry_after is honoured: the second attempt is no sooner (a lower
@@ -285,19 +284,19 @@ func TestGatewayRateLimits(t *testing.T) {
 		t.Errorf("posted again %v after a 429 with retry_after 0.5", gap)
 	}
 	discord.WaitJobs(e.adapter)
-	if n := e.fake.count("POST", "/channels/"); n != 2 {
+	if n := e.fake.Count("POST", "/channels/"); n != 2 {
 		t.Errorf("%d attempts; want the 429 and one post", n)
 	}
 
-	e.fake.set(func(f *fakeDiscord) {
-		f.limits["PATCH /webhooks/"] = 1
-		f.global = true
+	e.fake.Set(func(f *discordtest.Fake) {
+		f.Limits["PATCH /webhooks/"] = 1
+		f.Global = true
 	})
 	var ask map[string]any
 	json.Unmarshal(command(t, "1900000000000000051", "ask", map[string]any{"question": question}, guildID, channel), &ask)
-	e.fake.gw.dispatch(t, "INTERACTION_CREATE", ask)
-	e.fake.next(t, "PATCH", "/webhooks/")
-	if em := embed(t, e.fake.next(t, "PATCH", "/webhooks/").body(t)); em["title"] != "7,500" {
+	e.fake.Gateway.Dispatch(t, "INTERACTION_CREATE", ask)
+	e.fake.Next(t, "PATCH", "/webhooks/")
+	if em := embed(t, e.fake.Next(t, "PATCH", "/webhooks/").JSON(t)); em["title"] != "7,500" {
 		t.Errorf("edit after a global 429 = %v", em)
 	}
 	if !strings.Contains(e.Logs.String(), "discord rate limit") {
@@ -309,7 +308,7 @@ func TestGatewayRateLimits(t *testing.T) {
 // (MESSAGE_CONTENT not enabled in the portal): Run stops with an error
 // naming the setting.
 func TestGatewayDisallowedIntents(t *testing.T) {
-	e := start(t, envOptions{setup: func(f *fakeDiscord) { f.gw.closeCode = 4014 }, messageContent: true, stops: true})
+	e := start(t, envOptions{setup: func(f *discordtest.Fake) { f.Gateway.CloseCode = 4014 }, messageContent: true, stops: true})
 	if err := e.Run.Wait(t); err == nil || !strings.Contains(err.Error(), "discord.message_content") || !strings.Contains(err.Error(), "4014") {
 		t.Errorf("Run = %v; want an error naming discord.message_content and 4014", err)
 	}

@@ -50,7 +50,7 @@ func TestHTTPPing(t *testing.T) {
 // and nothing reaches the bot or Discord.
 func TestHTTPRejectsUnverifiedRequests(t *testing.T) {
 	e := start(t, envOptions{mode: discord.ModeHTTP})
-	e.fake.next(t, "PUT", "/applications/") // registration, before counting
+	e.fake.Next(t, "PUT", "/applications/") // registration, before counting
 	body := command(t, "2000000000000000001", "ask", map[string]any{"question": question}, guildID, channel)
 	now := time.Now()
 	ts := fmt.Sprint(now.Unix())
@@ -83,7 +83,7 @@ func TestHTTPRejectsUnverifiedRequests(t *testing.T) {
 	if n := e.Obs.Questions(); n != 0 {
 		t.Errorf("the bot was asked %d questions by unverified requests; want none", n)
 	}
-	if n := e.fake.count("POST", "/") + e.fake.count("PATCH", "/"); n != 0 {
+	if n := e.fake.Count("POST", "/") + e.fake.Count("PATCH", "/"); n != 0 {
 		t.Errorf("%d calls to Discord for unverified requests; want none", n)
 	}
 	if !strings.Contains(e.Logs.String(), "not verifiably from Discord") {
@@ -142,8 +142,8 @@ func TestHTTPAskIsDeferredThenEdited(t *testing.T) {
 			t.Errorf("initial response (private %v) = %s; want type 5, flags 64 only when private", private, body)
 		}
 		noPings(t, "deferred response", data)
-		edit := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-"+id+"/messages/@original")
-		b := edit.body(t)
+		edit := e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-"+id+"/messages/@original")
+		b := edit.JSON(t)
 		noPings(t, "answer edit", b)
 		em := embed(t, b)
 		fields, _ := em["fields"].([]any)
@@ -165,7 +165,7 @@ func TestHTTPAskIsDeferredThenEdited(t *testing.T) {
 	if code, _ := e.signed(t, b, time.Now()); code != 200 {
 		t.Fatalf("official interaction = %d", code)
 	}
-	e.fake.next(t, "PATCH", "/webhooks/"+appID+"/A_UNIQUE_TOKEN/messages/@original")
+	e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/A_UNIQUE_TOKEN/messages/@original")
 }
 
 // TestHTTPRESTDownStillAcks: with Discord's REST API unreachable, a
@@ -207,13 +207,13 @@ func TestHTTPHelpSourcesAndVotes(t *testing.T) {
 	if !strings.Contains(body, `"flags":64`) {
 		t.Errorf("/sources initial response %s; want ephemeral", body)
 	}
-	src := embed(t, e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000032/").body(t))
+	src := embed(t, e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000032/").JSON(t))
 	if !strings.Contains(src["title"].(string), "documents I answer from") || !strings.Contains(src["description"].(string), "CRBC News") {
 		t.Errorf("/sources = %v", src)
 	}
 
 	e.signed(t, command(t, "2000000000000000033", "ask", map[string]any{"question": question}, guildID, channel), time.Now())
-	answer := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000033/").body(t)
+	answer := e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000033/").JSON(t)
 	up, down := customID(t, answer, discord.VoteUpID), customID(t, answer, discord.VoteDownID)
 	for i, c := range []struct{ id, want string }{
 		{up, "Thanks — your 👍 is recorded."},
@@ -225,7 +225,7 @@ func TestHTTPHelpSourcesAndVotes(t *testing.T) {
 		if code != 200 || !strings.Contains(body, `"type":5`) || !strings.Contains(body, `"flags":64`) {
 			t.Errorf("click %d = %d %s; want deferred and ephemeral", i, code, body)
 		}
-		if note := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-"+id+"/").body(t); note["content"] != c.want {
+		if note := e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-"+id+"/").JSON(t); note["content"] != c.want {
 			t.Errorf("click %d acknowledged %v; want %q", i, note["content"], c.want)
 		}
 	}
@@ -238,7 +238,7 @@ func TestHTTPHelpSourcesAndVotes(t *testing.T) {
 	}
 
 	e.signed(t, click("2000000000000000199", discord.VoteUpID+"000000000000deadbeef", user, channel), time.Now())
-	if note := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000199/").body(t); !strings.Contains(note["content"].(string), "no longer on record") {
+	if note := e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000199/").JSON(t); !strings.Contains(note["content"].(string), "no longer on record") {
 		t.Errorf("a vote on an unknown answer: %v", note)
 	}
 }
@@ -248,7 +248,7 @@ func TestHTTPHelpSourcesAndVotes(t *testing.T) {
 func TestHTTPDirectMessageCommand(t *testing.T) {
 	e := start(t, envOptions{mode: discord.ModeHTTP, rules: bot.Rules{OnlyListed: true, Channels: map[string]bot.ChannelRule{"1": {}}}})
 	e.signed(t, command(t, "2000000000000000041", "ask", map[string]any{"question": question}, "", "1800000000000000009"), time.Now())
-	if em := embed(t, e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000041/").body(t)); em["title"] != "7,500" {
+	if em := embed(t, e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000041/").JSON(t)); em["title"] != "7,500" {
 		t.Errorf("DM /ask = %v", em)
 	}
 	// In a thread of a listed channel (as the interaction describes its
@@ -259,12 +259,12 @@ func TestHTTPDirectMessageCommand(t *testing.T) {
 	inThread["channel"] = map[string]any{"id": "1200000000000000009", "type": 11, "parent_id": "1", "guild_id": guildID}
 	b, _ := json.Marshal(inThread)
 	e.signed(t, b, time.Now())
-	if em := embed(t, e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000043/").body(t)); em["title"] != "7,500" {
+	if em := embed(t, e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000043/").JSON(t)); em["title"] != "7,500" {
 		t.Errorf("/ask in a thread of a listed channel = %v", em)
 	}
 	// In a guild channel the rules leave out, the bot says so.
 	e.signed(t, command(t, "2000000000000000042", "ask", map[string]any{"question": question}, guildID, channel), time.Now())
-	if b := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000042/").body(t); !strings.Contains(b["content"].(string), "not set up to answer in this channel") {
+	if b := e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000042/").JSON(t); !strings.Contains(b["content"].(string), "not set up to answer in this channel") {
 		t.Errorf("/ask in an unlisted channel = %v", b)
 	}
 }
@@ -275,7 +275,7 @@ func TestHTTPDirectMessageCommand(t *testing.T) {
 func TestHTTPQuote(t *testing.T) {
 	e := start(t, envOptions{mode: discord.ModeHTTP})
 	e.signed(t, command(t, "2000000000000000051", "quote", map[string]any{"text": "“protect your voters from the negative social impacts”"}, guildID, channel), time.Now())
-	b := e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000051/").body(t)
+	b := e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000051/").JSON(t)
 	noPings(t, "quote check", b)
 	em := embed(t, b)
 	raw, _ := json.Marshal(em)
@@ -284,7 +284,7 @@ func TestHTTPQuote(t *testing.T) {
 	}
 
 	e.signed(t, command(t, "2000000000000000052", "quote", map[string]any{"text": "a nation without borders is not a nation", "who": true}, guildID, channel), time.Now())
-	em = embed(t, e.fake.next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000052/").body(t))
+	em = embed(t, e.fake.Next(t, "PATCH", "/webhooks/"+appID+"/token-2000000000000000052/").JSON(t))
 	raw, _ = json.Marshal(em)
 	if em["title"] != "Attributed to Trump." || !strings.Contains(string(raw), "said by the president") {
 		t.Errorf("/quote who: True = %s; want Trump, with each place's speaker", raw)
@@ -369,7 +369,7 @@ func BenchmarkInteractionAck(b *testing.B) {
 	pub, priv := testKey(b)
 	chat := bot.NewChat(bot.New(adaptertest.SeedIndex(b)), bot.ChatOptions{Platform: "discord"})
 	a, err := discord.New(discord.Options{Mode: discord.ModeHTTP, BotToken: botToken, AppID: appID,
-		PublicKey: hex.EncodeToString(pub), APIURL: fake.api, Chat: chat})
+		PublicKey: hex.EncodeToString(pub), APIURL: fake.API, Chat: chat})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/adapters/discord"
+	"github.com/citebot/citebot/adapters/discord/discordtest"
 	"github.com/citebot/citebot/bot"
 )
 
@@ -34,18 +35,18 @@ func TestFollowUpsAcrossReplicas(t *testing.T) {
 	a := start(t, envOptions{messageContent: true, threads: threads, messages: messages})
 	// B's fake Discord numbers its messages apart from A's, as one
 	// Discord would.
-	b := start(t, envOptions{messageContent: true, threads: threads, messages: messages, setup: func(f *fakeDiscord) { f.msgID.Store(1000) }})
+	b := start(t, envOptions{messageContent: true, threads: threads, messages: messages, setup: func(f *discordtest.Fake) { f.MsgID.Store(1000) }})
 
-	a.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000041", channel, question))
-	first := a.fake.next(t, "POST", "/channels/"+channel+"/messages")
-	if em := embed(t, first.body(t)); em["title"] != "7,500" {
+	a.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000041", channel, question))
+	first := a.fake.Next(t, "POST", "/channels/"+channel+"/messages")
+	if em := embed(t, first.JSON(t)); em["title"] != "7,500" {
 		t.Fatalf("answer to the mention = %v; want 7,500", em)
 	}
 	discord.WaitJobs(a.adapter) // A has recorded its answer
 
-	b.fake.gw.dispatch(t, "MESSAGE_CREATE", replyEvent(t, "1600000000000000042", first.ID, "and in fiscal 2024?", true))
-	second := b.fake.next(t, "POST", "/channels/"+channel+"/messages")
-	em := embed(t, second.body(t))
+	b.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", replyEvent(t, "1600000000000000042", first.ID, "and in fiscal 2024?", true))
+	second := b.fake.Next(t, "POST", "/channels/"+channel+"/messages")
+	em := embed(t, second.JSON(t))
 	title, _ := em["title"].(string)
 	desc, _ := em["description"].(string)
 	if !strings.Contains(title, "100,000") || !strings.Contains(desc, "Read as: What was the fiscal 2024 refugee cap?") {
@@ -56,11 +57,11 @@ func TestFollowUpsAcrossReplicas(t *testing.T) {
 	// A thread started from B's answer has the answer's ID; A's gateway
 	// state does not know it (A looks it up over REST).
 	thread := second.ID
-	a.fake.set(func(f *fakeDiscord) {
-		f.channels[thread] = map[string]any{"id": thread, "type": 11, "guild_id": guildID, "parent_id": channel, "name": "refugee cap"}
+	a.fake.Set(func(f *discordtest.Fake) {
+		f.Channels[thread] = map[string]any{"id": thread, "type": 11, "guild_id": guildID, "parent_id": channel, "name": "refugee cap"}
 	})
-	a.fake.gw.dispatch(t, "MESSAGE_CREATE", messageEvent(t, "1600000000000000043", guildID, thread, "and in fiscal 2026?", nil))
-	em = embed(t, a.fake.next(t, "POST", "/channels/"+thread+"/messages").body(t))
+	a.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", messageEvent(t, "1600000000000000043", guildID, thread, "and in fiscal 2026?", nil))
+	em = embed(t, a.fake.Next(t, "POST", "/channels/"+thread+"/messages").JSON(t))
 	if desc, _ := em["description"].(string); em["title"] != "7,500" || !strings.Contains(desc, "Read as: What was the fiscal 2026 refugee cap?") {
 		t.Errorf("replica A's answer in a thread started from replica B's answer = %v; want 7,500 read as a follow-up", em)
 	}
@@ -94,20 +95,20 @@ func TestAnswerStoreFailures(t *testing.T) {
 	for name, store := range map[string]brokenMessages{"failing": {}, "hanging": {hang: true}} {
 		t.Run(name, func(t *testing.T) {
 			e := start(t, envOptions{messageContent: true, messages: store})
-			e.fake.gw.dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000051", channel, question))
-			first := e.fake.next(t, "POST", "/channels/"+channel+"/messages")
-			if em := embed(t, first.body(t)); em["title"] != "7,500" {
+			e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", mentionEvent(t, "1600000000000000051", channel, question))
+			first := e.fake.Next(t, "POST", "/channels/"+channel+"/messages")
+			if em := embed(t, first.JSON(t)); em["title"] != "7,500" {
 				t.Fatalf("answer to the mention = %v; want 7,500", em)
 			}
 			discord.WaitJobs(e.adapter)
-			e.fake.gw.dispatch(t, "MESSAGE_CREATE", replyEvent(t, "1600000000000000052", first.ID, "and in fiscal 2024?", false))
-			e.fake.gw.dispatch(t, "MESSAGE_CREATE", replyEvent(t, "1600000000000000053", first.ID, "and in fiscal 2024?", true))
-			em := embed(t, e.fake.next(t, "POST", "/channels/"+channel+"/messages").body(t))
+			e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", replyEvent(t, "1600000000000000052", first.ID, "and in fiscal 2024?", false))
+			e.fake.Gateway.Dispatch(t, "MESSAGE_CREATE", replyEvent(t, "1600000000000000053", first.ID, "and in fiscal 2024?", true))
+			em := embed(t, e.fake.Next(t, "POST", "/channels/"+channel+"/messages").JSON(t))
 			if desc, _ := em["description"].(string); strings.Contains(desc, "Read as") {
 				t.Errorf("a reply answered without the store = %v; want it answered as it stands", em)
 			}
 			discord.WaitJobs(e.adapter)
-			if n := e.fake.count("POST", "/channels/"); n != 2 {
+			if n := e.fake.Count("POST", "/channels/"); n != 2 {
 				t.Errorf("%d posts; want 2 (the un-mentioned reply, its conversation unknown, left alone)", n)
 			}
 			for _, msg := range []string{
