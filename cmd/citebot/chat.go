@@ -22,9 +22,10 @@ type chatEnv struct {
 	// Store keeps answers and votes; one for all adapters (the bbolt
 	// file allows one writer).
 	Store bot.Store
-	// Threads and Deliveries are shared by replicas when data.url is
-	// set; nil keeps them in each adapter's memory.
+	// Threads, Messages and Deliveries are shared by replicas when
+	// data.url is set; nil keeps them in each adapter's memory.
 	Threads    bot.ThreadStore
+	Messages   bot.MessageStore
 	Deliveries bot.DeliveryStore
 	Log        *slog.Logger
 }
@@ -63,6 +64,7 @@ func discordAdapter(cfg *config.Config, env chatEnv) (adapters.Adapter, error) {
 	a, err := discord.New(discord.Options{
 		Mode: c.Mode, BotToken: c.BotToken, AppID: c.AppID, PublicKey: c.PublicKey, GuildID: c.GuildID,
 		APIURL: c.APIURL, MessageContent: c.MessageContent, Chat: chat, Logger: env.Log, Deliveries: env.Deliveries,
+		Messages: env.Messages,
 	})
 	if err != nil {
 		return nil, err

@@ -147,6 +147,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	var store bot.Store
 	var threads bot.ThreadStore
+	var messages bot.MessageStore
 	var deliveries bot.DeliveryStore
 	for _, ca := range chatAdapters {
 		if !ca.enabled(cfg) {
@@ -163,14 +164,14 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			if err != nil {
 				return fmt.Errorf("open the shared state (data.url): %w", err)
 			}
-			store, threads, deliveries = shared, shared, shared
+			store, threads, messages, deliveries = shared, shared, shared, shared
 		default:
 			if store, err = openFeedbackStore(cfg.Data.Dir, log); err != nil {
 				return err
 			}
 			defer store.Close()
 		}
-		a, err := ca.build(cfg, chatEnv{Bot: b, Store: store, Threads: threads, Deliveries: deliveries, Log: log.With("adapter", ca.section)})
+		a, err := ca.build(cfg, chatEnv{Bot: b, Store: store, Threads: threads, Messages: messages, Deliveries: deliveries, Log: log.With("adapter", ca.section)})
 		if err != nil {
 			a = adapters.Failed(ca.section, err)
 		}
