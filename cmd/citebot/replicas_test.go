@@ -17,9 +17,33 @@ import (
 	"github.com/citebot/citebot/config/configtest"
 	"github.com/citebot/citebot/retrieval/ingest"
 	"github.com/citebot/citebot/retrieval/opensearchindex"
+	"github.com/citebot/citebot/retrieval/opensearchindex/osclient"
 	"github.com/citebot/citebot/retrieval/opensearchindex/ostest"
 	"github.com/citebot/citebot/seeds"
 )
+
+// sharedReplicas sets serve up as replicas are: the seeds in one
+// OpenSearch index (index.url) and the shared state beside it
+// (data.url), on the test cluster. It returns the cluster's client and
+// the state's prefix.
+func sharedReplicas(t *testing.T) (*osclient.Client, string) {
+	t.Helper()
+	c := ostest.Client(t, ostest.URL())
+	configtest.Isolate(t)
+	ctx := context.Background()
+	docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	index := ostest.Name(t, c)
+	if _, err := opensearchindex.Build(ctx, opensearchindex.Target{Client: c, Name: index, Replicas: 0}, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	state := ostest.Name(t, c)
+	t.Setenv("CITEBOT_INDEX_URL", ostest.URL()+"/"+index)
+	t.Setenv("CITEBOT_DATA_URL", ostest.URL()+"/"+state)
+	return c, state
+}
 
 // fakeSlackAPI answers auth.test and records chat.postMessage calls.
 func fakeSlackAPI(t *testing.T) (string, chan url.Values) {
@@ -47,24 +71,12 @@ func fakeSlackAPI(t *testing.T) (string, chan url.Values) {
 // un-mentioned follow-up to the other, which answers it with the
 // thread's context exactly as one replica answering both does.
 func TestTwoReplicasShareThreads(t *testing.T) {
-	c := ostest.Client(t, ostest.URL())
-	configtest.Isolate(t)
-	ctx := context.Background()
-	docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	index := ostest.Name(t, c)
-	if _, err := opensearchindex.Build(ctx, opensearchindex.Target{Client: c, Name: index, Replicas: 0}, docs, nil); err != nil {
-		t.Fatal(err)
-	}
-	state := ostest.Name(t, c)
+	sharedReplicas(t)
 	api, posts := fakeSlackAPI(t)
 	const signing = "replica-signing-secret-0123456789"
 	for k, v := range map[string]string{
 		"CITEBOT_SLACK_ENABLED": "true", "CITEBOT_SLACK_MODE": "http", "CITEBOT_SLACK_BOT_TOKEN": "xoxb-replicas",
 		"CITEBOT_SLACK_SIGNING_SECRET": signing, "CITEBOT_SLACK_API_URL": api,
-		"CITEBOT_INDEX_URL": ostest.URL() + "/" + index, "CITEBOT_DATA_URL": ostest.URL() + "/" + state,
 	} {
 		t.Setenv(k, v)
 	}
