@@ -191,14 +191,18 @@ func (p Plan) Keep(n int) Plan {
 }
 
 // MoreNote is "… (n more quotes)" when quotes were left out, else "".
-func (p Plan) MoreNote() string {
-	switch p.More {
+func (p Plan) MoreNote() string { return moreNote(p.More, "quote") }
+
+// moreNote is "… (1 more noun)" or "… (n more nouns)" for n left out, ""
+// for none: the note under every plan that had to leave some out.
+func moreNote(n int, noun string) string {
+	switch n {
 	case 0:
 		return ""
 	case 1:
-		return "… (1 more quote)"
+		return "… (1 more " + noun + ")"
 	}
-	return fmt.Sprintf("… (%d more quotes)", p.More)
+	return fmt.Sprintf("… (%d more %ss)", n, noun)
 }
 
 // SourcesNote is what the answer says about its sources (see

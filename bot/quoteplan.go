@@ -197,15 +197,7 @@ func (p QuotePlan) Keep(n int) QuotePlan {
 func (p QuotePlan) Len() int { return len(p.Quotes) + len(p.Others) }
 
 // MoreNote is "… (n more passages)" when passages were left out, else "".
-func (p QuotePlan) MoreNote() string {
-	switch p.More {
-	case 0:
-		return ""
-	case 1:
-		return "… (1 more passage)"
-	}
-	return fmt.Sprintf("… (%d more passages)", p.More)
-}
+func (p QuotePlan) MoreNote() string { return moreNote(p.More, "passage") }
 
 // DifferencesNote is "your text: “voters” → document: “citizens”; …" for
 // a passage's differences, "" when there are none. Missing words show as
