@@ -224,6 +224,36 @@ func SourcesNote(agreement, asOf string) string {
 	return strings.Join(parts, " · ")
 }
 
+// TextHead is how a plain-text surface (the terminal, an MCP client)
+// starts a reply: "Q: question", then for an answer the caution when its
+// confidence is low, "A: short answer" and its SourcesNote; for a decline
+// "Not in the documents (reason).". The quotes that follow (Citations, or
+// Closest for a decline) are the surface's to lay out.
+func TextHead(r Reply) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Q: %s\n", r.Question)
+	if !r.Answered {
+		b.WriteString("Not in the documents")
+		if r.Reason != "" {
+			fmt.Fprintf(&b, " (%s)", r.Reason)
+		}
+		b.WriteString(".\n")
+		return b.String()
+	}
+	if caution := r.Caution(); caution != "" {
+		fmt.Fprintf(&b, "%s\n", caution)
+	}
+	fmt.Fprintf(&b, "A: %s\n", r.Short)
+	summary := ""
+	if r.Agreement != nil {
+		summary = r.Agreement.Summary
+	}
+	if note := SourcesNote(summary, r.AsOf); note != "" {
+		fmt.Fprintf(&b, "   %s\n", note)
+	}
+	return b.String()
+}
+
 // Byline is "publisher, author, date" with missing parts left out.
 func Byline(m retrieval.Metadata) string {
 	var parts []string

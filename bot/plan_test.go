@@ -185,3 +185,30 @@ func TestPlanCautionsUnsureAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestTextHead: the plain-text head of an answer carries the caution
+// only when confidence is low and the sources note when one is known; a
+// decline says why, and neither lists quotes (the surface does).
+func TestTextHead(t *testing.T) {
+	sure := Reply{Answer: retrieval.Answer{Question: "What is the cap?", Answered: true, Short: "7,500", Confidence: 0.9,
+		Agreement: &retrieval.Agreement{Summary: "2 sources agree: 7,500"}, AsOf: "2025-10-31",
+		Citations: []retrieval.Citation{citation("The cap is 7,500.", "7,500", 0)}}}
+	unsure := sure
+	unsure.Confidence, unsure.Agreement, unsure.AsOf = LowConfidence/2, nil, ""
+	declined := Reply{Answer: retrieval.Answer{Question: "Who won?", Reason: "no document mentions 1966",
+		Closest: []retrieval.Citation{citation("The cap is 7,500.", "", 0)}}}
+	for _, c := range []struct {
+		name string
+		r    Reply
+		want string
+	}{
+		{"sure, with sources", sure, "Q: What is the cap?\nA: 7,500\n   2 sources agree: 7,500 · as of 2025-10-31\n"},
+		{"unsure", unsure, "Q: What is the cap?\n" + LowConfidenceNote + "\nA: 7,500\n"},
+		{"declined", declined, "Q: Who won?\nNot in the documents (no document mentions 1966).\n"},
+		{"declined, no reason", Reply{Answer: retrieval.Answer{Question: "Who won?"}}, "Q: Who won?\nNot in the documents.\n"},
+	} {
+		if got := TextHead(c.r); got != c.want {
+			t.Errorf("%s: TextHead = %q; want %q", c.name, got, c.want)
+		}
+	}
+}

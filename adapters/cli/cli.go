@@ -135,26 +135,9 @@ func write(w io.Writer, question string, reply bot.Reply, askErr error, opts Opt
 // bot.LowConfidence says so before the short answer.
 func Text(r bot.Reply, bold bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Q: %s\n", r.Question)
+	b.WriteString(bot.TextHead(r))
 	quotes := r.Citations
-	if r.Answered {
-		if caution := r.Caution(); caution != "" {
-			fmt.Fprintf(&b, "%s\n", caution)
-		}
-		fmt.Fprintf(&b, "A: %s\n", r.Short)
-		summary := ""
-		if r.Agreement != nil {
-			summary = r.Agreement.Summary
-		}
-		if note := bot.SourcesNote(summary, r.AsOf); note != "" {
-			fmt.Fprintf(&b, "   %s\n", note)
-		}
-	} else {
-		b.WriteString("Not in the documents")
-		if r.Reason != "" {
-			fmt.Fprintf(&b, " (%s)", r.Reason)
-		}
-		b.WriteString(".\n")
+	if !r.Answered {
 		quotes = r.Closest
 		if len(quotes) > 0 {
 			b.WriteString("Closest passages:\n")

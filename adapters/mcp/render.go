@@ -16,26 +16,9 @@ import (
 // quote with its citation; or the decline with the closest passages.
 func replyText(r bot.Reply) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Q: %s\n", r.Question)
+	b.WriteString(bot.TextHead(r))
 	quotes := r.Citations
-	if r.Answered {
-		if caution := r.Caution(); caution != "" {
-			fmt.Fprintf(&b, "%s\n", caution)
-		}
-		fmt.Fprintf(&b, "A: %s\n", r.Short)
-		summary := ""
-		if r.Agreement != nil {
-			summary = r.Agreement.Summary
-		}
-		if note := bot.SourcesNote(summary, r.AsOf); note != "" {
-			fmt.Fprintf(&b, "   %s\n", note)
-		}
-	} else {
-		b.WriteString("Not in the documents")
-		if r.Reason != "" {
-			fmt.Fprintf(&b, " (%s)", r.Reason)
-		}
-		b.WriteString(".\n")
+	if !r.Answered {
 		quotes = r.Closest
 		if len(quotes) > 0 {
 			b.WriteString("Closest passages (they do not answer the question):\n")
