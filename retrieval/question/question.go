@@ -461,17 +461,10 @@ func detectType(q *Question, words []word) int {
 		if q.Type == TypeNone && (auxVerbs[next(1)]) {
 			// "What was the FY2026 refugee cap?", "What is the population
 			// of Canada?": the noun phrase's head names the answer.
-			switch h := npHead(lw, whIdx+2); {
-			case quantityNouns[h]:
-				q.Type = TypeNumber
-			case dateNouns[h]:
-				q.Type = TypeDate
-			case placeNouns[h]:
-				q.Type = TypePlace
-			case orgNouns[h]:
-				q.Type = TypeOrg
-			case personNouns[h]:
-				q.Type = TypePerson
+			if h := npHead(lw, whIdx+2); quantityNouns[h] {
+				q.Type = TypeNumber // before headNounType: "area" is a place too
+			} else {
+				q.Type = headNounType(h)
 			}
 		}
 	}
@@ -537,17 +530,27 @@ func refineTypeByHead(q *Question) {
 	if q.Type != TypeNone || q.Head == "" {
 		return
 	}
-	h := q.Head
-	switch {
-	case dateNouns[h]:
-		q.Type = TypeDate
-	case orgNouns[h]:
-		q.Type = TypeOrg
-	case placeNouns[h]:
-		q.Type = TypePlace
-	case personNouns[h] || roleLikeNoun(h):
+	q.Type = headNounType(q.Head)
+	if q.Type == TypeNone && roleLikeNoun(q.Head) {
 		q.Type = TypePerson // "which director", "which spokeswoman"
 	}
+}
+
+// headNounType is the answer type a head noun names: a date ("year"), an
+// organisation ("newspaper"), a place ("city") or a person ("minister");
+// TypeNone for any other. The word lists do not overlap.
+func headNounType(h string) AnswerType {
+	switch {
+	case dateNouns[h]:
+		return TypeDate
+	case orgNouns[h]:
+		return TypeOrg
+	case placeNouns[h]:
+		return TypePlace
+	case personNouns[h]:
+		return TypePerson
+	}
+	return TypeNone
 }
 
 // Phrase is a quoted phrase of the question, matched as a phrase.

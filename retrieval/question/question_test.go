@@ -252,3 +252,24 @@ func TestWants(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadNounListsDoNotOverlap: headNounType tries the date,
+// organisation, place and person nouns in turn, and a role-like noun
+// types a question as asking for a person only when none of them
+// matched; both are order-free only while no word is in two of those
+// lists, or in one of them and role-like.
+func TestHeadNounListsDoNotOverlap(t *testing.T) {
+	lists := map[string]map[string]bool{"date": dateNouns, "organisation": orgNouns, "place": placeNouns, "person": personNouns}
+	seen := map[string]string{}
+	for name, words := range lists {
+		for w := range words {
+			if other, ok := seen[w]; ok {
+				t.Errorf("%q is both a %s noun and a %s noun", w, other, name)
+			}
+			seen[w] = name
+			if name != "person" && roleLikeNoun(w) {
+				t.Errorf("%q is a %s noun and role-like", w, name)
+			}
+		}
+	}
+}
