@@ -34,28 +34,22 @@ func PDF(t testing.TB) []byte {
 		time.Date(2025, 3, 18, 9, 30, 0, 0, time.UTC), time.Date(2025, 3, 19, 10, 0, 0, 0, time.UTC))
 
 	p.AddPage()
-	p.SetFont("Helvetica", "", 18)
-	p.MultiCell(0, 9, "Annual water quality report", "", "L", false)
+	setParagraphs(p, "Helvetica", 18, 9, 0, "Annual water quality report")
 	p.Ln(4)
-	p.SetFont("Helvetica", "", 11)
-	p.MultiCell(0, 5.5, "The Greenfield Water Authority tested 1,248 samples from the city's "+
-		"reservoirs and taps during 2024. Every sample met the federal limits for lead "+
-		"and copper, and the average lead level fell to 2.1 parts per billion.", "", "L", false)
-	p.Ln(4)
-	p.MultiCell(0, 5.5, "Chlorine levels stayed between 0.8 and 1.4 milligrams per litre "+
-		"throughout the year.", "", "L", false)
+	setParagraphs(p, "Helvetica", 11, 5.5, 4,
+		"The Greenfield Water Authority tested 1,248 samples from the city's "+
+			"reservoirs and taps during 2024. Every sample met the federal limits for lead "+
+			"and copper, and the average lead level fell to 2.1 parts per billion.",
+		"Chlorine levels stayed between 0.8 and 1.4 milligrams per litre throughout the year.")
 
 	p.AddPage()
-	p.SetFont("serif", "", 12)
-	p.MultiCell(0, 6, "Zoë Martínez, the authority’s chief chemist, said the new "+
-		"filtration plant at Cedar Lake cut treatment costs by 18 percent.", "", "L", false)
-	p.Ln(5)
-	p.MultiCell(0, 6, "The plant opened in September and now treats 40 million "+
-		"litres a day.", "", "L", false)
+	setParagraphs(p, "serif", 12, 6, 5,
+		"Zoë Martínez, the authority’s chief chemist, said the new "+
+			"filtration plant at Cedar Lake cut treatment costs by 18 percent.",
+		"The plant opened in September and now treats 40 million litres a day.")
 
 	p.AddPage()
-	p.SetFont("Helvetica", "", 11)
-	p.MultiCell(0, 5.5, "Residents can request a free home test kit by calling the authority.", "", "L", false)
+	setParagraphs(p, "Helvetica", 11, 5.5, 0, "Residents can request a free home test kit by calling the authority.")
 	return pdfBytes(t, p)
 }
 
@@ -71,6 +65,18 @@ func newPDF(size, title, author string, created, modified time.Time) *fpdf.Fpdf 
 	p.SetAutoPageBreak(false, 10)
 	p.AddUTF8FontFromBytes("serif", "", liberationserifregular.TTF)
 	return p
+}
+
+// setParagraphs sets paras left-aligned in the font family at size, with
+// lines lineHeight apart and gap between one paragraph and the next.
+func setParagraphs(p *fpdf.Fpdf, family string, size, lineHeight, gap float64, paras ...string) {
+	p.SetFont(family, "", size)
+	for i, para := range paras {
+		if i > 0 {
+			p.Ln(gap)
+		}
+		p.MultiCell(0, lineHeight, para, "", "L", false)
+	}
 }
 
 // pdfBytes writes p out.
@@ -181,7 +187,6 @@ func File(t testing.TB, name string) []byte {
 }
 
 // WriteFile writes b at path, making its folders.
-
 func WriteFile(t testing.TB, name string, b []byte) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {

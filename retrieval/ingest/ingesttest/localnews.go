@@ -40,26 +40,18 @@ func BudgetReleasePDF(t testing.TB, created time.Time) []byte {
 	t.Helper()
 	p := newPDF("Letter", "Mayor proposes $415 million budget", "City of Riverton", created, created)
 	p.AddPage()
-	p.SetFont("serif", "", 11)
-	p.MultiCell(0, 5.5, "City of Riverton · Oﬃce of the Mayor", "", "L", false)
-	p.MultiCell(0, 5.5, "Released January 27, 2026", "", "L", false)
+	setParagraphs(p, "serif", 11, 5.5, 0, "City of Riverton · Oﬃce of the Mayor", "Released January 27, 2026")
 	p.Ln(4)
-	p.SetFont("serif", "", 16)
-	p.MultiCell(0, 8, "Mayor proposes $415 million budget for ﬁscal 2027", "", "L", false)
+	setParagraphs(p, "serif", 16, 8, 0, "Mayor proposes $415 million budget for ﬁscal 2027")
 	p.Ln(3)
-	p.SetFont("serif", "", 11)
-	for _, para := range []string{
-		"Mayor Teresa Vaughn proposed a $415 million operating budget for ﬁscal 2027 on Monday, " +
+	setParagraphs(p, "serif", 11, 5.5, 3,
+		"Mayor Teresa Vaughn proposed a $415 million operating budget for ﬁscal 2027 on Monday, "+
 			"up 2.4 percent from this year.",
 		"“This budget protects the services people count on every day,” Vaughn said.",
-		"The plan would add eight patrol oﬃcers and renew the county Sheriﬀ’s contract for jail " +
+		"The plan would add eight patrol oﬃcers and renew the county Sheriﬀ’s contract for jail "+
 			"space at $6.1 million.",
 		"Sheriﬀ Dana Ortiz said the contract “keeps Riverton’s jail costs ﬂat for a second year.”",
-		"The council will hold a public hearing on the proposal before a ﬁnal vote in March.",
-	} {
-		p.MultiCell(0, 5.5, para, "", "L", false)
-		p.Ln(3)
-	}
+		"The council will hold a public hearing on the proposal before a ﬁnal vote in March.")
 	return pdfBytes(t, p)
 }
 
