@@ -139,11 +139,7 @@ func NewPlan(r Reply, lim PlanLimits) Plan {
 	if r.Agreement != nil {
 		p.Agreement = DefuseMentions(cut(r.Agreement.Summary, lim.MaxShortRunes))
 	}
-	cites := r.Citations
-	if !r.Answered {
-		cites = r.Closest
-	}
-	for _, c := range cites {
+	for _, c := range r.Quotes() {
 		q := Quote{Segments: segments(c, lim.MaxQuoteRunes), Source: sourceOf(c, lim.MaxFieldRunes)}
 		for i := range q.Segments {
 			q.Segments[i].Text = DefuseMentions(q.Segments[i].Text)
@@ -173,6 +169,15 @@ func (r Reply) Caution() string {
 		return LowConfidenceNote
 	}
 	return ""
+}
+
+// Quotes are what a reply shows under its answer: the citations when
+// answered, the closest passages when declined; best first.
+func (r Reply) Quotes() []Citation {
+	if r.Answered {
+		return r.Citations
+	}
+	return r.Closest
 }
 
 // Keep returns the plan with only its first n quotes, counting the others
@@ -227,8 +232,8 @@ func SourcesNote(agreement, asOf string) string {
 // TextHead is how a plain-text surface (the terminal, an MCP client)
 // starts a reply: "Q: question", then for an answer the caution when its
 // confidence is low, "A: short answer" and its SourcesNote; for a decline
-// "Not in the documents (reason).". The quotes that follow (Citations, or
-// Closest for a decline) are the surface's to lay out.
+// "Not in the documents (reason).". The quotes that follow (Quotes) are
+// the surface's to lay out.
 func TextHead(r Reply) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Q: %s\n", r.Question)

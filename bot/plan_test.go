@@ -188,7 +188,8 @@ func TestPlanCautionsUnsureAnswers(t *testing.T) {
 
 // TestTextHead: the plain-text head of an answer carries the caution
 // only when confidence is low and the sources note when one is known; a
-// decline says why, and neither lists quotes (the surface does).
+// decline says why, and neither lists quotes (the surface does, from
+// Quotes: the citations, or the closest passages of a decline).
 func TestTextHead(t *testing.T) {
 	sure := Reply{Answer: retrieval.Answer{Question: "What is the cap?", Answered: true, Short: "7,500", Confidence: 0.9,
 		Agreement: &retrieval.Agreement{Summary: "2 sources agree: 7,500"}, AsOf: "2025-10-31",
@@ -210,5 +211,11 @@ func TestTextHead(t *testing.T) {
 		if got := TextHead(c.r); got != c.want {
 			t.Errorf("%s: TextHead = %q; want %q", c.name, got, c.want)
 		}
+	}
+	if got := sure.Quotes(); len(got) != 1 || got[0].Highlight == nil {
+		t.Errorf("an answer's Quotes = %+v; want its one citation", got)
+	}
+	if got := declined.Quotes(); len(got) != 1 || got[0].Highlight != nil {
+		t.Errorf("a decline's Quotes = %+v; want its one closest passage", got)
 	}
 }

@@ -136,14 +136,10 @@ func write(w io.Writer, question string, reply bot.Reply, askErr error, opts Opt
 func Text(r bot.Reply, bold bool) string {
 	var b strings.Builder
 	b.WriteString(bot.TextHead(r))
-	quotes := r.Citations
-	if !r.Answered {
-		quotes = r.Closest
-		if len(quotes) > 0 {
-			b.WriteString("Closest passages:\n")
-		}
+	if !r.Answered && len(r.Closest) > 0 {
+		b.WriteString("Closest passages:\n")
 	}
-	for i, c := range quotes {
+	for i, c := range r.Quotes() {
 		fmt.Fprintf(&b, "\n[%d] “%s”\n", i+1, emphasise(c, bold))
 		fmt.Fprintf(&b, "    %s\n", CitationLine(c))
 	}

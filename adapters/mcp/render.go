@@ -17,14 +17,10 @@ import (
 func replyText(r bot.Reply) string {
 	var b strings.Builder
 	b.WriteString(bot.TextHead(r))
-	quotes := r.Citations
-	if !r.Answered {
-		quotes = r.Closest
-		if len(quotes) > 0 {
-			b.WriteString("Closest passages (they do not answer the question):\n")
-		}
+	if !r.Answered && len(r.Closest) > 0 {
+		b.WriteString("Closest passages (they do not answer the question):\n")
 	}
-	for i, c := range quotes {
+	for i, c := range r.Quotes() {
 		writePassage(&b, i+1, c)
 	}
 	return b.String()

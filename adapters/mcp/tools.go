@@ -286,11 +286,11 @@ func (s *Server) ask(ctx context.Context, raw json.RawMessage, call *callLog) (t
 	if err != nil {
 		return toolResult{}, err
 	}
-	outcome, cites := bot.OutcomeDeclined, reply.Closest
+	outcome := bot.OutcomeDeclined
 	if reply.Answered {
-		outcome, cites = bot.OutcomeAnswered, reply.Citations
+		outcome = bot.OutcomeAnswered
 	}
-	return toolResult{structured: reply, text: replyText(reply), cited: citedDocs(cites), outcome: string(outcome)}, nil
+	return toolResult{structured: reply, text: replyText(reply), cited: citedDocs(reply.Quotes()), outcome: string(outcome)}, nil
 }
 
 func (s *Server) checkQuote(ctx context.Context, raw json.RawMessage, call *callLog) (toolResult, error) {
