@@ -80,40 +80,37 @@ var (
 		return &jsonschema.Schema{Type: "integer", Minimum: jsonschema.Ptr(1.0), Maximum: jsonschema.Ptr(float64(bot.MaxTop)),
 			Description: fmt.Sprintf("How many %s to return (1 to %d; default 3).", what, bot.MaxTop)}
 	}
-	noOtherProperties = &jsonschema.Schema{Not: &jsonschema.Schema{}}
 
-	askInput = &jsonschema.Schema{
-		Type: "object",
-		Properties: map[string]*jsonschema.Schema{
-			"question":    {Type: "string", Description: "The question, in plain words, as a reporter would ask it."},
-			"collections": collectionsSchema,
-			"top":         topSchema("quotes"),
-		},
-		Required:             []string{"question"},
-		AdditionalProperties: noOtherProperties,
-	}
-	quoteInput = &jsonschema.Schema{
-		Type: "object",
-		Properties: map[string]*jsonschema.Schema{
-			"text":        {Type: "string", Description: "The quotation to check, as it would be printed (an ellipsis … stands for omitted words)."},
-			"who":         {Type: "boolean", Description: "true: say who the documents say said it, instead of checking the wording."},
-			"collections": collectionsSchema,
-			"top":         topSchema("near matches or closest passages"),
-		},
-		Required:             []string{"text"},
-		AdditionalProperties: noOtherProperties,
-	}
-	sourcesInput = &jsonschema.Schema{
-		Type: "object",
-		Properties: map[string]*jsonschema.Schema{
-			"collections": collectionsSchema,
-			"limit": {Type: "integer", Minimum: jsonschema.Ptr(1.0), Maximum: jsonschema.Ptr(float64(MaxSourcesLimit)),
-				Description: fmt.Sprintf("Most documents in one page (1 to %d; default %d).", MaxSourcesLimit, DefaultSourcesLimit)},
-			"after": {Type: "string", Description: "The next value of the previous page, to continue after it; omit for the first page."},
-		},
-		AdditionalProperties: noOtherProperties,
-	}
+	askInput = argumentsSchema(map[string]*jsonschema.Schema{
+		"question":    {Type: "string", Description: "The question, in plain words, as a reporter would ask it."},
+		"collections": collectionsSchema,
+		"top":         topSchema("quotes"),
+	}, "question")
+	quoteInput = argumentsSchema(map[string]*jsonschema.Schema{
+		"text":        {Type: "string", Description: "The quotation to check, as it would be printed (an ellipsis … stands for omitted words)."},
+		"who":         {Type: "boolean", Description: "true: say who the documents say said it, instead of checking the wording."},
+		"collections": collectionsSchema,
+		"top":         topSchema("near matches or closest passages"),
+	}, "text")
+	sourcesInput = argumentsSchema(map[string]*jsonschema.Schema{
+		"collections": collectionsSchema,
+		"limit": {Type: "integer", Minimum: jsonschema.Ptr(1.0), Maximum: jsonschema.Ptr(float64(MaxSourcesLimit)),
+			Description: fmt.Sprintf("Most documents in one page (1 to %d; default %d).", MaxSourcesLimit, DefaultSourcesLimit)},
+		"after": {Type: "string", Description: "The next value of the previous page, to continue after it; omit for the first page."},
+	})
 )
+
+// argumentsSchema is a tool's input: an object of these properties, the
+// required ones named, and no others (a misspelt argument is refused, not
+// ignored).
+func argumentsSchema(properties map[string]*jsonschema.Schema, required ...string) *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Type:                 "object",
+		Properties:           properties,
+		Required:             required,
+		AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
+	}
+}
 
 // Tool descriptions: what each tool is for, and when an assistant should
 // call it.
