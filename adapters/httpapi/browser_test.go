@@ -58,6 +58,15 @@ func browser(t *testing.T) context.Context {
 	return tctx
 }
 
+// do runs the actions in the tab, failing the test at the first that
+// fails.
+func do(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
@@ -97,16 +106,13 @@ func TestChatPageInChromium(t *testing.T) {
 	f := newFixture(t, "")
 	ctx := browser(t)
 
-	err := chromedp.Do(ctx,
+	do(t, ctx,
 		chromedp.Navigate(f.srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#sources li cite")),
 		chromedp.SendKeys(chromedp.CSS("#question"), refugeeQ),
 		chromedp.Click(chromedp.CSS("#ask")),
 		chromedp.WaitVisible(chromedp.CSS("#answers .answer .short-answer")),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if got := text(t, ctx, "#answers .answer .short-answer"); got != "7,500" {
 		t.Errorf("short answer = %q; want 7,500", got)
 	}
@@ -136,14 +142,11 @@ func TestChatPageInChromium(t *testing.T) {
 
 	// A question the documents cannot answer is declined, with the
 	// closest passages.
-	err = chromedp.Do(ctx,
+	do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS("#question"), "Who won the 1966 World Cup final?"),
 		chromedp.Click(chromedp.CSS("#ask")),
 		chromedp.WaitVisible(chromedp.CSS("#answers .answer .declined")),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if got := text(t, ctx, "#answers .answer .declined"); !strings.HasPrefix(got, "Not in the documents") {
 		t.Errorf("decline = %q; want “Not in the documents”", got)
 	}
@@ -162,32 +165,24 @@ func TestChatPageInChromium(t *testing.T) {
 func TestChatPageKeyboardOnlyOnPhone(t *testing.T) {
 	f := newFixture(t, "")
 	ctx := browser(t)
-	err := chromedp.Do(ctx,
+	do(t, ctx,
 		chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
 		chromedp.Navigate(f.srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#sources li cite")),
 		chromedp.KeyEvent(kb.Tab),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if got := eval[string](t, ctx, `document.activeElement.className + ":" + document.activeElement.textContent`); got != "skip:Skip to the question box" {
 		t.Errorf("first Tab focused %q; want the skip link", got)
 	}
-	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
-		t.Fatal(err)
-	}
+	do(t, ctx, chromedp.KeyEvent(kb.Enter))
 	if got := eval[string](t, ctx, `document.activeElement.id`); got != "question" {
 		t.Fatalf("after the skip link, focus is on %q; want the question box", got)
 	}
-	err = chromedp.Do(ctx,
+	do(t, ctx,
 		chromedp.KeyEvent(refugeeQ),
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("#answers .answer .short-answer")),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if got := text(t, ctx, "#answers .answer .short-answer"); got != "7,500" {
 		t.Errorf("short answer = %q; want 7,500", got)
 	}
@@ -215,25 +210,19 @@ func TestChatPageAsksForToken(t *testing.T) {
 	const token = "page-token-0123456789"
 	f := newFixture(t, token)
 	ctx := browser(t)
-	err := chromedp.Do(ctx,
+	do(t, ctx,
 		chromedp.Navigate(f.srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#token")),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if got := text(t, ctx, "#status"); !strings.Contains(got, "needs an access token") {
 		t.Errorf("status = %q; want a request for the token", got)
 	}
-	err = chromedp.Do(ctx,
+	do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS("#token"), token+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("#sources li cite")),
 		chromedp.SendKeys(chromedp.CSS("#question"), refugeeQ+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("#answers .answer .short-answer")),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if got := text(t, ctx, "#answers .answer .short-answer"); got != "7,500" {
 		t.Errorf("short answer with token = %q; want 7,500", got)
 	}

@@ -21,36 +21,27 @@ import (
 func TestQuoteCheckPageInChromium(t *testing.T) {
 	f := newFixture(t, "")
 	ctx := browser(t)
-	err := chromedp.Do(ctx,
+	do(t, ctx,
 		chromedp.Navigate(f.srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#sources li cite")),
 		chromedp.SendKeys(chromedp.CSS("#question"), refugeeQ+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("#answers .answer .sources-note")),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if got := text(t, ctx, "#answers .answer .sources-note"); got != "2 sources agree: 7,500 · as of 2025-11-28" {
 		t.Errorf("sources note = %q; want the agreement and as-of date", got)
 	}
 
-	err = chromedp.Do(ctx,
+	do(t, ctx,
 		chromedp.Click(chromedp.CSS("#mode-quote")),
 		chromedp.WaitVisible(chromedp.CSS("#who-row")),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if got := text(t, ctx, `label[for="question"]`) + "|" + text(t, ctx, "#ask"); got != "Quote to check|Check" {
 		t.Errorf("quote mode label|button = %q", got)
 	}
-	err = chromedp.Do(ctx,
+	do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS("#question"), "“protect your voters from the negative social impacts”"+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("#answers .quote-check .verdict")),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if got := text(t, ctx, "#answers .quote-check .verdict"); !strings.HasPrefix(got, "Near: ") {
 		t.Errorf("verdict = %q; want near", got)
 	}
@@ -70,14 +61,11 @@ func TestQuoteCheckPageInChromium(t *testing.T) {
 		t.Errorf("differences note = %q", got)
 	}
 
-	err = chromedp.Do(ctx,
+	do(t, ctx,
 		chromedp.Click(chromedp.CSS("#who")),
 		chromedp.SendKeys(chromedp.CSS("#question"), "a nation without borders is not a nation"+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("#answers .quote-check .speaker")),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if got := text(t, ctx, "#answers .quote-check .verdict"); got != "Attributed to Trump." {
 		t.Errorf("who verdict = %q; want Attributed to Trump.", got)
 	}
@@ -108,7 +96,7 @@ func TestWhoSaidPageCallsANearMatchNear(t *testing.T) {
 		t.Errorf("the reply's headline %q is not the plan's %q", want.Headline, plan.Headline)
 	}
 	ctx := browser(t)
-	err = chromedp.Do(ctx,
+	do(t, ctx,
 		chromedp.Navigate(f.srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#sources li cite")),
 		chromedp.Click(chromedp.CSS("#mode-quote")),
@@ -117,9 +105,6 @@ func TestWhoSaidPageCallsANearMatchNear(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#question"), misquote+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("#answers .quote-check .verdict")),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	got := text(t, ctx, "#answers .quote-check .verdict")
 	if got != want.Headline || !strings.HasPrefix(got, "Near: not word for word") {
 		t.Errorf("who-said verdict = %q; want the server's %q", got, want.Headline)

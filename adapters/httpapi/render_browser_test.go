@@ -45,14 +45,11 @@ func servePage(t *testing.T, b httpapi.Bot) string {
 // to be the newest on the page.
 func ask(t *testing.T, ctx context.Context, question string) {
 	t.Helper()
-	err := chromedp.Do(ctx,
+	do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS("#question"), question+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS(`#answers .answer:first-child h3`)),
 		chromedp.Poll[chromedp.Void](`document.querySelector("#answers .answer h3").textContent === `+jsString(t, "Q: "+question)),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestChatPagePlacesPDFQuotesByPage: a PDF's quote is placed by page and
@@ -63,9 +60,7 @@ func TestChatPagePlacesPDFQuotesByPage(t *testing.T) {
 	plain := adaptertest.Answered(adaptertest.Ledger, adaptertest.Ledger)
 	url := servePage(t, cannedBot{replies: map[string]bot.Reply{pdf.Question: pdf, plain.Question: plain}})
 	ctx := browser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#sources li"))); err != nil {
-		t.Fatal(err)
-	}
+	do(t, ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#sources li")))
 	ask(t, ctx, pdf.Question)
 	c := pdf.Citations[0]
 	want := "County budget — The Ledger, 2026-03-04 · " + bot.Place(c.Page, c.Paragraph)
@@ -95,9 +90,7 @@ func TestChatPageCautionsUnsureAnswers(t *testing.T) {
 	unsure, sure := adaptertest.Unsure(adaptertest.Ledger), adaptertest.Answered(adaptertest.Ledger, adaptertest.Ledger)
 	url := servePage(t, cannedBot{replies: map[string]bot.Reply{unsure.Question: unsure, sure.Question: sure}})
 	ctx := browser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#sources li"))); err != nil {
-		t.Fatal(err)
-	}
+	do(t, ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#sources li")))
 	ask(t, ctx, unsure.Question)
 	// The caution comes straight after the question, before the answer.
 	if got := eval[string](t, ctx, `Array.from(document.querySelector("#answers .answer").children).slice(0, 3).map(e => e.className).join(",")`); got != ",caution,short unsure" {
@@ -129,18 +122,12 @@ func TestChatPageCautionsUnsureAnswers(t *testing.T) {
 func TestChatPageExamplesNameNoSeed(t *testing.T) {
 	url := servePage(t, bot.New(adaptertest.LocalNews(t)))
 	ctx := browser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#sources li cite"))); err != nil {
-		t.Fatal(err)
-	}
+	do(t, ctx, chromedp.Navigate(url+"/"), chromedp.WaitVisible(chromedp.CSS("#sources li cite")))
 	placeholder := func() string { return eval[string](t, ctx, `document.querySelector("#question").placeholder`) }
 	got := []string{placeholder()}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#mode-quote")), chromedp.WaitVisible(chromedp.CSS("#who-row"))); err != nil {
-		t.Fatal(err)
-	}
+	do(t, ctx, chromedp.Click(chromedp.CSS("#mode-quote")), chromedp.WaitVisible(chromedp.CSS("#who-row")))
 	got = append(got, placeholder())
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#who"))); err != nil {
-		t.Fatal(err)
-	}
+	do(t, ctx, chromedp.Click(chromedp.CSS("#who")))
 	got = append(got, placeholder())
 	want := []string{bot.GenericExamples.Question, bot.GenericExamples.Quote, bot.GenericExamples.Who}
 	if !slices.Equal(got, want) {
