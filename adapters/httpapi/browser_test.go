@@ -212,7 +212,10 @@ func TestChatPageAsksForToken(t *testing.T) {
 	ctx := browser(t)
 	do(t, ctx,
 		chromedp.Navigate(f.srv.URL+"/"),
-		chromedp.WaitVisible(chromedp.CSS("#token")),
+		// The box opened, not the field visible: Chromium lays out the
+		// field of a closed <details> too, so waiting for #token alone
+		// could read the status before the page asked for the token.
+		chromedp.WaitVisible(chromedp.CSS("#token-box[open] #token")),
 	)
 	if got := text(t, ctx, "#status"); !strings.Contains(got, "needs an access token") {
 		t.Errorf("status = %q; want a request for the token", got)
