@@ -6,7 +6,7 @@
 package cli
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -30,6 +30,9 @@ type Options struct {
 	Collections []string
 	// Bold emphasises the answer span with ANSI bold (for terminals).
 	Bold bool
+	// Workers is how many questions from a stream are answered at once;
+	// 0 means GOMAXPROCS.
+	Workers int
 }
 
 // MaxLineBytes is the longest question line read from a stream; longer
@@ -42,50 +45,20 @@ func AskOne(ctx context.Context, a Asker, question string, w io.Writer, opts Opt
 	return write(w, question, reply, err, opts)
 }
 
-// AskLines answers each non-empty line of r in order, writing (and
-// flushing, when w can) each answer as soon as it is ready.
+// AskLines answers each non-empty line of r, on opts.Workers goroutines
+// (GOMAXPROCS when 0), and writes the answers in input order, each (and
+// w flushed, when w can) as soon as it and every answer before it are
+// ready. A question that fails is written as its error (see write); only
+// reading, writing or encoding failures stop the run.
 func AskLines(ctx context.Context, a Asker, r io.Reader, w io.Writer, opts Options) error {
-	return eachLine(ctx, r, w, opts.JSON, "questions", func(q string) error {
+	return eachLine(ctx, r, w, opts.JSON, "questions", opts.Workers, func(ctx context.Context, q string) ([]byte, error) {
 		reply, err := a.Ask(ctx, bot.Request{Question: q, Top: opts.Top, Collections: opts.Collections})
-		return write(w, q, reply, err, opts)
+		var b bytes.Buffer
+		if err := write(&b, q, reply, err, opts); err != nil {
+			return nil, err
+		}
+		return b.Bytes(), nil
 	})
-}
-
-// eachLine calls do with each non-empty line of r, trimmed, in order;
-// between the outputs for a person (not JSON lines) it writes a blank
-// line, and after each it flushes w when w can. what names the lines in
-// a read error.
-func eachLine(ctx context.Context, r io.Reader, w io.Writer, jsonLines bool, what string, do func(line string) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), MaxLineBytes)
-	first := true
-	for sc.Scan() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
-		}
-		if !jsonLines && !first {
-			if _, err := io.WriteString(w, "\n"); err != nil {
-				return err
-			}
-		}
-		first = false
-		if err := do(line); err != nil {
-			return err
-		}
-		if f, ok := w.(interface{ Flush() error }); ok {
-			if err := f.Flush(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read %s: %w", what, err)
-	}
-	return nil
 }
 
 // jsonError is the JSON line written for a question that failed.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -22,6 +23,9 @@ type QuoteOptions struct {
 	// Bold emphasises matched words (ANSI bold) and underlines the
 	// document's differing words (for terminals).
 	Bold bool
+	// Workers is how many texts from a stream are checked at once; 0
+	// means GOMAXPROCS.
+	Workers int
 }
 
 // QuoteOne checks one text (or says who said it) and writes the result.
@@ -29,11 +33,16 @@ func QuoteOne(ctx context.Context, c Checker, text string, w io.Writer, opts Quo
 	return quoteWrite(ctx, c, text, w, opts)
 }
 
-// QuoteLines checks each non-empty line of r in order, writing each
-// result as soon as it is ready.
+// QuoteLines checks each non-empty line of r, on opts.Workers goroutines
+// (GOMAXPROCS when 0), writing the results in input order, each as soon
+// as it and every result before it are ready.
 func QuoteLines(ctx context.Context, c Checker, r io.Reader, w io.Writer, opts QuoteOptions) error {
-	return eachLine(ctx, r, w, opts.JSON, "quotes", func(text string) error {
-		return quoteWrite(ctx, c, text, w, opts)
+	return eachLine(ctx, r, w, opts.JSON, "quotes", opts.Workers, func(ctx context.Context, text string) ([]byte, error) {
+		var b bytes.Buffer
+		if err := quoteWrite(ctx, c, text, &b, opts); err != nil {
+			return nil, err
+		}
+		return b.Bytes(), nil
 	})
 }
 
