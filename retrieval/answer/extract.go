@@ -141,8 +141,8 @@ func countsNoun(text string, e retrieval.Entity, noun string) bool {
 	if e.Unit != "" && sameNoun(e.Unit, noun) {
 		return true
 	}
-	rest := text[e.End:]
-	f := strings.Fields(rest)
+	var first [3]string
+	f := leadingFields(text[e.End:], first[:]) // text is the whole document
 	for k := 0; k < len(f) && k < 3; k++ {
 		w := strings.ToLower(strings.Trim(f[k], ".,;:()\"'“”"))
 		if sameNoun(w, noun) {

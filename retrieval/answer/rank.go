@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -385,13 +386,17 @@ func (r *ranker) surfaceShare(text string) float64 {
 	if len(r.pairs) == 0 {
 		return 0
 	}
-	found := 0
-	for p := range surfacePairs(text, false) {
-		if r.pairs[p] {
-			found++
+	// surfacePairs(text, false), read pair by pair: the same distinct
+	// pairs, without a map per sentence.
+	var prev, cur, pair [64]byte
+	w := wordPairs{s: text, prev: prev[:0], cur: cur[:0], pair: pair[:0]}
+	var seen []string
+	for p, ok := w.next(); ok; p, ok = w.next() {
+		if r.pairs[string(p)] && !slices.Contains(seen, string(p)) {
+			seen = append(seen, string(p))
 		}
 	}
-	return float64(found) / float64(len(r.pairs))
+	return float64(len(seen)) / float64(len(r.pairs))
 }
 
 // longestRun is the longest sequence of question terms that the sentence
@@ -772,7 +777,7 @@ func isHeading(s string) bool {
 	return wordCount(s) < 10
 }
 
-func wordCount(s string) int { return len(strings.Fields(s)) }
+func wordCount(s string) int { return countFields(s) }
 
 // rankSentences retrieves passages and scores their sentences, best first.
 func rankSentences(ctx context.Context, b retrieval.Backend, q *question.Question, f retrieval.Filter) ([]scored, *ranker, error) {

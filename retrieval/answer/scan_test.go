@@ -1,0 +1,74 @@
+package answer
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/citebot/citebot/seeds"
+)
+
+// scanCases are texts the scanners must read as the strings functions
+// do: spaces of every kind, apostrophes, case that lower-casing changes
+// in length, invalid UTF-8, and the seed articles.
+func scanCases(t testing.TB) []string {
+	cases := []string{
+		"", " ", "one", "  two  words ", "tab\tand\nnewline\r\nand\vform\ffeed",
+		"no\u00a0break\u0085next\u2003em\u3000ideographic",
+		"It's the U.S. Navy's 7,500-ton ship, isn't it?",
+		"İstanbul ΣΊΣΥΦΟΣ Straße KELVIN \u212a ſ",
+		"bad\xffbyte \xe2\x82 cut", "\xff", "a\xffb c",
+		"Ⅻ ⓐⒶ 123abc 4.5 — – -dash- 'quoted' ‘curly’",
+	}
+	for _, name := range []string{"000_49e5d4ef9c47bd09.txt", "002_af087fb2e48502ed.txt"} {
+		b, err := seeds.FS.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, string(b))
+		cases = append(cases, strings.Split(string(b), "\n")...)
+	}
+	return cases
+}
+
+func checkScanners(t *testing.T, s string) {
+	if got, want := countFields(s), len(strings.Fields(s)); got != want {
+		t.Errorf("countFields(%q) = %d, strings.Fields has %d", s, got, want)
+	}
+	all := strings.Fields(s)
+	for n := 1; n <= 4; n++ {
+		got := leadingFields(s, make([]string, n))
+		if want := all[:min(n, len(all))]; !slices.Equal(got, want) {
+			t.Errorf("leadingFields(%q, %d) = %q, want %q", s, n, got, want)
+		}
+	}
+	want := surfacePairs(s, false)
+	got := map[string]bool{}
+	w := wordPairs{s: s}
+	for p, ok := w.next(); ok; p, ok = w.next() {
+		got[string(p)] = true
+	}
+	if len(got) != len(want) {
+		t.Errorf("wordPairs(%q) gives %d distinct pairs, surfacePairs %d", s, len(got), len(want))
+	}
+	for p := range want {
+		if !got[p] {
+			t.Errorf("wordPairs(%q) lacks %q", s, p)
+		}
+	}
+}
+
+// TestScannersReadLikeStrings: the answering path's scanners give what
+// the strings functions they replace give.
+func TestScannersReadLikeStrings(t *testing.T) {
+	for _, s := range scanCases(t) {
+		checkScanners(t, s)
+	}
+}
+
+func FuzzScanners(f *testing.F) {
+	for _, s := range scanCases(f) {
+		f.Add(s)
+	}
+	f.Fuzz(checkScanners)
+}
