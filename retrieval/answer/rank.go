@@ -132,6 +132,9 @@ type ranker struct {
 	// seen holds the documents retrieved for the question, by id.
 	seen    map[string]*retrieval.IndexedDoc
 	bigrams [][2]int
+	// firstBytes holds the first byte of every question term: a term
+	// starting with another byte matches none (nor is a variant of one).
+	firstBytes [4]uint64
 }
 
 func newRanker(q *question.Question, df map[string]int, n int) *ranker {
@@ -148,6 +151,9 @@ func newRanker(q *question.Question, df map[string]int, n int) *ranker {
 		r.weight = append(r.weight, w)
 		r.total += w
 		r.termIdx[t.Term] = i
+		if t.Term != "" {
+			r.firstBytes[t.Term[0]>>6] |= 1 << (t.Term[0] & 63)
+		}
 		r.specific = append(r.specific, t.Specific())
 		r.verbs = append(r.verbs, t.Verb)
 		if t.Specific() {
@@ -179,6 +185,9 @@ func newRanker(q *question.Question, df map[string]int, n int) *ranker {
 // a shared prefix of at least six letters that is all but at most one letter
 // of the shorter word, the longer at most four letters longer.
 func (r *ranker) match(term string) int {
+	if term != "" && r.firstBytes[term[0]>>6]&(1<<(term[0]&63)) == 0 {
+		return -1
+	}
 	if i, ok := r.termIdx[term]; ok {
 		return i
 	}
@@ -498,15 +507,26 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) [
 	byS := make([][]retrieval.Token, len(p.Sentences))
 	inPass := make([]bool, nt)
 	si := 0
-	for _, t := range toks {
+	first := make([]int, len(p.Sentences)) // sentence k's tokens start at toks[first[k]]
+	for ti, t := range toks {
 		for si < len(p.Sentences)-1 && t.Start >= p.Sentences[si].End {
 			si++
 		}
 		sentTokens[si]++
-		byS[si] = append(byS[si], t)
+		if sentTokens[si] == 1 {
+			first[si] = ti
+		}
 		if i := r.match(t.Term); i >= 0 {
 			hits[si] = append(hits[si], hit{term: i, pos: t.Position})
 			inPass[i] = true
+		}
+	}
+	// Tokens go to sentences in order, so each sentence's are a run of the
+	// passage's: byS shares them (capacity capped, so nothing appends
+	// into the document's tokens).
+	for k, n := range sentTokens {
+		if n > 0 {
+			byS[k] = toks[first[k] : first[k]+n : first[k]+n]
 		}
 	}
 	// A section heading ("1951 Refugee Convention and Protocols") is the
@@ -561,13 +581,14 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) [
 		f[fPhrase] = r.phraseShare(byS[k])
 		f[fPassage] = bm25n
 		f[fPassCov] = covP
-		f[fLength] = float64(min(wordCount(text), 60)) / 60
+		words := wordCount(text)
+		f[fLength] = float64(min(words, 60)) / 60
 		if k == 0 {
 			f[fFirst] = 1
 		}
 		f[fRarest] = r.rarest(m)
 		f[fTitle] = r.titleCoverage(d)
-		f[fFocus] = covS * min(1, 20/float64(max(1, wordCount(text))))
+		f[fFocus] = covS * min(1, 20/float64(max(1, words)))
 		f[fRun] = r.longestRun(hits[k])
 		f[fNovel] = novelty(len(hits[k]), sentTokens[k])
 		f[fSurface] = r.surfaceShare(text)
@@ -601,7 +622,7 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) [
 		if r.q.Why {
 			f[fCausal] = b2f(givesReason(text))
 		}
-		f[fShort] = b2f(wordCount(text) <= 3)
+		f[fShort] = b2f(words <= 3)
 		out = append(out, scored{doc: d, ord: ord, sent: k, span: sp, feat: f, score: combine(f), covS: covS, covP: covP,
 			matched: m, inPass: inPass, question: isQ, bm25: bm25n, toks: byS[k]})
 	}

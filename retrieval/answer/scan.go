@@ -14,8 +14,13 @@ import (
 func countFields(s string) int {
 	n := 0
 	inField := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if isSpace(r) {
 			inField = false
 		} else if !inField {
 			inField = true
@@ -87,9 +92,20 @@ func (w *wordPairs) word() bool {
 	w.cur = w.cur[:0]
 	inWord := false
 	for w.at < len(w.s) {
-		r, size := utf8.DecodeRuneInString(w.s[w.at:])
-		lr := unicode.ToLower(r)
-		if !unicode.IsLetter(lr) && !unicode.IsDigit(lr) && lr != '\'' {
+		r, size := rune(w.s[w.at]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(w.s[w.at:])
+		}
+		var lr rune
+		var inWordRune bool
+		if r < utf8.RuneSelf {
+			lr = rune(asciiLower[r])
+			inWordRune = asciiWord[r]
+		} else {
+			lr = unicode.ToLower(r)
+			inWordRune = unicode.IsLetter(lr) || unicode.IsDigit(lr)
+		}
+		if !inWordRune {
 			w.at += size
 			if inWord {
 				return true
@@ -102,3 +118,25 @@ func (w *wordPairs) word() bool {
 	}
 	return inWord
 }
+
+// isSpace is unicode.IsSpace with a table for ASCII.
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiSpace[r]
+	}
+	return unicode.IsSpace(r)
+}
+
+// ASCII tables: unicode.IsSpace; unicode.ToLower; and the runes of a
+// word for wordPairs (unicode.IsLetter or unicode.IsDigit of the lower
+// case, or an apostrophe).
+var asciiSpace, asciiWord, asciiLower = func() (sp, word [utf8.RuneSelf]bool, lower [utf8.RuneSelf]byte) {
+	for c := range utf8.RuneSelf {
+		r := rune(c)
+		sp[c] = unicode.IsSpace(r)
+		l := unicode.ToLower(r)
+		lower[c] = byte(l)
+		word[c] = unicode.IsLetter(l) || unicode.IsDigit(l) || l == '\''
+	}
+	return
+}()
