@@ -132,6 +132,8 @@ type ranker struct {
 	// seen holds the documents retrieved for the question, by id.
 	seen    map[string]*retrieval.IndexedDoc
 	bigrams [][2]int
+	// scratch backs scratchBools.
+	scratch []bool
 	// firstBytes holds the first byte of every question term: a term
 	// starting with another byte matches none (nor is a variant of one).
 	firstBytes [4]uint64
@@ -496,38 +498,51 @@ func (r *ranker) coverage(m []bool) float64 {
 	return s / r.total
 }
 
-// scorePassage scores every sentence of one passage.
-func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) []scored {
+// scorePassage scores every sentence of one passage, appending them to
+// out.
+func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64, out []scored) []scored {
 	p := d.Passages[ord]
 	toks := p.Tokens
 	nt := len(r.q.Terms)
-	hits := make([][]hit, len(p.Sentences))
-	sentTokens := make([]int, len(p.Sentences))
-	// byS[k] are sentence k's tokens, with offsets into the document.
-	byS := make([][]retrieval.Token, len(p.Sentences))
-	inPass := make([]bool, nt)
+	ns := len(p.Sentences)
+	// Tokens go to sentences in order, so each sentence's tokens, and its
+	// question-term hits, are a run of the passage's: sentence k's tokens
+	// are toks[first[k]:][:sentTokens[k]], its hits allHits[hitFrom[k]:hitTo[k]].
+	ints := make([]int, 4*ns)
+	sentTokens, first, hitFrom, hitTo := ints[:ns:ns], ints[ns:2*ns:2*ns], ints[2*ns:3*ns:3*ns], ints[3*ns:]
+	// One slab for the passage's flags: inPass, then each sentence's
+	// matched terms (kept by the scored sentences), then scratch.
+	flags := make([]bool, nt*(ns+1))
+	inPass := flags[:nt:nt]
+	scratch := r.scratchBools(nt)
+	var allHits []hit
 	si := 0
-	first := make([]int, len(p.Sentences)) // sentence k's tokens start at toks[first[k]]
 	for ti, t := range toks {
-		for si < len(p.Sentences)-1 && t.Start >= p.Sentences[si].End {
+		for si < ns-1 && t.Start >= p.Sentences[si].End {
 			si++
+			hitFrom[si] = len(allHits)
 		}
 		sentTokens[si]++
 		if sentTokens[si] == 1 {
 			first[si] = ti
 		}
 		if i := r.match(t.Term); i >= 0 {
-			hits[si] = append(hits[si], hit{term: i, pos: t.Position})
+			allHits = append(allHits, hit{term: i, pos: t.Position})
 			inPass[i] = true
 		}
+		hitTo[si] = len(allHits)
 	}
-	// Tokens go to sentences in order, so each sentence's are a run of the
-	// passage's: byS shares them (capacity capped, so nothing appends
-	// into the document's tokens).
-	for k, n := range sentTokens {
-		if n > 0 {
-			byS[k] = toks[first[k] : first[k]+n : first[k]+n]
+	for k := range ns {
+		hitTo[k] = max(hitTo[k], hitFrom[k])
+	}
+	hits := func(k int) []hit { return allHits[hitFrom[k]:hitTo[k]:hitTo[k]] }
+	// byS shares the document's tokens (capacity capped, so nothing
+	// appends into them).
+	byS := func(k int) []retrieval.Token {
+		if sentTokens[k] == 0 {
+			return nil
 		}
+		return toks[first[k] : first[k]+sentTokens[k] : first[k]+sentTokens[k]]
 	}
 	// A section heading ("1951 Refugee Convention and Protocols") is the
 	// context of the paragraphs under it: its words count for the passage.
@@ -542,8 +557,9 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) [
 	// Rarity of each question term among this passage's sentences.
 	inSents := make([]int, nt)
 	for k := range p.Sentences {
-		seen := make([]bool, nt)
-		for _, h := range hits[k] {
+		seen := scratch
+		clear(seen)
+		for _, h := range hits(k) {
 			if !seen[h.term] {
 				seen[h.term] = true
 				inSents[h.term]++
@@ -556,16 +572,15 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) [
 		intraW[i] = r.q.Terms[i].Weight * idf(inSents[i], len(p.Sentences)) * r.weight[i]
 		intraTotal += intraW[i]
 	}
-	out := make([]scored, 0, len(p.Sentences))
 	for k, sp := range p.Sentences {
-		m := make([]bool, nt)
-		for _, h := range hits[k] {
+		m := flags[(k+1)*nt : (k+2)*nt : (k+2)*nt]
+		for _, h := range hits(k) {
 			m[h.term] = true
 		}
-		ctx := append([]bool(nil), m...)
+		ctx := append(scratch[:0], m...)
 		for _, nb := range []int{k - 1, k + 1} {
-			if nb >= 0 && nb < len(hits) {
-				for _, h := range hits[nb] {
+			if nb >= 0 && nb < ns {
+				for _, h := range hits(nb) {
 					ctx[h.term] = true
 				}
 			}
@@ -576,9 +591,9 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) [
 		var f [numFeatures]float64
 		f[fCoverage] = covS
 		f[fContext] = covN - covS
-		f[fProximity] = proximity(hits[k]) * covS
-		f[fBigram] = r.bigramShare(hits[k])
-		f[fPhrase] = r.phraseShare(byS[k])
+		f[fProximity] = proximity(hits(k)) * covS
+		f[fBigram] = r.bigramShare(hits(k))
+		f[fPhrase] = r.phraseShare(byS(k))
 		f[fPassage] = bm25n
 		f[fPassCov] = covP
 		words := wordCount(text)
@@ -589,8 +604,8 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) [
 		f[fRarest] = r.rarest(m)
 		f[fTitle] = r.titleCoverage(d)
 		f[fFocus] = covS * min(1, 20/float64(max(1, words)))
-		f[fRun] = r.longestRun(hits[k])
-		f[fNovel] = novelty(len(hits[k]), sentTokens[k])
+		f[fRun] = r.longestRun(hits(k))
+		f[fNovel] = novelty(len(hits(k)), sentTokens[k])
 		f[fSurface] = r.surfaceShare(text)
 		if intraTotal > 0 {
 			got := 0.0
@@ -602,8 +617,9 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) [
 			f[fIntra] = got / intraTotal
 		}
 		if k > 0 && startsWithPronoun(text) {
-			prev := make([]bool, nt)
-			for _, h := range hits[k-1] {
+			prev := scratch
+			clear(prev)
+			for _, h := range hits(k - 1) {
 				prev[h.term] = true
 			}
 			f[fCoref] = r.coverage(prev)
@@ -624,9 +640,18 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64) [
 		}
 		f[fShort] = b2f(words <= 3)
 		out = append(out, scored{doc: d, ord: ord, sent: k, span: sp, feat: f, score: combine(f), covS: covS, covP: covP,
-			matched: m, inPass: inPass, question: isQ, bm25: bm25n, toks: byS[k]})
+			matched: m, inPass: inPass, question: isQ, bm25: bm25n, toks: byS(k)})
 	}
 	return out
+}
+
+// scratchBools returns the ranker's scratch flags, n long, for use within
+// one call.
+func (r *ranker) scratchBools(n int) []bool {
+	if cap(r.scratch) < n {
+		r.scratch = make([]bool, n)
+	}
+	return r.scratch[:n]
 }
 
 func b2f(b bool) float64 {
@@ -818,7 +843,10 @@ func rankSentences(ctx context.Context, b retrieval.Backend, q *question.Questio
 	r.docs = st.Documents
 	maxBM := hits[0].Score
 	r.maxBM25 = maxBM
-	var all []scored
+	// Sentences of the passages found, scored; passBuf holds one
+	// passage's at a time.
+	all := make([]scored, 0, 6*len(hits))
+	var passBuf []scored
 	seen := map[string]map[int]bool{} // doc → sentence starts already scored
 	for _, h := range hits {
 		if err := ctx.Err(); err != nil {
@@ -839,12 +867,13 @@ func rankSentences(ctx context.Context, b retrieval.Backend, q *question.Questio
 		if seen[h.Doc] == nil {
 			seen[h.Doc] = map[int]bool{}
 		}
-		ss := r.scorePassage(d, h.Passage, bm)
+		ss := r.scorePassage(d, h.Passage, bm, passBuf[:0])
+		passBuf = ss
 		for i, s := range ss {
 			// FAQ: a matching question that ends its passage is answered
 			// by the next passage's first sentence.
 			if s.question && i == len(ss)-1 && h.Passage+1 < len(d.Passages) {
-				next := r.scorePassage(d, h.Passage+1, bm)
+				next := r.scorePassage(d, h.Passage+1, bm, nil)
 				if len(next) > 0 {
 					a := next[0]
 					if !a.question {
