@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/question"
@@ -561,7 +560,7 @@ func clauseAt(text string, from, at int) int {
 
 // wordsBetween counts the words between two offsets.
 func wordsBetween(text string, from, to int) int {
-	return len(strings.FieldsFunc(text[from:to], func(r rune) bool { return unicode.IsSpace(r) }))
+	return countFields(text[from:to])
 }
 
 // metadataLines is how many passages from the top a byline, dateline or

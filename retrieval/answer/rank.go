@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -111,17 +110,19 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 // ranker scores the sentences of retrieved passages for one question.
 type ranker struct {
-	titles  map[string]float64 // document id → headline coverage
-	variant map[string]int     // document term → question term it varies, or -1
-	pairs   map[string]bool    // the question's word pairs, lower case
-	q       *question.Question
-	weight  []float64 // per question term: Weight × IDF
-	total   float64
-	termIdx map[string]int
-	df      map[string]int // passages holding each question term
-	maxBM25 float64        // the best passage's raw BM25 score
-	n       int            // passages in the index
-	docs    int            // documents in the index
+	titles map[string]float64 // document id → headline coverage
+	pairs  map[string]bool    // the question's word pairs, lower case
+	// pairIndex numbers the pairs, for surfaceShare's distinct count.
+	pairIndex map[string]int
+	pairSeen  []bool
+	q         *question.Question
+	weight    []float64 // per question term: Weight × IDF
+	total     float64
+	termIdx   map[string]int
+	df        map[string]int // passages holding each question term
+	maxBM25   float64        // the best passage's raw BM25 score
+	n         int            // passages in the index
+	docs      int            // documents in the index
 	// specific and verbs mark the question's names, numbers and years and
 	// its verbs, by term index; nSpecific and nVerbs count them.
 	specific, verbs   []bool
@@ -140,9 +141,14 @@ type ranker struct {
 }
 
 func newRanker(q *question.Question, df map[string]int, n int) *ranker {
-	r := &ranker{q: q, termIdx: make(map[string]int, len(q.Terms)), titles: map[string]float64{}, variant: map[string]int{}, df: df, n: n,
+	r := &ranker{q: q, termIdx: make(map[string]int, len(q.Terms)), titles: map[string]float64{}, df: df, n: n,
 		seen: map[string]*retrieval.IndexedDoc{}}
 	r.pairs = surfacePairs(q.Text, true)
+	r.pairIndex = make(map[string]int, len(r.pairs))
+	for p := range r.pairs {
+		r.pairIndex[p] = len(r.pairIndex)
+	}
+	r.pairSeen = make([]bool, len(r.pairIndex))
 	for i, t := range q.Terms {
 		w := t.Weight * idf(df[t.Term], n)
 		if df[t.Term] == 0 && t.Verb {
@@ -196,18 +202,14 @@ func (r *ranker) match(term string) int {
 	if len(term) < 6 {
 		return -1
 	}
-	if i, ok := r.variant[term]; ok {
-		return i
-	}
-	found := -1
+	// No cache: after the first-byte check, comparing with the few
+	// question terms costs less than remembering the answer.
 	for i, t := range r.q.Terms {
 		if isVariant(term, t.Term) {
-			found = i
-			break
+			return i
 		}
 	}
-	r.variant[term] = found
-	return found
+	return -1
 }
 
 func isVariant(a, b string) bool {
@@ -316,7 +318,7 @@ func (r *ranker) localCoverage(all []scored) {
 	for k := range all {
 		s := &all[k]
 		s.feat[fLocal] = cov(s.matched)
-		ctx := append([]bool(nil), s.matched...)
+		ctx := append(r.scratchBools(len(s.matched))[:0], s.matched...)
 		for _, d := range []int{-1, 1} {
 			if j, ok := at[key{s.doc.ID, s.ord, s.sent + d}]; ok {
 				for i, m := range all[j].matched {
@@ -401,13 +403,16 @@ func (r *ranker) surfaceShare(text string) float64 {
 	// pairs, without a map per sentence.
 	var prev, cur, pair [64]byte
 	w := wordPairs{s: text, prev: prev[:0], cur: cur[:0], pair: pair[:0]}
-	var seen []string
+	seen := r.pairSeen
+	clear(seen)
+	found := 0
 	for p, ok := w.next(); ok; p, ok = w.next() {
-		if r.pairs[string(p)] && !slices.Contains(seen, string(p)) {
-			seen = append(seen, string(p))
+		if i, ok := r.pairIndex[string(p)]; ok && !seen[i] {
+			seen[i] = true
+			found++
 		}
 	}
-	return float64(len(seen)) / float64(len(r.pairs))
+	return float64(found) / float64(len(r.pairs))
 }
 
 // longestRun is the longest sequence of question terms that the sentence
