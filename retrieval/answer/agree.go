@@ -3,7 +3,6 @@ package answer
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -283,13 +282,10 @@ func sameThing(a, b statement) bool {
 	return true
 }
 
-// periodRe finds a year named as a period: after a preposition ("in
-// 2024", "since 2019") or in a date ("March 4, 2026"), so that amounts
-// ("1800 workers") and names ("Local 1700") are not taken for years.
-var periodRe = regexp.MustCompile(`(?i)\b(?:in|since|during|by|until|through|from|for|of|before|after|year|calendar|\d{1,2},)\s+(1[89]\d{2}|20\d{2}|21\d{2})\b`)
-
-// periodsIn lists the periods a text names: fiscal years, and years as
-// periodRe finds them.
+// periodsIn lists the periods a text names: fiscal years, and years
+// named as a period: after a preposition ("in 2024", "since 2019") or in
+// a date ("March 4, 2026"), so that amounts ("1800 workers") and names
+// ("Local 1700") are not taken for years (matchPeriod).
 func periodsIn(s string) []int {
 	var out []int
 	add := func(y int) {
@@ -297,17 +293,36 @@ func periodsIn(s string) []int {
 			out = append(out, y)
 		}
 	}
-	for _, m := range fiscalRe.FindAllStringSubmatch(s, -1) {
-		y := m[1] + m[2]
+	spans, years := fiscalYears(s)
+	for _, y := range years {
 		if len(y) == 2 {
 			y = "20" + y
 		}
 		n, _ := strconv.Atoi(y)
 		add(n)
 	}
-	for _, m := range periodRe.FindAllStringSubmatch(fiscalRe.ReplaceAllString(s, " "), -1) {
-		n, _ := strconv.Atoi(m[1])
-		add(n)
+	// Fiscal years replaced by a space, as they were with the regular
+	// expressions this replaces.
+	rest := s
+	if len(spans) > 0 {
+		var b strings.Builder
+		last := 0
+		for _, sp := range spans {
+			b.WriteString(s[last:sp[0]])
+			b.WriteByte(' ')
+			last = sp[1]
+		}
+		b.WriteString(s[last:])
+		rest = b.String()
+	}
+	for i := 0; i < len(rest); {
+		if end, y := matchPeriod(rest, i); end >= 0 {
+			n, _ := strconv.Atoi(rest[y:end])
+			add(n)
+			i = end
+			continue
+		}
+		i = runeEnd(rest, i)
 	}
 	return out
 }
@@ -324,7 +339,7 @@ func namesNumber(before string) bool {
 	w := strings.TrimRight(f[len(f)-1], ".")
 	low := strings.ToLower(w)
 	possessive := strings.HasSuffix(low, "'s") || strings.HasSuffix(low, "’s") || strings.HasSuffix(low, "s'") || strings.HasSuffix(low, "s’")
-	return startsUpper(w) && !possessive && rtext.WordWeight(low) == 1 && !approxWords.MatchString(low)
+	return startsUpper(w) && !possessive && rtext.WordWeight(low) == 1 && !hasApproxWord(low)
 }
 
 // countedAfter returns the terms of the words right after an amount
@@ -421,15 +436,15 @@ func citationValue(c retrieval.Citation, kind valueKind, r *ranker) (int, int, b
 	default:
 		return 0, 0, false
 	}
-	var re *regexp.Regexp
+	var match func(s string, i int) int
 	switch kind {
 	case kindNumber:
-		re = numberRe
+		match = matchAmount
 	case kindDate:
-		re = fiscalOrDateRe
+		match = matchFiscalOrDate
 	}
-	if re != nil {
-		for _, m := range re.FindAllStringIndex(q, -1) {
+	if match != nil {
+		for _, m := range findAll(q, match) {
 			if m[0] <= s && e <= m[1] || s <= m[0] && m[1] <= e {
 				s, e = min(s, m[0]), max(e, m[1])
 			}
@@ -441,10 +456,6 @@ func citationValue(c retrieval.Citation, kind valueKind, r *ranker) (int, int, b
 	}
 	return s, e, true
 }
-
-// fiscalOrDateRe is dateRe, plus fiscal years ("FY2024", "FY 24",
-// "fiscal 2024", "fiscal year 2024").
-var fiscalOrDateRe = regexp.MustCompile(`(?i)\b(?:FY\s?(?:\d{4}|\d{2})|fiscal\s+(?:year\s+)?\d{4})\b|` + dateRe.String())
 
 // value is a normalised value.
 type value struct {
@@ -519,10 +530,8 @@ func parseValue(kind valueKind, s string) (value, bool) {
 }
 
 var (
-	approxWords = regexp.MustCompile(`(?i)\b(?:about|around|nearly|almost|approximately|roughly|some|an estimated|just over|just under)\b`)
-	digitsRe    = regexp.MustCompile(`\d[\d,]*(?:\.\d+)?`)
-	scales      = map[string]float64{"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "dozen": 12, "dozens": 12}
-	smallNums   = map[string]float64{
+	scales    = map[string]float64{"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "dozen": 12, "dozens": 12}
+	smallNums = map[string]float64{
 		"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
 		"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
 		"sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
@@ -536,7 +545,7 @@ var (
 // "over", "+") do not change the number: "100,000+" and "100,000" name
 // the same figure.
 func parseNumber(s string) (value, bool) {
-	v := value{kind: kindNumber, approx: approxWords.MatchString(s)}
+	v := value{kind: kindNumber, approx: hasApproxWord(s)}
 	low := strings.ToLower(s)
 	switch {
 	case strings.Contains(low, "%") || strings.Contains(low, "percent") || strings.Contains(low, "per cent"):
@@ -545,7 +554,7 @@ func parseNumber(s string) (value, bool) {
 		v.unit = string([]rune(strings.TrimLeft(low[strings.IndexAny(low, "$£€¥"):], " "))[0])
 	}
 	num, found := 0.0, false
-	if m := digitsRe.FindString(s); m != "" {
+	if m := firstFigure(s); m != "" {
 		n, err := strconv.ParseFloat(strings.ReplaceAll(m, ",", ""), 64)
 		if err != nil {
 			return v, false
@@ -570,10 +579,6 @@ func parseNumber(s string) (value, bool) {
 }
 
 var (
-	isoDateRe  = regexp.MustCompile(`\b(\d{4})-(\d{2})(?:-(\d{2}))?\b`)
-	yearOnlyRe = regexp.MustCompile(`\b(1[0-9]\d{2}|20\d{2}|21\d{2})\b`)
-	fiscalRe   = regexp.MustCompile(`(?i)\bFY\s?(\d{4}|\d{2})\b|\bfiscal\s+(?:year\s+)?(\d{4})\b`)
-	dayRe      = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\b`)
 	monthNames = map[string]int{
 		"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
 		"september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3,
@@ -586,18 +591,18 @@ var (
 // as words.
 func parseDate(s string) (value, bool) {
 	v := value{kind: kindDate}
-	if m := fiscalRe.FindStringSubmatch(s); m != nil {
-		y := m[1] + m[2]
+	if _, years := fiscalYears(s); len(years) > 0 {
+		y := years[0]
 		if len(y) == 2 {
 			y = "20" + y
 		}
 		v.y, _ = strconv.Atoi(y)
 		return v, true
 	}
-	if m := isoDateRe.FindStringSubmatch(s); m != nil {
-		v.y, _ = strconv.Atoi(m[1])
-		v.m, _ = strconv.Atoi(m[2])
-		v.d, _ = strconv.Atoi(m[3])
+	if y, m, d, ok := isoDate(s); ok {
+		v.y, _ = strconv.Atoi(y)
+		v.m, _ = strconv.Atoi(m)
+		v.d, _ = strconv.Atoi(d)
 		return v, true
 	}
 	low := strings.ToLower(s)
@@ -608,13 +613,13 @@ func parseDate(s string) (value, bool) {
 		}
 	}
 	rest := s
-	if m := yearOnlyRe.FindStringIndex(s); m != nil {
-		v.y, _ = strconv.Atoi(s[m[0]:m[1]])
-		rest = s[:m[0]] + s[m[1]:]
+	if from, to, ok := yearOnly(s); ok {
+		v.y, _ = strconv.Atoi(s[from:to])
+		rest = s[:from] + s[to:]
 	}
 	if v.m > 0 {
-		if m := dayRe.FindStringSubmatch(rest); m != nil {
-			if d, _ := strconv.Atoi(m[1]); d >= 1 && d <= 31 {
+		if day, ok := dayNumber(rest); ok {
+			if d, _ := strconv.Atoi(day); d >= 1 && d <= 31 {
 				v.d = d
 			}
 		}
