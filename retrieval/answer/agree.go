@@ -78,7 +78,14 @@ func agreementFor(ans *retrieval.Answer, r *ranker) *retrieval.Agreement {
 	if kind == kindNone || len(ans.Citations) < 2 {
 		return nil
 	}
-	q := newAsked(ans.Question)
+	var q asked
+	if r != nil {
+		// The question Ask analysed: analysing ans.Question (its cleaned
+		// text) again gives the same.
+		q = askedOf(r.q)
+	} else {
+		q = newAsked(ans.Question)
+	}
 	var first *statement
 	var groups []*retrieval.AgreementValue
 	var keys []value
@@ -179,6 +186,10 @@ type asked struct {
 
 func newAsked(text string) asked {
 	q := question.Analyze(text)
+	return askedOf(&q)
+}
+
+func askedOf(q *question.Question) asked {
 	a := asked{terms: map[string]bool{}, head: q.Head}
 	for _, t := range q.Terms {
 		if t.Kind != question.KindNumber && t.Kind != question.KindYear && !question.IsFrameWord(strings.ToLower(t.Surface)) {

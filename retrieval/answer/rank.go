@@ -110,19 +110,17 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 // ranker scores the sentences of retrieved passages for one question.
 type ranker struct {
-	titles map[string]float64 // document id → headline coverage
-	pairs  map[string]bool    // the question's word pairs, lower case
-	// pairIndex numbers the pairs, for surfaceShare's distinct count.
-	pairIndex map[string]int
-	pairSeen  []bool
-	q         *question.Question
-	weight    []float64 // per question term: Weight × IDF
-	total     float64
-	termIdx   map[string]int
-	df        map[string]int // passages holding each question term
-	maxBM25   float64        // the best passage's raw BM25 score
-	n         int            // passages in the index
-	docs      int            // documents in the index
+	titles  map[string]float64 // document id → headline coverage
+	pairs   map[string]bool    // the question's word pairs, lower case
+	pairTab pairTable          // pairs, for surfaceShare
+	q       *question.Question
+	weight  []float64 // per question term: Weight × IDF
+	total   float64
+	termIdx map[string]int
+	df      map[string]int // passages holding each question term
+	maxBM25 float64        // the best passage's raw BM25 score
+	n       int            // passages in the index
+	docs    int            // documents in the index
 	// specific and verbs mark the question's names, numbers and years and
 	// its verbs, by term index; nSpecific and nVerbs count them.
 	specific, verbs   []bool
@@ -144,11 +142,7 @@ func newRanker(q *question.Question, df map[string]int, n int) *ranker {
 	r := &ranker{q: q, termIdx: make(map[string]int, len(q.Terms)), titles: map[string]float64{}, df: df, n: n,
 		seen: map[string]*retrieval.IndexedDoc{}}
 	r.pairs = surfacePairs(q.Text, true)
-	r.pairIndex = make(map[string]int, len(r.pairs))
-	for p := range r.pairs {
-		r.pairIndex[p] = len(r.pairIndex)
-	}
-	r.pairSeen = make([]bool, len(r.pairIndex))
+	r.pairTab = newPairTable(r.pairs)
 	for i, t := range q.Terms {
 		w := t.Weight * idf(df[t.Term], n)
 		if df[t.Term] == 0 && t.Verb {
@@ -399,20 +393,7 @@ func (r *ranker) surfaceShare(text string) float64 {
 	if len(r.pairs) == 0 {
 		return 0
 	}
-	// surfacePairs(text, false), read pair by pair: the same distinct
-	// pairs, without a map per sentence.
-	var prev, cur, pair [64]byte
-	w := wordPairs{s: text, prev: prev[:0], cur: cur[:0], pair: pair[:0]}
-	seen := r.pairSeen
-	clear(seen)
-	found := 0
-	for p, ok := w.next(); ok; p, ok = w.next() {
-		if i, ok := r.pairIndex[string(p)]; ok && !seen[i] {
-			seen[i] = true
-			found++
-		}
-	}
-	return float64(found) / float64(len(r.pairs))
+	return float64(r.pairTab.count(text)) / float64(len(r.pairs))
 }
 
 // longestRun is the longest sequence of question terms that the sentence

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -57,34 +58,12 @@ func leadingFields(s string, dst []string) []string {
 	return dst[:n]
 }
 
-// wordPairs yields the adjacent pairs of words of a text as surfacePairs
-// splits them (lower case; a word is a run of letters, digits and
-// apostrophes), each as "first second" in a buffer reused from pair to
-// pair.
+// wordPairs reads the words of a text as surfacePairs splits them
+// (lower case; a word is a run of letters, digits and apostrophes).
 type wordPairs struct {
-	s         string
-	at        int
-	prev, cur []byte // the last two words read
-	pair      []byte
-	started   bool // prev holds a word
-}
-
-// next returns the next pair, valid until the following call, or false
-// at the end of the text.
-func (w *wordPairs) next() ([]byte, bool) {
-	for {
-		if !w.word() {
-			return nil, false
-		}
-		if !w.started {
-			w.started = true
-			w.prev, w.cur = w.cur, w.prev
-			continue
-		}
-		w.pair = append(append(append(w.pair[:0], w.prev...), ' '), w.cur...)
-		w.prev, w.cur = w.cur, w.prev
-		return w.pair, true
-	}
+	s   string
+	at  int
+	cur []byte // the last word read
 }
 
 // word reads the next word into cur, lower-cased; false at the end.
@@ -140,3 +119,82 @@ var asciiSpace, asciiWord, asciiLower = func() (sp, word [utf8.RuneSelf]bool, lo
 	}
 	return
 }()
+
+// pairTable counts which of a question's word pairs (surfacePairs of the
+// question) a text holds, as surfacePairs(text, false) would find them,
+// without building the text's pairs: a word of the text is looked up
+// among the few words of the question's pairs, and a pair of them in a
+// table.
+type pairTable struct {
+	words []string  // the distinct words of the pairs
+	first [4]uint64 // first bytes of words
+	pair  []int     // pair[a*len(words)+b]: the number of pair "a b", or -1
+	seen  []bool    // by pair number, for one count
+}
+
+func newPairTable(pairs map[string]bool) pairTable {
+	var t pairTable
+	index := func(w string) int {
+		for i, x := range t.words {
+			if x == w {
+				return i
+			}
+		}
+		t.words = append(t.words, w)
+		if w != "" {
+			t.first[w[0]>>6] |= 1 << (w[0] & 63)
+		}
+		return len(t.words) - 1
+	}
+	type ab struct{ a, b int }
+	var all []ab
+	for p := range pairs {
+		a, b, _ := strings.Cut(p, " ") // words hold no spaces
+		all = append(all, ab{index(a), index(b)})
+	}
+	n := len(t.words)
+	t.pair = make([]int, n*n)
+	for i := range t.pair {
+		t.pair[i] = -1
+	}
+	for k, p := range all {
+		t.pair[p.a*n+p.b] = k
+	}
+	t.seen = make([]bool, len(all))
+	return t
+}
+
+// word returns w's index among the pair words, or -1.
+func (t *pairTable) word(w []byte) int {
+	if len(w) == 0 || t.first[w[0]>>6]&(1<<(w[0]&63)) == 0 {
+		return -1
+	}
+	for i, x := range t.words {
+		if x == string(w) {
+			return i
+		}
+	}
+	return -1
+}
+
+// count is how many distinct pairs of the table text holds.
+func (t *pairTable) count(text string) int {
+	if len(t.seen) == 0 {
+		return 0
+	}
+	clear(t.seen)
+	var buf [64]byte
+	w := wordPairs{s: text, cur: buf[:0]}
+	found, prev := 0, -1
+	for w.word() {
+		i := t.word(w.cur)
+		if prev >= 0 && i >= 0 {
+			if p := t.pair[prev*len(t.words)+i]; p >= 0 && !t.seen[p] {
+				t.seen[p] = true
+				found++
+			}
+		}
+		prev = i
+	}
+	return found
+}
