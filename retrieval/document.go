@@ -181,6 +181,30 @@ type IndexedDoc struct {
 
 	lowerOnce sync.Once
 	lower     string // Text and metadata in lower case, made on first use
+
+	memoMu sync.Mutex
+	memo   map[any]any // see Memo
+}
+
+// Memo returns the value kept under key, made by calling make the first
+// time the key is asked for. Answering keeps there what it derives from
+// the document alone — the words of each sentence, the analysis of its
+// headline — so that work is done once per document rather than once per
+// question; it lives as long as the IndexedDoc (a backend's document
+// cache bounds that). make must not call Memo on the same document. Safe
+// for concurrent use.
+func (d *IndexedDoc) Memo(key any, make func() any) any {
+	d.memoMu.Lock()
+	defer d.memoMu.Unlock()
+	if v, ok := d.memo[key]; ok {
+		return v
+	}
+	v := make()
+	if d.memo == nil {
+		d.memo = map[any]any{}
+	}
+	d.memo[key] = v
+	return v
 }
 
 // Source describes the document for listings.

@@ -247,7 +247,7 @@ func stated(c retrieval.Citation, kind valueKind, r *ranker, q asked) (statement
 		return statement{}, false
 	}
 	st := statement{value: v, surface: surface, periods: periodsIn(quote)}
-	toks := rtext.Analyze(quote)
+	toks := quoteTokens(c, r)
 	var all []string
 	for _, t := range toks {
 		all = append(all, t.Term)

@@ -333,8 +333,8 @@ func (r *ranker) titleCoverage(d *retrieval.IndexedDoc) float64 {
 		return c
 	}
 	m := make([]bool, len(r.q.Terms))
-	for _, t := range rtext.Analyze(d.Title) {
-		if i, ok := r.termIdx[t.Term]; ok {
+	for _, term := range factsOf(d).titleTerms {
+		if i, ok := r.termIdx[term]; ok {
 			m[i] = true
 		}
 	}
@@ -394,6 +394,15 @@ func (r *ranker) surfaceShare(text string) float64 {
 		return 0
 	}
 	return float64(r.pairTab.count(text)) / float64(len(r.pairs))
+}
+
+// surfaceShareWords is surfaceShare of a sentence whose words
+// (passageFacts.lower) are known.
+func (r *ranker) surfaceShareWords(lower string) float64 {
+	if len(r.pairs) == 0 {
+		return 0
+	}
+	return float64(r.pairTab.countJoined(lower)) / float64(len(r.pairs))
 }
 
 // longestRun is the longest sequence of question terms that the sentence
@@ -532,11 +541,10 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64, o
 	}
 	// A section heading ("1951 Refugee Convention and Protocols") is the
 	// context of the paragraphs under it: its words count for the passage.
-	if h := sectionHeading(d, ord); h != "" {
-		for _, t := range rtext.Analyze(h) {
-			if i := r.match(t.Term); i >= 0 {
-				inPass[i] = true
-			}
+	pf := factsOf(d).passage(d, ord)
+	for _, term := range pf.heading {
+		if i := r.match(term); i >= 0 {
+			inPass[i] = true
 		}
 	}
 	covP := r.coverage(inPass)
@@ -582,7 +590,7 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64, o
 		f[fPhrase] = r.phraseShare(byS(k))
 		f[fPassage] = bm25n
 		f[fPassCov] = covP
-		words := wordCount(text)
+		words := pf.words[k]
 		f[fLength] = float64(min(words, 60)) / 60
 		if k == 0 {
 			f[fFirst] = 1
@@ -592,7 +600,7 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64, o
 		f[fFocus] = covS * min(1, 20/float64(max(1, words)))
 		f[fRun] = r.longestRun(hits(k))
 		f[fNovel] = novelty(len(hits(k)), sentTokens[k])
-		f[fSurface] = r.surfaceShare(text)
+		f[fSurface] = r.surfaceShareWords(pf.lower[k])
 		if intraTotal > 0 {
 			got := 0.0
 			for i, ok := range m {

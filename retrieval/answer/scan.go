@@ -198,3 +198,53 @@ func (t *pairTable) count(text string) int {
 	}
 	return found
 }
+
+// countJoined is count for a text whose words are known: lower, as
+// passageFacts.lower holds them.
+func (t *pairTable) countJoined(lower string) int {
+	if len(t.seen) == 0 {
+		return 0
+	}
+	clear(t.seen)
+	found, prev := 0, -1
+	for lower != "" {
+		w, rest, _ := strings.Cut(lower, " ")
+		lower = rest
+		i := t.wordString(w)
+		if prev >= 0 && i >= 0 {
+			if p := t.pair[prev*len(t.words)+i]; p >= 0 && !t.seen[p] {
+				t.seen[p] = true
+				found++
+			}
+		}
+		prev = i
+	}
+	return found
+}
+
+// wordString is word for a string.
+func (t *pairTable) wordString(w string) int {
+	if len(w) == 0 || t.first[w[0]>>6]&(1<<(w[0]&63)) == 0 {
+		return -1
+	}
+	for i, x := range t.words {
+		if x == w {
+			return i
+		}
+	}
+	return -1
+}
+
+// lowerWords is text's words as surfacePairs splits them, lower case,
+// joined by single spaces.
+func lowerWords(text string) string {
+	var b strings.Builder
+	w := wordPairs{s: text}
+	for w.word() {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.Write(w.cur)
+	}
+	return b.String()
+}

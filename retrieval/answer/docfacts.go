@@ -1,0 +1,98 @@
+package answer
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/citebot/citebot/retrieval"
+	rtext "github.com/citebot/citebot/retrieval/text"
+)
+
+// docFacts is what answering derives from a document alone, whatever the
+// question: made on first use and kept with the document (IndexedDoc.Memo),
+// so that each question reads it instead of analysing the same text
+// again. Every value is what the code that used to compute it per
+// question computed, so answers do not change.
+type docFacts struct {
+	titleTerms []string // the terms of the headline (rtext.Analyze)
+	passages   []atomic.Pointer[passageFacts]
+
+	quotesMu sync.Mutex
+	quotes   map[retrieval.Span][]retrieval.Token // analysed quotes, by span
+}
+
+// passageFacts are one passage's.
+type passageFacts struct {
+	// words counts each sentence's words (wordCount).
+	words []int
+	// lower holds each sentence's words as surfacePairs splits them,
+	// lower case, joined by single spaces.
+	lower []string
+	// heading holds the terms of the section heading the passage sits
+	// under (sectionHeading, analysed); nil for none.
+	heading []string
+}
+
+type docFactsKey struct{}
+
+// factsOf returns d's facts.
+func factsOf(d *retrieval.IndexedDoc) *docFacts {
+	return d.Memo(docFactsKey{}, func() any {
+		f := &docFacts{passages: make([]atomic.Pointer[passageFacts], len(d.Passages))}
+		for _, t := range rtext.Analyze(d.Title) {
+			f.titleTerms = append(f.titleTerms, t.Term)
+		}
+		return f
+	}).(*docFacts)
+}
+
+// passage returns passage ord's facts, made on first use (two questions
+// racing to make them make the same; one is kept).
+func (f *docFacts) passage(d *retrieval.IndexedDoc, ord int) *passageFacts {
+	if pf := f.passages[ord].Load(); pf != nil {
+		return pf
+	}
+	p := d.Passages[ord]
+	pf := &passageFacts{words: make([]int, len(p.Sentences)), lower: make([]string, len(p.Sentences))}
+	for k, sp := range p.Sentences {
+		text := d.Text[sp.Start:sp.End]
+		pf.words[k] = wordCount(text)
+		pf.lower[k] = lowerWords(text)
+	}
+	if h := sectionHeading(d, ord); h != "" {
+		for _, t := range rtext.Analyze(h) {
+			pf.heading = append(pf.heading, t.Term)
+		}
+	}
+	f.passages[ord].CompareAndSwap(nil, pf)
+	return f.passages[ord].Load()
+}
+
+// quoteTokens is rtext.Analyze(d.Text[sp.Start:sp.End]), kept.
+func (f *docFacts) quoteTokens(d *retrieval.IndexedDoc, sp retrieval.Span) []retrieval.Token {
+	f.quotesMu.Lock()
+	toks, ok := f.quotes[sp]
+	f.quotesMu.Unlock()
+	if ok {
+		return toks
+	}
+	toks = rtext.Analyze(d.Text[sp.Start:sp.End])
+	f.quotesMu.Lock()
+	if f.quotes == nil {
+		f.quotes = map[retrieval.Span][]retrieval.Token{}
+	}
+	f.quotes[sp] = toks
+	f.quotesMu.Unlock()
+	return toks
+}
+
+// quoteTokens is rtext.Analyze(c.Quote), kept with the document when the
+// ranker retrieved it.
+func quoteTokens(c retrieval.Citation, r *ranker) []retrieval.Token {
+	if r != nil {
+		if d := r.seen[c.Doc]; d != nil && c.Start >= 0 && c.Start <= c.End && c.End <= len(d.Text) && d.Text[c.Start:c.End] == c.Quote {
+			return factsOf(d).quoteTokens(d, retrieval.Span{Start: c.Start, End: c.End})
+		}
+	}
+	return rtext.Analyze(c.Quote)
+}
