@@ -28,6 +28,8 @@ type passageFacts struct {
 	// lower holds each sentence's words as surfacePairs splits them,
 	// lower case, joined by single spaces.
 	lower []string
+	// hashes holds, per sentence, wordHash of each of those words.
+	hashes [][]uint32
 	// heading holds the terms of the section heading the passage sits
 	// under (sectionHeading, analysed); nil for none.
 	heading []string
@@ -53,11 +55,13 @@ func (f *docFacts) passage(d *retrieval.IndexedDoc, ord int) *passageFacts {
 		return pf
 	}
 	p := d.Passages[ord]
-	pf := &passageFacts{words: make([]int, len(p.Sentences)), lower: make([]string, len(p.Sentences))}
+	pf := &passageFacts{words: make([]int, len(p.Sentences)), lower: make([]string, len(p.Sentences)),
+		hashes: make([][]uint32, len(p.Sentences))}
 	for k, sp := range p.Sentences {
 		text := d.Text[sp.Start:sp.End]
 		pf.words[k] = wordCount(text)
 		pf.lower[k] = lowerWords(text)
+		pf.hashes[k] = wordHashes(pf.lower[k])
 	}
 	if h := sectionHeading(d, ord); h != "" {
 		for _, t := range rtext.Analyze(h) {

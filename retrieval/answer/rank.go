@@ -136,6 +136,9 @@ type ranker struct {
 	// firstBytes holds the first byte of every question term: a term
 	// starting with another byte matches none (nor is a variant of one).
 	firstBytes [4]uint64
+	// lengths holds the lengths (under 64) of the question terms: only a
+	// term of one of them can be one.
+	lengths uint64
 }
 
 func newRanker(q *question.Question, df map[string]int, n int) *ranker {
@@ -155,6 +158,9 @@ func newRanker(q *question.Question, df map[string]int, n int) *ranker {
 		r.termIdx[t.Term] = i
 		if t.Term != "" {
 			r.firstBytes[t.Term[0]>>6] |= 1 << (t.Term[0] & 63)
+		}
+		if len(t.Term) < 64 {
+			r.lengths |= 1 << len(t.Term)
 		}
 		r.specific = append(r.specific, t.Specific())
 		r.verbs = append(r.verbs, t.Verb)
@@ -190,8 +196,10 @@ func (r *ranker) match(term string) int {
 	if term != "" && r.firstBytes[term[0]>>6]&(1<<(term[0]&63)) == 0 {
 		return -1
 	}
-	if i, ok := r.termIdx[term]; ok {
-		return i
+	if len(term) >= 64 || r.lengths&(1<<len(term)) != 0 {
+		if i, ok := r.termIdx[term]; ok {
+			return i
+		}
 	}
 	if len(term) < 6 {
 		return -1
@@ -398,11 +406,11 @@ func (r *ranker) surfaceShare(text string) float64 {
 
 // surfaceShareWords is surfaceShare of a sentence whose words
 // (passageFacts.lower) are known.
-func (r *ranker) surfaceShareWords(lower string) float64 {
+func (r *ranker) surfaceShareWords(lower string, hashes []uint32) float64 {
 	if len(r.pairs) == 0 {
 		return 0
 	}
-	return float64(r.pairTab.countJoined(lower)) / float64(len(r.pairs))
+	return float64(r.pairTab.countJoined(lower, hashes)) / float64(len(r.pairs))
 }
 
 // longestRun is the longest sequence of question terms that the sentence
@@ -600,7 +608,7 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64, o
 		f[fFocus] = covS * min(1, 20/float64(max(1, words)))
 		f[fRun] = r.longestRun(hits(k))
 		f[fNovel] = novelty(len(hits(k)), sentTokens[k])
-		f[fSurface] = r.surfaceShareWords(pf.lower[k])
+		f[fSurface] = r.surfaceShareWords(pf.lower[k], pf.hashes[k])
 		if intraTotal > 0 {
 			got := 0.0
 			for i, ok := range m {

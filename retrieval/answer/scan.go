@@ -126,10 +126,11 @@ var asciiSpace, asciiWord, asciiLower = func() (sp, word [utf8.RuneSelf]bool, lo
 // among the few words of the question's pairs, and a pair of them in a
 // table.
 type pairTable struct {
-	words []string  // the distinct words of the pairs
-	first [4]uint64 // first bytes of words
-	pair  []int     // pair[a*len(words)+b]: the number of pair "a b", or -1
-	seen  []bool    // by pair number, for one count
+	words  []string  // the distinct words of the pairs
+	hashes []uint32  // their wordHash
+	first  [4]uint64 // first bytes of words
+	pair   []int     // pair[a*len(words)+b]: the number of pair "a b", or -1
+	seen   []bool    // by pair number, for one count
 }
 
 func newPairTable(pairs map[string]bool) pairTable {
@@ -141,6 +142,7 @@ func newPairTable(pairs map[string]bool) pairTable {
 			}
 		}
 		t.words = append(t.words, w)
+		t.hashes = append(t.hashes, wordHash(w))
 		if w != "" {
 			t.first[w[0]>>6] |= 1 << (w[0] & 63)
 		}
@@ -200,17 +202,23 @@ func (t *pairTable) count(text string) int {
 }
 
 // countJoined is count for a text whose words are known: lower, as
-// passageFacts.lower holds them.
-func (t *pairTable) countJoined(lower string) int {
+// passageFacts.lower holds them, with their wordHashes.
+func (t *pairTable) countJoined(lower string, hashes []uint32) int {
 	if len(t.seen) == 0 {
 		return 0
 	}
 	clear(t.seen)
 	found, prev := 0, -1
-	for lower != "" {
+	for k := 0; lower != ""; k++ {
 		w, rest, _ := strings.Cut(lower, " ")
 		lower = rest
-		i := t.wordString(w)
+		i := -1
+		for j, h := range t.hashes {
+			if h == hashes[k] && t.words[j] == w {
+				i = j
+				break
+			}
+		}
 		if prev >= 0 && i >= 0 {
 			if p := t.pair[prev*len(t.words)+i]; p >= 0 && !t.seen[p] {
 				t.seen[p] = true
@@ -222,17 +230,25 @@ func (t *pairTable) countJoined(lower string) int {
 	return found
 }
 
-// wordString is word for a string.
-func (t *pairTable) wordString(w string) int {
-	if len(w) == 0 || t.first[w[0]>>6]&(1<<(w[0]&63)) == 0 {
-		return -1
+// wordHash is FNV-1a of a word: a quick first comparison.
+func wordHash(w string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(w); i++ {
+		h ^= uint32(w[i])
+		h *= 16777619
 	}
-	for i, x := range t.words {
-		if x == w {
-			return i
-		}
+	return h
+}
+
+// wordHashes is wordHash of each word of lower (words joined by spaces).
+func wordHashes(lower string) []uint32 {
+	var out []uint32
+	for lower != "" {
+		w, rest, _ := strings.Cut(lower, " ")
+		lower = rest
+		out = append(out, wordHash(w))
 	}
-	return -1
+	return out
 }
 
 // lowerWords is text's words as surfacePairs splits them, lower case,

@@ -56,7 +56,7 @@ func checkScanners(t *testing.T, s string) {
 		if got := tab.count(s); got != want {
 			t.Errorf("pairTable of %q counts %d pairs in %q, surfacePairs %d", q, got, s, want)
 		}
-		if got := tab.countJoined(lowerWords(s)); got != want {
+		if got := tab.countJoined(lowerWords(s), wordHashes(lowerWords(s))); got != want {
 			t.Errorf("pairTable of %q counts %d pairs in the words of %q, surfacePairs %d", q, got, s, want)
 		}
 	}
