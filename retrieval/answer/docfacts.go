@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -26,8 +27,8 @@ type passageFacts struct {
 	// words counts each sentence's words (wordCount).
 	words []int
 	// lower holds each sentence's words as surfacePairs splits them,
-	// lower case, joined by single spaces.
-	lower []string
+	// lower case.
+	lower [][]string
 	// hashes holds, per sentence, wordHash of each of those words.
 	hashes [][]uint32
 	// heading holds the terms of the section heading the passage sits
@@ -55,12 +56,12 @@ func (f *docFacts) passage(d *retrieval.IndexedDoc, ord int) *passageFacts {
 		return pf
 	}
 	p := d.Passages[ord]
-	pf := &passageFacts{words: make([]int, len(p.Sentences)), lower: make([]string, len(p.Sentences)),
+	pf := &passageFacts{words: make([]int, len(p.Sentences)), lower: make([][]string, len(p.Sentences)),
 		hashes: make([][]uint32, len(p.Sentences))}
 	for k, sp := range p.Sentences {
 		text := d.Text[sp.Start:sp.End]
 		pf.words[k] = wordCount(text)
-		pf.lower[k] = lowerWords(text)
+		pf.lower[k] = sentenceWords(text)
 		pf.hashes[k] = wordHashes(pf.lower[k])
 	}
 	if h := sectionHeading(d, ord); h != "" {
@@ -99,4 +100,32 @@ func quoteTokens(c retrieval.Citation, r *ranker) []retrieval.Token {
 		}
 	}
 	return rtext.Analyze(c.Quote)
+}
+
+// sortByScore is sort.SliceStable(all, higher score first), moving each
+// scored sentence (a few hundred bytes) once instead of at every swap.
+func sortByScore(all []scored) {
+	order := make([]int32, len(all))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.SliceStable(order, func(a, b int) bool { return all[order[a]].score > all[order[b]].score })
+	// all[i] = old all[order[i]], in place, cycle by cycle.
+	for i := range all {
+		if int(order[i]) == i {
+			continue
+		}
+		tmp := all[i]
+		j := i
+		for {
+			k := int(order[j])
+			order[j] = int32(j)
+			if k == i {
+				all[j] = tmp
+				break
+			}
+			all[j] = all[k]
+			j = k
+		}
+	}
 }

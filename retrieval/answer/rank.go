@@ -406,11 +406,11 @@ func (r *ranker) surfaceShare(text string) float64 {
 
 // surfaceShareWords is surfaceShare of a sentence whose words
 // (passageFacts.lower) are known.
-func (r *ranker) surfaceShareWords(lower string, hashes []uint32) float64 {
+func (r *ranker) surfaceShareWords(words []string, hashes []uint32) float64 {
 	if len(r.pairs) == 0 {
 		return 0
 	}
-	return float64(r.pairTab.countJoined(lower, hashes)) / float64(len(r.pairs))
+	return float64(r.pairTab.countWords(words, hashes)) / float64(len(r.pairs))
 }
 
 // longestRun is the longest sequence of question terms that the sentence
@@ -910,7 +910,7 @@ func rankSentences(ctx context.Context, b retrieval.Backend, q *question.Questio
 	}
 	r.localCoverage(all)
 	r.typeFeatures(all)
-	sort.SliceStable(all, func(a, b int) bool { return all[a].score > all[b].score })
+	sortByScore(all)
 	return all, r, nil
 }
 

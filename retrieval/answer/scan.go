@@ -201,17 +201,15 @@ func (t *pairTable) count(text string) int {
 	return found
 }
 
-// countJoined is count for a text whose words are known: lower, as
-// passageFacts.lower holds them, with their wordHashes.
-func (t *pairTable) countJoined(lower string, hashes []uint32) int {
+// countWords is count for a text whose words are known (sentenceWords),
+// with their wordHash.
+func (t *pairTable) countWords(words []string, hashes []uint32) int {
 	if len(t.seen) == 0 {
 		return 0
 	}
 	clear(t.seen)
 	found, prev := 0, -1
-	for k := 0; lower != ""; k++ {
-		w, rest, _ := strings.Cut(lower, " ")
-		lower = rest
+	for k, w := range words {
 		i := -1
 		for j, h := range t.hashes {
 			if h == hashes[k] && t.words[j] == w {
@@ -240,27 +238,31 @@ func wordHash(w string) uint32 {
 	return h
 }
 
-// wordHashes is wordHash of each word of lower (words joined by spaces).
-func wordHashes(lower string) []uint32 {
-	var out []uint32
-	for lower != "" {
-		w, rest, _ := strings.Cut(lower, " ")
-		lower = rest
-		out = append(out, wordHash(w))
+// wordHashes is wordHash of each word.
+func wordHashes(words []string) []uint32 {
+	out := make([]uint32, len(words))
+	for i, w := range words {
+		out[i] = wordHash(w)
 	}
 	return out
 }
 
-// lowerWords is text's words as surfacePairs splits them, lower case,
-// joined by single spaces.
-func lowerWords(text string) string {
+// sentenceWords is text's words as surfacePairs splits them, lower case
+// (slices of one string).
+func sentenceWords(text string) []string {
 	var b strings.Builder
+	var ends []int
 	w := wordPairs{s: text}
 	for w.word() {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
 		b.Write(w.cur)
+		ends = append(ends, b.Len())
 	}
-	return b.String()
+	all := b.String()
+	words := make([]string, len(ends))
+	from := 0
+	for i, e := range ends {
+		words[i] = all[from:e]
+		from = e
+	}
+	return words
 }

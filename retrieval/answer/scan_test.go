@@ -1,7 +1,9 @@
 package answer
 
 import (
+	"math/rand/v2"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -56,7 +58,7 @@ func checkScanners(t *testing.T, s string) {
 		if got := tab.count(s); got != want {
 			t.Errorf("pairTable of %q counts %d pairs in %q, surfacePairs %d", q, got, s, want)
 		}
-		if got := tab.countJoined(lowerWords(s), wordHashes(lowerWords(s))); got != want {
+		if got := tab.countWords(sentenceWords(s), wordHashes(sentenceWords(s))); got != want {
 			t.Errorf("pairTable of %q counts %d pairs in the words of %q, surfacePairs %d", q, got, s, want)
 		}
 	}
@@ -75,4 +77,24 @@ func FuzzScanners(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(checkScanners)
+}
+
+// TestSortByScoreIsStable: sortByScore orders as sort.SliceStable does,
+// ties kept in their order.
+func TestSortByScoreIsStable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := range 60 {
+		all := make([]scored, n)
+		for i := range all {
+			all[i] = scored{score: float64(rng.IntN(5)), sent: i}
+		}
+		want := slices.Clone(all)
+		sort.SliceStable(want, func(a, b int) bool { return want[a].score > want[b].score })
+		sortByScore(all)
+		for i := range all {
+			if all[i].sent != want[i].sent || all[i].score != want[i].score {
+				t.Fatalf("n=%d: at %d got sentence %d, want %d", n, i, all[i].sent, want[i].sent)
+			}
+		}
+	}
 }
