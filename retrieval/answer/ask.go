@@ -27,6 +27,7 @@ func Ask(ctx context.Context, b retrieval.Backend, text string, opts retrieval.A
 	if err != nil {
 		return ans, err
 	}
+	defer putScored(all) // nothing of the answer points into it
 	if len(all) == 0 {
 		ans.Reason = "no document shares a word with the question"
 		return ans, nil

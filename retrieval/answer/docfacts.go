@@ -129,3 +129,24 @@ func sortByScore(all []scored) {
 		}
 	}
 }
+
+// scoredPool holds the slices rankSentences scores a question's sentences
+// in (tens of kilobytes each), for the next question: Ask gives its
+// slice back when it has its answer.
+var scoredPool sync.Pool
+
+// getScored returns an empty slice with room for n scored sentences.
+func getScored(n int) []scored {
+	if p, ok := scoredPool.Get().(*[]scored); ok && cap(*p) >= n {
+		return (*p)[:0]
+	}
+	return make([]scored, 0, n)
+}
+
+// putScored gives all back for another question; the caller keeps
+// nothing of it.
+func putScored(all []scored) {
+	all = all[:cap(all)]
+	clear(all) // the documents it points to may be evicted meanwhile
+	scoredPool.Put(&all)
+}

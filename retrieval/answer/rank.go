@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -689,17 +690,36 @@ func sectionHeading(d *retrieval.IndexedDoc, ord int) string {
 // proximity is high when the sentence's question terms sit close together:
 // distinct terms matched over the shortest window holding all of them.
 func proximity(hs []hit) float64 {
-	distinct := map[int]bool{}
+	// Counts by term index, in an array while the indexes are small.
+	maxTerm := -1
 	for _, h := range hs {
-		distinct[h.term] = true
+		maxTerm = max(maxTerm, h.term)
 	}
-	k := len(distinct)
+	var small [32]int
+	var count []int
+	if maxTerm < len(small) {
+		count = small[:maxTerm+1]
+	} else {
+		count = make([]int, maxTerm+1)
+	}
+	k := 0
+	for _, h := range hs {
+		if count[h.term] == 0 {
+			k++
+		}
+		count[h.term]++
+	}
 	if k < 2 {
 		return 0
 	}
-	sorted := append([]hit(nil), hs...)
-	sort.Slice(sorted, func(a, b int) bool { return sorted[a].pos < sorted[b].pos })
-	count := map[int]int{}
+	clear(count)
+	// Hits come in token order, by position; the shortest window does not
+	// depend on the order of hits at the same position.
+	sorted := hs
+	if !slices.IsSortedFunc(hs, func(a, b hit) int { return a.pos - b.pos }) {
+		sorted = append([]hit(nil), hs...)
+		sort.Slice(sorted, func(a, b int) bool { return sorted[a].pos < sorted[b].pos })
+	}
 	have := 0
 	best := 1 << 30
 	lo := 0
@@ -726,16 +746,15 @@ func (r *ranker) bigramShare(hs []hit) float64 {
 	if len(r.bigrams) == 0 {
 		return 0
 	}
-	pos := map[int][]int{}
-	for _, h := range hs {
-		pos[h.term] = append(pos[h.term], h.pos)
-	}
 	found := 0
 	for _, bg := range r.bigrams {
 	search:
-		for _, a := range pos[bg[0]] {
-			for _, b := range pos[bg[1]] {
-				if d := b - a; d >= 1 && d <= 3 {
+		for _, a := range hs {
+			if a.term != bg[0] {
+				continue
+			}
+			for _, b := range hs {
+				if d := b.pos - a.pos; b.term == bg[1] && d >= 1 && d <= 3 {
 					found++
 					break search
 				}
@@ -847,7 +866,7 @@ func rankSentences(ctx context.Context, b retrieval.Backend, q *question.Questio
 	r.maxBM25 = maxBM
 	// Sentences of the passages found, scored; passBuf holds one
 	// passage's at a time.
-	all := make([]scored, 0, 6*len(hits))
+	all := getScored(6 * len(hits))
 	var passBuf []scored
 	seen := map[string]map[int]bool{} // doc → sentence starts already scored
 	for _, h := range hits {

@@ -98,3 +98,67 @@ func TestSortByScoreIsStable(t *testing.T) {
 		}
 	}
 }
+
+// proximityWithMaps is proximity as it was, with maps and a sorted copy.
+func proximityWithMaps(hs []hit) float64 {
+	distinct := map[int]bool{}
+	for _, h := range hs {
+		distinct[h.term] = true
+	}
+	k := len(distinct)
+	if k < 2 {
+		return 0
+	}
+	sorted := append([]hit(nil), hs...)
+	sort.Slice(sorted, func(a, b int) bool { return sorted[a].pos < sorted[b].pos })
+	count := map[int]int{}
+	have := 0
+	best := 1 << 30
+	lo := 0
+	for _, h := range sorted {
+		if count[h.term] == 0 {
+			have++
+		}
+		count[h.term]++
+		for have == k {
+			if w := h.pos - sorted[lo].pos + 1; w < best {
+				best = w
+			}
+			count[sorted[lo].term]--
+			if count[sorted[lo].term] == 0 {
+				have--
+			}
+			lo++
+		}
+	}
+	return float64(k) / float64(best)
+}
+
+// TestProximityAsWithMaps: proximity gives what it gave with maps, hits
+// in token order (ties at one position in any order) or not, term
+// indexes small and large.
+func TestProximityAsWithMaps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 5000 {
+		n := rng.IntN(12)
+		hs := make([]hit, n)
+		pos := 1
+		for i := range hs {
+			pos += rng.IntN(3) // ties, as place terms make
+			hs[i] = hit{term: rng.IntN(4), pos: pos}
+			if rng.IntN(10) == 0 {
+				hs[i].term = 30 + rng.IntN(10)
+			}
+		}
+		if rng.IntN(3) == 0 {
+			rng.Shuffle(len(hs), func(i, j int) { hs[i], hs[j] = hs[j], hs[i] })
+		}
+		in := slices.Clone(hs)
+		if got, want := proximity(hs), proximityWithMaps(hs); got != want {
+			t.Fatalf("proximity(%v) = %v, want %v", hs, got, want)
+		}
+		if !slices.Equal(hs, in) {
+			t.Fatalf("proximity changed its hits")
+		}
+	}
+}
