@@ -150,3 +150,41 @@ func putScored(all []scored) {
 	clear(all) // the documents it points to may be evicted meanwhile
 	scoredPool.Put(&all)
 }
+
+// rankBuffers are a ranker's reusable memory for scorePassage: scratch
+// that one call uses and the next overwrites, and flags that scored
+// sentences keep for the rest of the question, carved from larger blocks.
+type rankBuffers struct {
+	intScratch   []int
+	floatScratch []float64
+	hits         []hit
+	flagBlock    []bool
+}
+
+// ints returns n zeroed ints, valid until the next call.
+func (b *rankBuffers) ints(n int) []int {
+	if cap(b.intScratch) < n {
+		b.intScratch = make([]int, n)
+	}
+	s := b.intScratch[:n]
+	clear(s)
+	return s
+}
+
+// floats returns n floats to overwrite, valid until the next call.
+func (b *rankBuffers) floats(n int) []float64 {
+	if cap(b.floatScratch) < n {
+		b.floatScratch = make([]float64, n)
+	}
+	return b.floatScratch[:n]
+}
+
+// flags returns n false flags, never handed out again.
+func (b *rankBuffers) flags(n int) []bool {
+	if len(b.flagBlock) < n {
+		b.flagBlock = make([]bool, max(n, 512))
+	}
+	s := b.flagBlock[:n:n]
+	b.flagBlock = b.flagBlock[n:]
+	return s
+}

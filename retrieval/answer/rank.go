@@ -134,6 +134,8 @@ type ranker struct {
 	bigrams [][2]int
 	// scratch backs scratchBools.
 	scratch []bool
+	// buf holds scratch and flags for scorePassage.
+	buf rankBuffers
 	// firstBytes holds the first byte of every question term: a term
 	// starting with another byte matches none (nor is a variant of one).
 	firstBytes [4]uint64
@@ -512,14 +514,17 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64, o
 	// Tokens go to sentences in order, so each sentence's tokens, and its
 	// question-term hits, are a run of the passage's: sentence k's tokens
 	// are toks[first[k]:][:sentTokens[k]], its hits allHits[hitFrom[k]:hitTo[k]].
-	ints := make([]int, 4*ns)
-	sentTokens, first, hitFrom, hitTo := ints[:ns:ns], ints[ns:2*ns:2*ns], ints[2*ns:3*ns:3*ns], ints[3*ns:]
-	// One slab for the passage's flags: inPass, then each sentence's
-	// matched terms (kept by the scored sentences), then scratch.
-	flags := make([]bool, nt*(ns+1))
+	// Scratch for this call: counts and offsets, the hits.
+	ints := r.buf.ints(4*ns + nt)
+	sentTokens, first, hitFrom, hitTo := ints[:ns:ns], ints[ns:2*ns:2*ns], ints[2*ns:3*ns:3*ns], ints[3*ns:4*ns:4*ns]
+	inSents := ints[4*ns:]
+	// The passage's flags, kept by its scored sentences: inPass, then each
+	// sentence's matched terms.
+	flags := r.buf.flags(nt * (ns + 1))
 	inPass := flags[:nt:nt]
 	scratch := r.scratchBools(nt)
-	var allHits []hit
+	allHits := r.buf.hits[:0]
+	defer func() { r.buf.hits = allHits[:0] }()
 	si := 0
 	for ti, t := range toks {
 		for si < ns-1 && t.Start >= p.Sentences[si].End {
@@ -558,7 +563,6 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64, o
 	}
 	covP := r.coverage(inPass)
 	// Rarity of each question term among this passage's sentences.
-	inSents := make([]int, nt)
 	for k := range p.Sentences {
 		seen := scratch
 		clear(seen)
@@ -569,7 +573,7 @@ func (r *ranker) scorePassage(d *retrieval.IndexedDoc, ord int, bm25n float64, o
 			}
 		}
 	}
-	intraW := make([]float64, nt)
+	intraW := r.buf.floats(nt)
 	intraTotal := 0.0
 	for i := range intraW {
 		intraW[i] = r.q.Terms[i].Weight * idf(inSents[i], len(p.Sentences)) * r.weight[i]
