@@ -27,7 +27,7 @@ func Ask(ctx context.Context, b retrieval.Backend, text string, opts retrieval.A
 	if err != nil {
 		return ans, err
 	}
-	defer putScored(all) // nothing of the answer points into it
+	defer r.release(all) // nothing of the answer points into either
 	if len(all) == 0 {
 		ans.Reason = "no document shares a word with the question"
 		return ans, nil
@@ -289,7 +289,10 @@ func indexValue(text, want string) int {
 	if want == "" {
 		return -1
 	}
-	norm, offs := normalizeWithOffsets(text)
+	offsBuf := getInts()
+	defer putInts(offsBuf)
+	norm, offs := normalizeWithOffsets(text, (*offsBuf)[:0])
+	*offsBuf = offs
 	from := 0
 	for {
 		i := strings.Index(norm[from:], want)
@@ -316,10 +319,9 @@ func valueAt(text string, at, n int) string {
 }
 
 // normalizeWithOffsets is normalizeValue that also maps each byte of the
-// result back to its offset in s.
-func normalizeWithOffsets(s string) (string, []int) {
+// result back to its offset in s, appended to offs.
+func normalizeWithOffsets(s string, offs []int) (string, []int) {
 	var b strings.Builder
-	offs := make([]int, 0, len(s))
 	lastSpace := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]

@@ -158,7 +158,30 @@ type rankBuffers struct {
 	intScratch   []int
 	floatScratch []float64
 	hits         []hit
-	flagBlock    []bool
+	pass         []scored // one passage's scored sentences
+	flagBlock    []bool   // what flags has not handed out yet …
+	flagAll      []bool   // … of this block
+}
+
+// rankBufferPool holds rankBuffers for the next question: Ask gives its
+// ranker's back with its scored sentences (release).
+var rankBufferPool = sync.Pool{New: func() any { return new(rankBuffers) }}
+
+// release gives the question's scored sentences and the ranker's buffers
+// back for another question; the caller keeps nothing of either.
+func (r *ranker) release(all []scored) {
+	if r == nil {
+		return // no passage was found: nothing was taken
+	}
+	putScored(all)
+	if b := r.buf; b != nil {
+		r.buf = nil
+		clear(b.pass[:cap(b.pass)])
+		b.pass = b.pass[:0]
+		clear(b.flagAll)
+		b.flagBlock = b.flagAll
+		rankBufferPool.Put(b)
+	}
 }
 
 // ints returns n zeroed ints, valid until the next call.
@@ -182,9 +205,17 @@ func (b *rankBuffers) floats(n int) []float64 {
 // flags returns n false flags, never handed out again.
 func (b *rankBuffers) flags(n int) []bool {
 	if len(b.flagBlock) < n {
-		b.flagBlock = make([]bool, max(n, 512))
+		b.flagAll = make([]bool, max(n, 2048))
+		b.flagBlock = b.flagAll
 	}
 	s := b.flagBlock[:n:n]
 	b.flagBlock = b.flagBlock[n:]
 	return s
 }
+
+// intsPool holds int slices for scratch that is done with when its
+// function returns (indexValue's offsets).
+var intsPool = sync.Pool{New: func() any { return new([]int) }}
+
+func getInts() *[]int  { return intsPool.Get().(*[]int) }
+func putInts(p *[]int) { intsPool.Put(p) }

@@ -34,7 +34,8 @@ import (
 // question's candidate passages), Rank (ranking those passages'
 // sentences, with the search and term statistics answered from memory so
 // that only ranking is timed), and Ask (the whole answer from the
-// persisted index, as citebot serves it).
+// persisted index, as citebot serves it, after one pass over the
+// questions so that what is derived once per document is there).
 func BenchmarkSQuAD(b *testing.B) {
 	fx := squadFixture(b)
 	qs := fx.questions
@@ -97,6 +98,14 @@ func BenchmarkSQuAD(b *testing.B) {
 		}
 	})
 	b.Run("Ask", func(b *testing.B) {
+		// Steady state, as a server answers: every question once before
+		// the clock starts, so what is made once per document (docFacts)
+		// is made.
+		for _, q := range qs {
+			if _, err := fx.engine.Ask(context.Background(), q, retrieval.AskOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {

@@ -134,8 +134,8 @@ type ranker struct {
 	bigrams [][2]int
 	// scratch backs scratchBools.
 	scratch []bool
-	// buf holds scratch and flags for scorePassage.
-	buf rankBuffers
+	// buf holds scratch and flags for scorePassage (see release).
+	buf *rankBuffers
 	// firstBytes holds the first byte of every question term: a term
 	// starting with another byte matches none (nor is a variant of one).
 	firstBytes [4]uint64
@@ -868,10 +868,10 @@ func rankSentences(ctx context.Context, b retrieval.Backend, q *question.Questio
 	r.docs = st.Documents
 	maxBM := hits[0].Score
 	r.maxBM25 = maxBM
-	// Sentences of the passages found, scored; passBuf holds one
+	// Sentences of the passages found, scored; r.buf.pass holds one
 	// passage's at a time.
 	all := getScored(6 * len(hits))
-	var passBuf []scored
+	r.buf = rankBufferPool.Get().(*rankBuffers)
 	seen := map[string]map[int]bool{} // doc → sentence starts already scored
 	for _, h := range hits {
 		if err := ctx.Err(); err != nil {
@@ -892,8 +892,8 @@ func rankSentences(ctx context.Context, b retrieval.Backend, q *question.Questio
 		if seen[h.Doc] == nil {
 			seen[h.Doc] = map[int]bool{}
 		}
-		ss := r.scorePassage(d, h.Passage, bm, passBuf[:0])
-		passBuf = ss
+		ss := r.scorePassage(d, h.Passage, bm, r.buf.pass[:0])
+		r.buf.pass = ss
 		for i, s := range ss {
 			// FAQ: a matching question that ends its passage is answered
 			// by the next passage's first sentence.
