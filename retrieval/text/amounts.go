@@ -148,7 +148,7 @@ func amountEntities(text string, sent retrieval.Span) []retrieval.Entity {
 		out = append(out, retrieval.Entity{Span: retrieval.Span{Start: sent.Start + s, End: sent.Start + e}, Kind: kind, Unit: u})
 	}
 	if mayHoldDate(seg) {
-		for _, m := range dateRe.FindAllStringSubmatchIndex(seg, -1) {
+		for _, m := range dateFinder.findAll(seg) {
 			kind := retrieval.EntityMonth
 			switch {
 			case m[2*dateRe.SubexpIndex("day1")] >= 0, m[2*dateRe.SubexpIndex("day2")] >= 0, m[2*dateRe.SubexpIndex("iso")] >= 0:
@@ -166,24 +166,24 @@ func amountEntities(text string, sent retrieval.Span) []retrieval.Entity {
 			}
 			add(m[0], m[1], kind, "")
 		}
-		for _, m := range timeRe.FindAllStringIndex(seg, -1) {
+		for _, m := range timeFinder.findAll(seg) {
 			add(m[0], m[1], retrieval.EntityTime, "")
 		}
 	}
 	if hasDigit(seg) {
-		for _, m := range numberRe.FindAllStringSubmatchIndex(seg, -1) {
+		for _, m := range numberFinder.findAll(seg) {
 			numberEntity(seg, m, add)
 		}
-		for _, m := range ordinalRe.FindAllStringIndex(seg, -1) {
+		for _, m := range ordinalFinder.findAll(seg) {
 			add(m[0], m[1], retrieval.EntityOrdinal, "")
 		}
 	} else if mayHoldNumberWord(seg) {
-		for _, m := range ordinalRe.FindAllStringIndex(seg, -1) {
+		for _, m := range ordinalFinder.findAll(seg) {
 			add(m[0], m[1], retrieval.EntityOrdinal, "")
 		}
 	}
 	if mayHoldNumberWord(seg) {
-		for _, m := range wordNumberRe.FindAllStringSubmatchIndex(seg, -1) {
+		for _, m := range wordNumberFinder.findAll(seg) {
 			wordNumberEntity(seg, m, add)
 		}
 	}
