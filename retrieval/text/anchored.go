@@ -88,6 +88,9 @@ func isReWord(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_'
 }
 
+// isReSpace is regexp's \s.
+func isReSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\f' || b == '\r' }
+
 // reBoundary is regexp's \b at p: a \w character on one side only (a
 // multi-byte rune is not one).
 func reBoundary(s string, p int) bool {
@@ -143,8 +146,16 @@ var (
 			}
 			// The first digit at or after pos: a match starts at it, or
 			// at most maxCurrencyBytes before it where what lies between
-			// is a currency prefix.
-			for p := max(pos, d-maxCurrencyBytes); p < d; p++ {
+			// is a currency prefix — which holds no \s but the last byte,
+			// so it starts within the run of non-spaces before d.
+			from := d
+			if from > pos && isReSpace(s[from-1]) {
+				from--
+			}
+			for from > pos && from > d-maxCurrencyBytes && !isReSpace(s[from-1]) {
+				from--
+			}
+			for p := from; p < d; p++ {
 				if utf8.RuneStart(s[p]) && currencyPrefixRe.MatchString(s[p:d]) {
 					return p
 				}
