@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -62,6 +63,27 @@ type Index struct {
 	// bm25 are the corpus statistics every search scores with (see
 	// corpusStats); nil until known.
 	bm25 *search.BM25Stats
+	// stats caches TermStats' answers until the index changes (add and
+	// remove replace it): every question asks them, and a generation
+	// served from disk never changes.
+	stats atomic.Pointer[termStatsCache]
+}
+
+// termStatsCache holds the passage count and the document frequencies
+// TermStats has read.
+type termStatsCache struct {
+	passages atomic.Int64 // 0: not read yet
+	df       sync.Map     // term → int
+}
+
+// statsCache returns the current cache.
+func (ix *Index) statsCache() *termStatsCache {
+	for {
+		if c := ix.stats.Load(); c != nil {
+			return c
+		}
+		ix.stats.CompareAndSwap(nil, &termStatsCache{})
+	}
 }
 
 // usable reports ErrClosed once the index is closed.
@@ -215,6 +237,7 @@ func (ix *Index) Close() error {
 // passages, returning the number of passages indexed.
 func (ix *Index) add(ctx context.Context, docs []retrieval.Document, progress retrieval.Progress) (int, error) {
 	defer ix.docs.Store(0)
+	defer ix.stats.Store(nil)
 	const docsPerBatch = 256
 	total := 0
 	if progress != nil && len(docs) > 0 {
@@ -260,6 +283,7 @@ func (ix *Index) add(ctx context.Context, docs []retrieval.Document, progress re
 // remove deletes documents (all their passages) from the index.
 func (ix *Index) remove(ids []string) error {
 	defer ix.docs.Store(0)
+	defer ix.stats.Store(nil)
 	batch := ix.bi.NewBatch()
 	for _, id := range ids {
 		d, err := ix.store.Get(id)
@@ -410,6 +434,20 @@ func (ix *Index) TermStats(ctx context.Context, terms []string) (retrieval.TermS
 	if err := ix.usable(); err != nil {
 		return retrieval.TermStats{}, err
 	}
+	cache := ix.statsCache()
+	df := make(map[string]int, len(terms))
+	if n := cache.passages.Load(); n > 0 {
+		for _, t := range terms {
+			v, ok := cache.df.Load(t)
+			if !ok {
+				break
+			}
+			df[t] = v.(int)
+		}
+		if len(df) == len(terms) || len(terms) == 0 {
+			return retrieval.TermStats{DF: df, Passages: int(n), Documents: ix.docCount()}, nil
+		}
+	}
 	adv, err := ix.bi.Advanced()
 	if err != nil {
 		return retrieval.TermStats{}, fmt.Errorf("index reader: %w", err)
@@ -423,7 +461,6 @@ func (ix *Index) TermStats(ctx context.Context, terms []string) (retrieval.TermS
 	if err != nil {
 		return retrieval.TermStats{}, fmt.Errorf("doc count: %w", err)
 	}
-	df := make(map[string]int, len(terms))
 	for _, t := range terms {
 		tfr, err := r.TermFieldReader(ctx, []byte(t), fieldText, false, false, false)
 		if err != nil {
@@ -431,7 +468,9 @@ func (ix *Index) TermStats(ctx context.Context, terms []string) (retrieval.TermS
 		}
 		df[t] = int(tfr.Count())
 		tfr.Close()
+		cache.df.Store(t, df[t])
 	}
+	cache.passages.Store(int64(n))
 	return retrieval.TermStats{DF: df, Passages: int(n), Documents: ix.docCount()}, nil
 }
 
