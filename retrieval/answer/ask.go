@@ -593,10 +593,9 @@ func (r *ranker) answerFromMetadata(ans *retrieval.Answer, all []scored) bool {
 		}
 		// Prefer the document whose headline or publisher the question
 		// names; break ties by retrieval rank.
-		meta := rtext.Analyze(d.Title + " \n " + d.Publisher)
 		m := make([]bool, len(r.q.Terms))
-		for _, t := range meta {
-			if i, ok := r.termIdx[t.Term]; ok {
+		for _, term := range factsOf(d).metaTerms() {
+			if i, ok := r.termIdx[term]; ok {
 				m[i] = true
 			}
 		}

@@ -121,8 +121,8 @@ func (r *ranker) declineFeatures(all []scored, best int) [numDecline]float64 {
 	}
 
 	title := make([]bool, len(r.q.Terms))
-	for _, t := range rtext.Analyze(s.doc.Title) {
-		if i := r.match(t.Term); i >= 0 {
+	for _, term := range factsOf(s.doc).titleTerms {
+		if i := r.match(term); i >= 0 {
 			title[i] = true
 		}
 	}

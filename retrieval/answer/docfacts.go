@@ -15,8 +15,12 @@ import (
 // again. Every value is what the code that used to compute it per
 // question computed, so answers do not change.
 type docFacts struct {
+	doc        *retrieval.IndexedDoc
 	titleTerms []string // the terms of the headline (rtext.Analyze)
 	passages   []atomic.Pointer[passageFacts]
+
+	metaOnce sync.Once
+	meta     []string // the terms of the headline and publisher (metaTerms)
 
 	quotesMu sync.Mutex
 	quotes   map[retrieval.Span][]retrieval.Token // analysed quotes, by span
@@ -41,7 +45,7 @@ type docFactsKey struct{}
 // factsOf returns d's facts.
 func factsOf(d *retrieval.IndexedDoc) *docFacts {
 	return d.Memo(docFactsKey{}, func() any {
-		f := &docFacts{passages: make([]atomic.Pointer[passageFacts], len(d.Passages))}
+		f := &docFacts{doc: d, passages: make([]atomic.Pointer[passageFacts], len(d.Passages))}
 		for _, t := range rtext.Analyze(d.Title) {
 			f.titleTerms = append(f.titleTerms, t.Term)
 		}
@@ -71,6 +75,17 @@ func (f *docFacts) passage(d *retrieval.IndexedDoc, ord int) *passageFacts {
 	}
 	f.passages[ord].CompareAndSwap(nil, pf)
 	return f.passages[ord].Load()
+}
+
+// metaTerms are the terms of rtext.Analyze(d.Title + " \n " + d.Publisher),
+// made on first use.
+func (f *docFacts) metaTerms() []string {
+	f.metaOnce.Do(func() {
+		for _, t := range rtext.Analyze(f.doc.Title + " \n " + f.doc.Publisher) {
+			f.meta = append(f.meta, t.Term)
+		}
+	})
+	return f.meta
 }
 
 // quoteTokens is rtext.Analyze(d.Text[sp.Start:sp.End]), kept.

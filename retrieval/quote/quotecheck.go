@@ -235,7 +235,7 @@ func quoteCandidates(ctx context.Context, b retrieval.Backend, text string, word
 		}
 		seen[k] = true
 		span := paragraphSpan(d, para)
-		dw := offsetWords(rtext.Words(d.Text[span.Start:span.End], false), span.Start)
+		dw := paragraphWords(d, span)
 		a, ok := align(words, dw)
 		if !ok {
 			// A paragraph too long to align whole: align the passage hit.
@@ -287,6 +287,18 @@ func offsetWords(ws []rtext.Word, base int) []rtext.Word {
 		ws[i].End += base
 	}
 	return ws
+}
+
+// wordsKey keys a paragraph's words in IndexedDoc.Memo.
+type wordsKey retrieval.Span
+
+// paragraphWords is offsetWords(rtext.Words(the paragraph's text), its
+// start), kept with the document: checks read the same paragraphs again
+// and again. The slice is shared: callers must not modify it.
+func paragraphWords(d *retrieval.IndexedDoc, span retrieval.Span) []rtext.Word {
+	return d.Memo(wordsKey(span), func() any {
+		return offsetWords(rtext.Words(d.Text[span.Start:span.End], false), span.Start)
+	}).([]rtext.Word)
 }
 
 // rarestTerms returns the distinct analysed terms of text, at most
