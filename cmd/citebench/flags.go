@@ -173,8 +173,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	qfile := fl.String("questions", "", "questions: a .jsonl question set (../shared/qa format) or one question a line (default: the seeds' dev questions in the binary)")
 	token := fl.String("token", "", "send Authorization: Bearer `TOKEN`")
 	asJSON := fl.Bool("json", false, "print the result as JSON")
+	pid := fl.Int("pid", 0, "the server's process `ID`, to report the CPU time it spends per answer (Linux)")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: citebench load [-c 64] [-n 20000] [-warmup 1000] [-questions FILE] [-json] URL")
+		fmt.Fprintln(stderr, "usage: citebench load [-c 64] [-n 20000] [-warmup 1000] [-questions FILE] [-pid PID] [-json] URL")
 		fl.PrintDefaults()
 	}
 	if err := parse(fl, args); err != nil {
@@ -191,7 +192,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	res, err := load.Ask(ctx, fl.Arg(0), *token, qs, *clients, *n, *warmup)
+	res, err := load.Ask(ctx, fl.Arg(0), *token, qs, *clients, *n, *warmup, *pid)
 	if err != nil {
 		return err
 	}

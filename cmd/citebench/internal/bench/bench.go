@@ -302,7 +302,8 @@ func serveLoad(ctx context.Context, o *Options, workDir, questions string, stder
 		return nil, err
 	}
 	defer srv.Stop()
-	args := []string{"load", "-json", "-c", strconv.Itoa(o.LoadC), "-n", strconv.Itoa(o.LoadN), "-warmup", strconv.Itoa(o.LoadWarmup)}
+	args := []string{"load", "-json", "-c", strconv.Itoa(o.LoadC), "-n", strconv.Itoa(o.LoadN), "-warmup", strconv.Itoa(o.LoadWarmup),
+		"-pid", strconv.Itoa(srv.Pid())}
 	if questions != "" {
 		args = append(args, "-questions", questions)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/cmd/citebench/internal/citebot"
+	"github.com/citebot/citebot/cmd/citebench/internal/machine"
 	"github.com/citebot/citebot/cmd/citebench/internal/stats"
 )
 
@@ -36,6 +37,16 @@ type AskResult struct {
 	// Server is what the orchestrating run knows of the server (its
 	// corpus and log level); empty when load ran alone.
 	Server string `json:"server,omitempty"`
+	// ServerCPUSeconds is the CPU time (user and system) the server
+	// process used during the measured requests, and ServerCPUPerAnswer
+	// that over the 200 responses: what an answer costs the server,
+	// whatever else shares the cores. Zero when the server's process was
+	// not known (load -pid) or its /proc could not be read.
+	ServerCPUSeconds   float64       `json:"server_cpu_seconds,omitempty"`
+	ServerCPUPerAnswer time.Duration `json:"server_cpu_per_answer_ns,omitempty"`
+	// LoadCPUSeconds is the CPU time the load generator itself used
+	// meanwhile, on the same cores.
+	LoadCPUSeconds float64 `json:"load_cpu_seconds,omitempty"`
 }
 
 // DefaultQuestions are asked when no question file is given: the seeds'
@@ -91,8 +102,10 @@ func ReadQuestions(path string) ([]string, error) {
 
 // Ask POSTs questions round-robin to url (a citebot /api/ask) from
 // clients concurrent connections: warmup requests first, then n measured
-// ones. A warm-up request without a response fails the run.
-func Ask(ctx context.Context, url, token string, questions []string, clients, n, warmup int) (*AskResult, error) {
+// ones. A warm-up request without a response fails the run. With the
+// server's process ID (pid > 0) it also measures the CPU time the server
+// spends on the measured requests.
+func Ask(ctx context.Context, url, token string, questions []string, clients, n, warmup, pid int) (*AskResult, error) {
 	bodies := make([][]byte, len(questions))
 	for i, q := range questions {
 		b, err := json.Marshal(map[string]string{"question": q})
@@ -126,6 +139,10 @@ func Ask(ctx context.Context, url, token string, questions []string, clients, n,
 	}
 	answered := []byte(`"answered":true`)
 	var nAnswered atomic.Int64
+	serverCPU, loadCPU := 0.0, machine.CPUSeconds()
+	if pid > 0 {
+		serverCPU = machine.ProcessCPUSeconds(pid)
+	}
 	results, elapsed := Drive(ctx, client, n, clients, newRequest, func(_ int, status int, b []byte) {
 		if status == http.StatusOK && bytes.Contains(b, answered) {
 			nAnswered.Add(1)
@@ -135,7 +152,10 @@ func Ask(ctx context.Context, url, token string, questions []string, clients, n,
 		return nil, err
 	}
 	res := &AskResult{URL: url, Clients: clients, Requests: n, Status: map[string]int{}, Seconds: elapsed.Seconds(),
-		Answered: int(nAnswered.Load())}
+		Answered: int(nAnswered.Load()), LoadCPUSeconds: machine.CPUSeconds() - loadCPU}
+	if pid > 0 && serverCPU > 0 {
+		res.ServerCPUSeconds = machine.ProcessCPUSeconds(pid) - serverCPU
+	}
 	lat := make([]time.Duration, 0, n)
 	for _, r := range results {
 		lat = append(lat, r.Latency)
@@ -152,6 +172,9 @@ func Ask(ctx context.Context, url, token string, questions []string, clients, n,
 		}
 	}
 	res.PerSec = float64(res.OK) / elapsed.Seconds()
+	if res.ServerCPUSeconds > 0 && res.OK > 0 {
+		res.ServerCPUPerAnswer = time.Duration(res.ServerCPUSeconds / float64(res.OK) * 1e9)
+	}
 	l := stats.Summarize(lat)
 	res.P50, res.P90, res.P99, res.Max = l.P50, l.P90, l.P99, l.Max
 	return res, nil
@@ -166,5 +189,9 @@ func (r *AskResult) Write(w io.Writer) error {
 		r.URL, r.Requests, r.Clients, r.Seconds,
 		r.PerSec, r.Answered, r.OK-r.Answered, r.Errors, r.Status,
 		stats.FormatDuration(r.P50), stats.FormatDuration(r.P90), stats.FormatDuration(r.P99), stats.FormatDuration(r.Max))
+	if err == nil && r.ServerCPUSeconds > 0 {
+		_, err = fmt.Fprintf(w, "server CPU  %.2f s, %s per answer (%.0f answers per CPU-second); load generator %.2f s\n",
+			r.ServerCPUSeconds, stats.FormatDuration(r.ServerCPUPerAnswer), float64(r.OK)/r.ServerCPUSeconds, r.LoadCPUSeconds)
+	}
 	return err
 }

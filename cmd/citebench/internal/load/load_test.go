@@ -78,7 +78,7 @@ func TestAsk(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	res, err := Ask(context.Background(), srv.URL, "tok", []string{"a?", "b?"}, 4, 400, 0)
+	res, err := Ask(context.Background(), srv.URL, "tok", []string{"a?", "b?"}, 4, 400, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestAsk(t *testing.T) {
 	}
 	dead := httptest.NewServer(http.NotFoundHandler())
 	dead.Close()
-	if _, err := Ask(context.Background(), dead.URL, "", []string{"a?"}, 1, 1, 1); err == nil {
+	if _, err := Ask(context.Background(), dead.URL, "", []string{"a?"}, 1, 1, 1, 0); err == nil {
 		t.Error("a warm-up against a closed server succeeded")
 	}
 }

@@ -101,3 +101,30 @@ func procField(path, name string) (string, bool) {
 	}
 	return "", false
 }
+
+// ProcessCPUSeconds is the user and system CPU time process pid has used
+// (from /proc/PID/stat, in the kernel's fixed 1/100 s ticks); 0 when it
+// cannot be read.
+func ProcessCPUSeconds(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; the fields after it
+	// start after its closing parenthesis: state is field 3, utime 14,
+	// stime 15.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseFloat(f[11], 64)
+	stime, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return (utime + stime) / 100
+}

@@ -28,3 +28,27 @@ func TestSelf(t *testing.T) {
 		t.Error("no CPU time used")
 	}
 }
+
+// ProcessCPUSeconds reads a process's CPU time from /proc: this one's
+// grows as it works, and matches getrusage's to the tick.
+func TestProcessCPUSeconds(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc")
+	}
+	start := ProcessCPUSeconds(os.Getpid())
+	x := 0
+	for i := 0; ProcessCPUSeconds(os.Getpid()) <= start; i++ {
+		for k := range 1_000_000 {
+			x += k ^ i
+		}
+		if i > 100_000 {
+			t.Fatal("the process's CPU time never grew")
+		}
+	}
+	if got, self := ProcessCPUSeconds(os.Getpid()), CPUSeconds(); got > self+0.02 {
+		t.Errorf("/proc says %.2f s, getrusage %.2f s (x %d)", got, self, x)
+	}
+	if ProcessCPUSeconds(-1) != 0 {
+		t.Error("a process that does not exist used CPU")
+	}
+}
