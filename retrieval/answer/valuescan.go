@@ -133,21 +133,21 @@ func findFirst(s string, match func(s string, i int) int) (int, int, bool) {
 //	(?i)(?:\bMODIFIER\s+)?(?:(?:[$£€¥]\s?)?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*(?:%|percent\b|per cent\b|SCALEs?\b))?\+?|\bNUMBER(?:[\s-]+NUMBER)*(?:\s+SCALEs?)?\b)
 
 var (
-	numModifiers = []string{"more than", "fewer than", "less than", "greater than", "higher than", "lower than",
+	numModifiers = newWordList("more than", "fewer than", "less than", "greater than", "higher than", "lower than",
 		"over", "under", "about", "around", "nearly", "almost", "approximately", "roughly", "at least", "at most",
-		"up to", "some", "just over", "just under", "an estimated", "as many as", "as few as"}
-	numberWordList = []string{"a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+		"up to", "some", "just over", "just under", "an estimated", "as many as", "as few as")
+	numberWordList = newWordList("a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
 		"eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
 		"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "dozen",
 		"dozens", "hundreds", "thousands", "millions", "billions", "half", "several", "few", "many", "numerous",
-		"none", "single", "multiple", "both", "twice", "double", "triple", "countless"}
-	scaleWordList = []string{"hundred", "thousand", "million", "billion", "trillion", "dozen"}
+		"none", "single", "multiple", "both", "twice", "double", "triple", "countless")
+	scaleWordList = newWordList("hundred", "thousand", "million", "billion", "trillion", "dozen")
 )
 
 // matchAmount is numberRe anchored at i: the end of its match, or -1.
 func matchAmount(s string, i int) int {
 	if reBoundary(s, i) {
-		for _, m := range numModifiers {
+		for _, m := range numModifiers.at(s, i) {
 			if j := foldAt(s, i, m); j >= 0 {
 				// \s+ takes every space: what follows starts with a
 				// currency sign, a digit or a letter.
@@ -238,7 +238,7 @@ func wordThenBoundary(s string, i int, w string) int {
 
 // scaleThenBoundary is (?i)SCALEs?\b at i.
 func scaleThenBoundary(s string, i int) int {
-	for _, w := range scaleWordList {
+	for _, w := range scaleWordList.at(s, i) {
 		e := foldAt(s, i, w)
 		if e < 0 {
 			continue
@@ -256,7 +256,7 @@ func scaleThenBoundary(s string, i int) int {
 // numberWords is NUMBER(?:[\s-]+NUMBER)*(?:\s+SCALEs?)?\b at i, with the
 // backtracking the pattern allows ("dozen" before "dozens").
 func numberWords(s string, i int) int {
-	for _, w := range numberWordList {
+	for _, w := range numberWordList.at(s, i) {
 		if e := foldAt(s, i, w); e >= 0 {
 			if end := numberWordsRest(s, e); end >= 0 {
 				return end
@@ -341,14 +341,14 @@ func fiscalAt(s string, i int) (end, year int) {
 }
 
 var (
-	monthList = []string{"january", "february", "march", "april", "may", "june", "july", "august", "september",
+	monthList = newWordList("january", "february", "march", "april", "may", "june", "july", "august", "september",
 		"october", "november", "december", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sept.", "sep.",
-		"oct.", "nov.", "dec."}
-	weekdayList    = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+		"oct.", "nov.", "dec.")
+	weekdayList    = newWordList("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 	ordinalSuffix  = []string{"st", "nd", "rd", "th"}
-	centuryOrdinal = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+	centuryOrdinal = newWordList("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
 		"tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
-		"eighteenth", "nineteenth", "twentieth", "twenty-first"}
+		"eighteenth", "nineteenth", "twentieth", "twenty-first")
 )
 
 // matchDate is dateRe's alternatives, in order, each followed by \b, at
@@ -403,7 +403,7 @@ func ordinalAt(s string, i int) int {
 
 // monthEnds lists where a month name at i may end, in the pattern's order.
 func monthEnds(s string, i int, out []int) []int {
-	for _, m := range monthList {
+	for _, m := range monthList.at(s, i) {
 		if e := foldAt(s, i, m); e >= 0 {
 			out = append(out, e)
 		}
@@ -540,7 +540,7 @@ func dateISO(s string, i int) int {
 
 // WEEKDAY
 func dateWeekday(s string, i int) int {
-	for _, w := range weekdayList {
+	for _, w := range weekdayList.at(s, i) {
 		if e := wordThenBoundary(s, i, w); e >= 0 {
 			return e
 		}
@@ -620,7 +620,7 @@ func dateCenturyDigits(s string, i int) int {
 
 // ORDINAL\s+century
 func dateCenturyWords(s string, i int) int {
-	for _, w := range centuryOrdinal {
+	for _, w := range centuryOrdinal.at(s, i) {
 		if e := foldAt(s, i, w); e >= 0 {
 			if a := spaceRun(s, e); a > e {
 				if c := wordThenBoundary(s, a, "century"); c >= 0 {
@@ -729,7 +729,7 @@ func isYearDigits(s string, i int, lo, hi byte) bool {
 // Periods: periodRe,
 //
 //	(?i)\b(?:in|since|during|by|until|through|from|for|of|before|after|year|calendar|\d{1,2},)\s+(1[89]\d{2}|20\d{2}|21\d{2})\b
-var periodWords = []string{"in", "since", "during", "by", "until", "through", "from", "for", "of", "before", "after", "year", "calendar"}
+var periodWords = newWordList("in", "since", "during", "by", "until", "through", "from", "for", "of", "before", "after", "year", "calendar")
 
 // matchPeriod is periodRe anchored at i: the match's end and where its
 // year starts, or -1.
@@ -743,7 +743,7 @@ func matchPeriod(s string, i int) (int, int) {
 		}
 		return -1, -1
 	}
-	for _, w := range periodWords {
+	for _, w := range periodWords.at(s, i) {
 		if e := foldAt(s, i, w); e >= 0 {
 			if end, y := year(e); end >= 0 {
 				return end, y
@@ -778,7 +778,7 @@ func fiscalYears(s string) (spans [][2]int, years []string) {
 }
 
 // approxWordList are approxWords' alternatives.
-var approxWordList = []string{"about", "around", "nearly", "almost", "approximately", "roughly", "some", "an estimated", "just over", "just under"}
+var approxWordList = newWordList("about", "around", "nearly", "almost", "approximately", "roughly", "some", "an estimated", "just over", "just under")
 
 // hasApproxWord is approxWords.MatchString:
 // (?i)\b(?:about|around|nearly|almost|approximately|roughly|some|an estimated|just over|just under)\b.
@@ -787,7 +787,7 @@ func hasApproxWord(s string) bool {
 		if !reBoundary(s, i) {
 			return -1
 		}
-		for _, w := range approxWordList {
+		for _, w := range approxWordList.at(s, i) {
 			if e := wordThenBoundary(s, i, w); e >= 0 {
 				return e
 			}
@@ -864,4 +864,39 @@ func dayNumber(s string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// wordList is a list of (?i) alternatives, lower case, indexed by first
+// letter: at a position only those whose first letter matches the text
+// there can match, and they are tried in the list's order.
+type wordList struct {
+	byFirst [26][]string
+}
+
+func newWordList(words ...string) *wordList {
+	l := &wordList{}
+	for _, w := range words {
+		l.byFirst[w[0]-'a'] = append(l.byFirst[w[0]-'a'], w)
+	}
+	return l
+}
+
+// at returns the words that may match at s[i:], in order: those whose
+// first letter is the letter there in either case, or, for the long s
+// and the Kelvin sign, s and k.
+func (l *wordList) at(s string, i int) []string {
+	if i >= len(s) {
+		return nil
+	}
+	switch c := s[i]; {
+	case c >= 'a' && c <= 'z':
+		return l.byFirst[c-'a']
+	case c >= 'A' && c <= 'Z':
+		return l.byFirst[c-'A']
+	case c == 0xc5 && i+1 < len(s) && s[i+1] == 0xbf: // ſ
+		return l.byFirst['s'-'a']
+	case c == 0xe2 && i+2 < len(s) && s[i+1] == 0x84 && s[i+2] == 0xaa: // K
+		return l.byFirst['k'-'a']
+	}
+	return nil
 }
