@@ -128,6 +128,7 @@ var asciiSpace, asciiWord, asciiLower = func() (sp, word [utf8.RuneSelf]bool, lo
 type pairTable struct {
 	words  []string  // the distinct words of the pairs
 	hashes []uint32  // their wordHash
+	mask   uint64    // bit hash%64 of each of those hashes: a quick "no"
 	first  [4]uint64 // first bytes of words
 	pair   []int     // pair[a*len(words)+b]: the number of pair "a b", or -1
 	seen   []bool    // by pair number, for one count
@@ -143,6 +144,7 @@ func newPairTable(pairs map[string]bool) pairTable {
 		}
 		t.words = append(t.words, w)
 		t.hashes = append(t.hashes, wordHash(w))
+		t.mask |= 1 << (wordHash(w) & 63)
 		if w != "" {
 			t.first[w[0]>>6] |= 1 << (w[0] & 63)
 		}
@@ -211,10 +213,12 @@ func (t *pairTable) countWords(words []string, hashes []uint32) int {
 	found, prev := 0, -1
 	for k, w := range words {
 		i := -1
-		for j, h := range t.hashes {
-			if h == hashes[k] && t.words[j] == w {
-				i = j
-				break
+		if t.mask&(1<<(hashes[k]&63)) != 0 {
+			for j, h := range t.hashes {
+				if h == hashes[k] && t.words[j] == w {
+					i = j
+					break
+				}
 			}
 		}
 		if prev >= 0 && i >= 0 {

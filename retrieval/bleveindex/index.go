@@ -73,7 +73,8 @@ type Index struct {
 // TermStats has read.
 type termStatsCache struct {
 	passages atomic.Int64 // 0: not read yet
-	df       sync.Map     // term → int
+	mu       sync.RWMutex
+	df       map[string]int
 }
 
 // statsCache returns the current cache.
@@ -82,7 +83,7 @@ func (ix *Index) statsCache() *termStatsCache {
 		if c := ix.stats.Load(); c != nil {
 			return c
 		}
-		ix.stats.CompareAndSwap(nil, &termStatsCache{})
+		ix.stats.CompareAndSwap(nil, &termStatsCache{df: map[string]int{}})
 	}
 }
 
@@ -437,13 +438,15 @@ func (ix *Index) TermStats(ctx context.Context, terms []string) (retrieval.TermS
 	cache := ix.statsCache()
 	df := make(map[string]int, len(terms))
 	if n := cache.passages.Load(); n > 0 {
+		cache.mu.RLock()
 		for _, t := range terms {
-			v, ok := cache.df.Load(t)
+			v, ok := cache.df[t]
 			if !ok {
 				break
 			}
-			df[t] = v.(int)
+			df[t] = v
 		}
+		cache.mu.RUnlock()
 		if len(df) == len(terms) || len(terms) == 0 {
 			return retrieval.TermStats{DF: df, Passages: int(n), Documents: ix.docCount()}, nil
 		}
@@ -468,8 +471,12 @@ func (ix *Index) TermStats(ctx context.Context, terms []string) (retrieval.TermS
 		}
 		df[t] = int(tfr.Count())
 		tfr.Close()
-		cache.df.Store(t, df[t])
 	}
+	cache.mu.Lock()
+	for t, v := range df {
+		cache.df[t] = v
+	}
+	cache.mu.Unlock()
 	cache.passages.Store(int64(n))
 	return retrieval.TermStats{DF: df, Passages: int(n), Documents: ix.docCount()}, nil
 }
