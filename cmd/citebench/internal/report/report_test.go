@@ -18,11 +18,13 @@ func askAt(p50 time.Duration) *phase.Result {
 // measured" for what was not, and shows how latency grows between
 // corpora asked the same questions.
 func TestSummary(t *testing.T) {
+	bleve, fts := askAt(time.Millisecond), askAt(3*time.Millisecond)
+	bleve.PerSec1, fts.PerSec1 = 200, 25
 	rep := &Report{Sizes: []*Size{
 		{Name: "squad", Passages: 2000, Questions: 100,
 			Citebot: System{Index: &phase.Result{Passages: 2000, IndexSeconds: 1}, Ask: askAt(2 * time.Millisecond)},
-			Bleve:   System{Index: &phase.Result{Passages: 2000, IndexSeconds: 2}, Ask: askAt(time.Millisecond)},
-			FTS:     System{Ask: askAt(3 * time.Millisecond)}},
+			Bleve:   System{Index: &phase.Result{Passages: 2000, IndexSeconds: 2}, Ask: bleve},
+			FTS:     System{Ask: fts}},
 		{Name: "100k", Passages: 100000, Questions: 100, StartupMedian: 30 * time.Millisecond,
 			Citebot: System{Index: &phase.Result{Passages: 100000, IndexSeconds: 20}, Ask: askAt(6 * time.Millisecond)},
 			Bleve:   System{Index: &phase.Result{Passages: 100000, IndexSeconds: 19}, Ask: askAt(2 * time.Millisecond)},
@@ -37,6 +39,7 @@ func TestSummary(t *testing.T) {
 		"| answer p50 ≤ 3× the raw Bleve query at squad | 2.00× (2.00 ms against 1.00 ms) | yes |",
 		"| answer p50 ≤ 1.5× the raw Bleve query at 1m | – | not measured |",
 		"| answer p99 ≤ 1.5× the raw Bleve query's at 1m | – | not measured |",
+		"| answers/s on 1 core at squad ≥ 0.5× the raw Bleve query's and ≥ 3× FTS5's | 0.50× and 4.00× (100 against 200 and 25) | yes |",
 		"| answers/s on 2 cores ≥ 1.7× on 1 core | squad 1.80×, 100k 1.80× | yes |",
 		"| indexing ≥ 0.9× raw Bleve's passages/s at squad and 100k | squad 2.00×, 100k 0.95× | yes |",
 		"| start-up from a persisted index < 1 s | 100k 30.0 ms | yes |",
@@ -53,10 +56,13 @@ func TestSummary(t *testing.T) {
 func TestSummaryMisses(t *testing.T) {
 	slow := askAt(4 * time.Millisecond)
 	slow.PerSec2 = 120
+	fts := askAt(2 * time.Millisecond)
+	fts.PerSec1 = 50
 	rep := &Report{Sizes: []*Size{
 		{Name: "squad", Passages: 2000, Questions: 100,
 			Citebot: System{Index: &phase.Result{Passages: 2000, IndexSeconds: 2}, Ask: slow},
-			Bleve:   System{Index: &phase.Result{Passages: 2000, IndexSeconds: 1}, Ask: askAt(time.Millisecond)}},
+			Bleve:   System{Index: &phase.Result{Passages: 2000, IndexSeconds: 1}, Ask: askAt(time.Millisecond)},
+			FTS:     System{Ask: fts}},
 	}, Load: &load.AskResult{Clients: 64, PerSec: 3200, Errors: 3}}
 	var b bytes.Buffer
 	if err := WriteSummary(&b, rep); err != nil {
@@ -64,6 +70,7 @@ func TestSummaryMisses(t *testing.T) {
 	}
 	for _, want := range []string{
 		"| answer p50 ≤ 3× the raw Bleve query at squad | 4.00× (4.00 ms against 1.00 ms) | no |",
+		"| answers/s on 1 core at squad ≥ 0.5× the raw Bleve query's and ≥ 3× FTS5's | 1.00× and 2.00× (100 against 100 and 50) | no |",
 		"| answers/s on 2 cores ≥ 1.7× on 1 core | squad 1.20× | no |",
 		"| indexing ≥ 0.9× raw Bleve's passages/s at squad and 100k | squad 0.50× | no |",
 		"| POST /api/ask ≥ 3,000 answers/s, 64 clients, 0 errors | 3,200/s, 3 errors | no |",
