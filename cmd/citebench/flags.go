@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/citebot/citebot/cmd/citebench/internal/backends"
 	"github.com/citebot/citebot/cmd/citebench/internal/bench"
 	"github.com/citebot/citebot/cmd/citebench/internal/corpus"
 	"github.com/citebot/citebot/cmd/citebench/internal/load"
@@ -278,4 +279,45 @@ func runMerge(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	return report.WriteFiles(*out, merged)
+}
+
+// runBackends is `citebench backends -opensearch URL [-sizes squad,1m]`:
+// citebot on Bleve and on OpenSearch, same corpus and questions.
+func runBackends(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("citebench backends", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	var o backends.Options
+	sizes := fl.String("sizes", "squad", "corpora to measure, comma-separated: squad, covid, seeds, or a passage count (100k, 1m)")
+	fl.StringVar(&o.OpenSearch, "opensearch", "", "the cluster's base `URL`, http[s]://HOST:PORT (each corpus is indexed under the alias NAME-SIZE there and deleted afterwards unless -keep)")
+	fl.StringVar(&o.Prefix, "name", "citebench", "the OpenSearch aliases are `NAME`-SIZE")
+	fl.IntVar(&o.Shards, "shards", 1, "primary shards of each OpenSearch index")
+	fl.IntVar(&o.Replicas, "replicas", 0, "replicas of each shard (-1: one when the cluster has two or more data nodes)")
+	fl.StringVar(&o.Source.Shared, "shared", "../shared", "the shared data `DIR` (data/squad, data/covid-qa, qa)")
+	fl.StringVar(&o.Source.From, "scale-from", "squad+covid", "what scaled corpora are assembled from: squad+covid, or seeds (tiny, for tests)")
+	fl.Uint64Var(&o.Source.Seed, "seed", 1, "seed of the corpus generator and the question sample")
+	fl.IntVar(&o.Questions, "questions", 2000, "questions per corpus, a fixed sample (0: all)")
+	fl.IntVar(&o.Clients, "c", 8, "askers at once for the concurrent latency and answers/s")
+	fl.StringVar(&o.Work, "work", "", "make the Bleve indexes under `DIR` (default: the system's temporary folder)")
+	fl.BoolVar(&o.Keep, "keep", false, "keep the indexes (Bleve folders and OpenSearch indexes)")
+	asJSON := fl.Bool("json", false, "print the results as JSON")
+	if err := parse(fl, args); err != nil {
+		return err
+	}
+	if o.OpenSearch == "" {
+		return usageError{errors.New("backends: -opensearch URL is required (start a local cluster with .ci/opensearch start)")}
+	}
+	ss, err := corpus.ParseSizes(*sizes)
+	if err != nil {
+		return usageError{err}
+	}
+	o.Sizes, o.Log = ss, stderr
+	o.OpenSearch = strings.TrimRight(o.OpenSearch, "/")
+	rs, err := backends.Run(ctx, o)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(rs)
+	}
+	return backends.WriteTable(stdout, rs, o.Clients)
 }

@@ -12,12 +12,17 @@
 //	                           every endpoint of a citebot serve it starts,
 //	                           optionally while re-indexing (RELIABILITY.md)
 //	citebench merge FILES      one report from the results.json of separate runs
+//	citebench backends -opensearch URL
+//	                           citebot on Bleve and on OpenSearch side by side:
+//	                           indexing, latency, answers/s, quote@1 and
+//	                           whether both give the same answers
 //	citebench phase            one measured phase (the benchmark runs each in a
 //	                           process of its own)
 //
 //	go run ./cmd/citebench -sizes squad,covid,100k -out bench-out
 //	go run ./cmd/citebench load -c 64 -n 20000 http://127.0.0.1:8080/api/ask
 //	go run ./cmd/citebench mix --reindex
+//	go run ./cmd/citebench backends -opensearch http://127.0.0.1:9200 -sizes squad,1m
 //
 // This package is flag parsing and wiring; each concern is a package
 // under internal/.
@@ -63,10 +68,11 @@ var errHelp = errors.New("help requested")
 // modes are citebench's modes after the command name; none is the
 // benchmark.
 var modes = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
-	"load":  runLoad,
-	"mix":   runMix,
-	"merge": runMerge,
-	"phase": runPhase,
+	"load":     runLoad,
+	"mix":      runMix,
+	"merge":    runMerge,
+	"backends": runBackends,
+	"phase":    runPhase,
 }
 
 // run is citebench with its arguments.
