@@ -52,7 +52,7 @@ func Ask(ctx context.Context, b retrieval.Backend, text string, opts retrieval.A
 	// the closest one, for a decline) answers; a rule that declines
 	// overrides the models, and the confidence then stays under
 	// retrieval.LowConfidence.
-	conf := r.confidence(all, max(bestIdx, 0))
+	pAnswer, conf := r.judge(all, max(bestIdx, 0))
 	ruledOut := func(reason string) (retrieval.Answer, error) {
 		ans.Reason = reason
 		ans.Confidence = round3(min(conf, retrieval.LowConfidence))
@@ -67,7 +67,7 @@ func Ask(ctx context.Context, b retrieval.Backend, text string, opts retrieval.A
 		// An amount is asked for, and neither the sentence nor its
 		// passage gives one: it is not answered here.
 		return ruledOut("the passages that come closest give no figure for it")
-	case r.answerable(all, bestIdx) < answerThreshold || conf < confidenceThreshold:
+	case pAnswer < answerThreshold || conf < confidenceThreshold:
 		ans.Reason = r.declineReason(&all[bestIdx])
 		ans.Confidence = round3(conf)
 		ans.Closest = closest(all, top)

@@ -268,18 +268,20 @@ func (r *ranker) answerable(all []scored, best int) float64 {
 	return logistic(declineWeights[:], r.declineFeatures(all, best))
 }
 
-// confidence is the confidence model's probability that all[best]
-// answers the question: the same evidence as the decline model's, fitted
-// on whether the sentence holds the answer rather than whether the
-// documents do. Without a confidence model it is the decline model's.
-func (r *ranker) confidence(all []scored, best int) float64 {
+// judge is both models' verdict on all[best] from one reading of the
+// evidence: the decline model's probability that the documents answer,
+// and the confidence model's that the sentence does (the decline
+// model's when model.json has no confidence model).
+func (r *ranker) judge(all []scored, best int) (answerable, confidence float64) {
 	if len(all) == 0 {
-		return 0
+		return 0, 0
 	}
+	x := r.declineFeatures(all, best)
+	answerable = logistic(declineWeights[:], x)
 	if !confidenceFitted {
-		return r.answerable(all, best)
+		return answerable, answerable
 	}
-	return logistic(confidenceWeights[:], r.declineFeatures(all, best))
+	return answerable, logistic(confidenceWeights[:], x)
 }
 
 func logistic(w []float64, x [numDecline]float64) float64 {
