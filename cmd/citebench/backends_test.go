@@ -41,7 +41,7 @@ func TestBackendsSideBySide(t *testing.T) {
 	if os.Passages != bl.Passages || os.Quote1 != bl.Quote1 || os.Answered != bl.Answered {
 		t.Errorf("opensearch %d passages, quote@1 %v, answered %v; bleve %d, %v, %v", os.Passages, os.Quote1, os.Answered, bl.Passages, bl.Quote1, bl.Answered)
 	}
-	if os.SameAsBleve != 1 {
+	if os.SameAsBleve != 1 || os.SameTextAsBleve != 1 {
 		t.Errorf("opensearch gave the same answer as bleve to %.0f%% of the seed questions; want all", 100*os.SameAsBleve)
 	}
 	if bl.Quote1 < 0.9 {
