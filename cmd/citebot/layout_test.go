@@ -77,8 +77,11 @@ var retrievalRooms = map[string][]string{
 	"retrieval/bleveindex":        {"retrieval", "retrieval/text", "retrieval/docstore"},
 	"retrieval/quote":             {"retrieval", "retrieval/text"},
 	"retrieval/question":          {"retrieval", "retrieval/text"},
-	"retrieval/answer":            {"retrieval", "retrieval/text", "retrieval/question", "retrieval/quote"},
-	"retrieval/qaeval":            {"retrieval", "retrieval/text", "retrieval/quote", "retrieval/answer", "retrieval/bleveindex"},
+	"retrieval/answer":            {"retrieval", "retrieval/text", "retrieval/question", "retrieval/quote", "retrieval/answer/agree"},
+	// Agreement between the sources of an answer: read from the answer
+	// and the analysed question, never from a backend or the ranker.
+	"retrieval/answer/agree": {"retrieval", "retrieval/text", "retrieval/question"},
+	"retrieval/qaeval":       {"retrieval", "retrieval/text", "retrieval/quote", "retrieval/answer", "retrieval/bleveindex"},
 	// The OpenSearch backend; its client package is the one importer of
 	// opensearch-go (the shared chat state uses it too), ostest connects
 	// live tests to a cluster.

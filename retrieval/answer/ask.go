@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/answer/agree"
 	"github.com/citebot/citebot/retrieval/question"
 	rtext "github.com/citebot/citebot/retrieval/text"
 )
@@ -87,7 +88,7 @@ func Ask(ctx context.Context, b retrieval.Backend, text string, opts retrieval.A
 	}
 	ans.Citations = append(ans.Citations, c)
 	ans.Citations = append(ans.Citations, r.supporting(all, bestIdx, ans.Short, c.Highlight != nil, top-1)...)
-	finishAnswer(&ans, r) // as_of and agreement (agree.go)
+	agree.Finish(&ans, r.q, r) // as_of and agreement
 	return ans, nil
 }
 

@@ -106,13 +106,11 @@ func (f *docFacts) quoteTokens(d *retrieval.IndexedDoc, sp retrieval.Span) []ret
 	return toks
 }
 
-// quoteTokens is rtext.Analyze(c.Quote), kept with the document when the
-// ranker retrieved it.
-func quoteTokens(c retrieval.Citation, r *ranker) []retrieval.Token {
-	if r != nil {
-		if d := r.seen[c.Doc]; d != nil && c.Start >= 0 && c.Start <= c.End && c.End <= len(d.Text) && d.Text[c.Start:c.End] == c.Quote {
-			return factsOf(d).quoteTokens(d, retrieval.Span{Start: c.Start, End: c.End})
-		}
+// QuoteTokens is rtext.Analyze(c.Quote), kept with the document when the
+// ranker retrieved it (agree.Ranking).
+func (r *ranker) QuoteTokens(c retrieval.Citation) []retrieval.Token {
+	if d := r.seen[c.Doc]; d != nil && c.Start >= 0 && c.Start <= c.End && c.End <= len(d.Text) && d.Text[c.Start:c.End] == c.Quote {
+		return factsOf(d).quoteTokens(d, retrieval.Span{Start: c.Start, End: c.End})
 	}
 	return rtext.Analyze(c.Quote)
 }

@@ -972,10 +972,10 @@ func idf(df, n int) float64 {
 	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
 }
 
-// citationCandidate is the candidate the ranker would pick in a citation
-// (any candidate of the kind asked for, closest to the question's words),
-// for reading what a citation without a highlight states.
-func (r *ranker) citationCandidate(c retrieval.Citation) (retrieval.Span, bool) {
+// ValueSpan is the candidate the ranker would pick in a citation (any
+// candidate of the kind asked for, closest to the question's words), for
+// reading what a citation without a highlight states (agree.Ranking).
+func (r *ranker) ValueSpan(c retrieval.Citation) (retrieval.Span, bool) {
 	d := r.seen[c.Doc]
 	if d == nil {
 		return retrieval.Span{}, false

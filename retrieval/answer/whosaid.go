@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/answer/agree"
 	"github.com/citebot/citebot/retrieval/quote"
 )
 
@@ -87,7 +88,7 @@ func answerWhoSaid(ans retrieval.Answer, at retrieval.Attribution, top int) retr
 	ans.Answered, ans.Short, ans.AnswerType, ans.Reason = true, at.Speaker, "person", ""
 	ans.Citations, ans.Closest = cites, []retrieval.Citation{}
 	ans.Agreement, ans.AsOf = nil, ""
-	finishAnswer(&ans, nil)
+	agree.Finish(&ans, nil, nil)
 	return ans
 }
 

@@ -1,4 +1,14 @@
-package answer
+// Package agree says what the quotes of an answer say about its
+// sources: whether they state the same value for the answer ("2 sources
+// agree: 7,500", "Sources differ: …", newest first), and as of when the
+// answer holds (Answer.Agreement and Answer.AsOf).
+//
+// It is apart from answering (package answer) because it is a concern
+// of its own, read once at the end of an answer: it never changes which
+// quotes are picked, only what is said about them. It reads values with
+// its own byte scanners (valuescan.go), which nothing else uses, and
+// asks the ranking that made the answer for only two things (Ranking).
+package agree
 
 import (
 	"fmt"
@@ -8,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/citebot/citebot/retrieval/question"
 
@@ -38,15 +49,28 @@ func kindOf(answerType string) valueKind {
 	return kindNone
 }
 
-// finishAnswer adds what an answer says about its sources: AsOf, and
-// Agreement when the short answer is a number, a date or a name. r reads
-// a value from a citation without a highlight (nil: only highlighted
-// citations count). It is called once at the end of Ask.
-func finishAnswer(ans *retrieval.Answer, r *ranker) {
+// Ranking is what agreement asks of the ranking that made an answer.
+type Ranking interface {
+	// ValueSpan is the span, in the document, of the value of the
+	// answer's type the ranking would pick in a citation without a
+	// highlight, and whether there is one.
+	ValueSpan(c retrieval.Citation) (retrieval.Span, bool)
+	// QuoteTokens is rtext.Analyze(c.Quote), which the ranking may hold
+	// already.
+	QuoteTokens(c retrieval.Citation) []retrieval.Token
+}
+
+// Finish adds what an answer says about its sources: AsOf, and Agreement
+// when the short answer is a number, a date or a name. q is the question
+// as the ranking analysed it (nil: ans.Question is analysed again).
+// ranking reads a value from a citation without a highlight (nil: only
+// highlighted citations count, and quotes are analysed here). It is
+// called once, when the answer's citations are final.
+func Finish(ans *retrieval.Answer, q *question.Question, ranking Ranking) {
 	if !ans.Answered || len(ans.Citations) == 0 {
 		return
 	}
-	ans.Agreement = agreementFor(ans, r)
+	ans.Agreement = agreementFor(ans, q, ranking)
 	ans.AsOf = asOf(ans)
 }
 
@@ -73,16 +97,16 @@ func asOf(ans *retrieval.Answer) string {
 // citation's (see stated and sameThing). Values that cannot be told to
 // be about the same thing are left out rather than reported as
 // differing: "Sources differ" is only ever said of like and like.
-func agreementFor(ans *retrieval.Answer, r *ranker) *retrieval.Agreement {
+func agreementFor(ans *retrieval.Answer, analysed *question.Question, ranking Ranking) *retrieval.Agreement {
 	kind := kindOf(ans.AnswerType)
 	if kind == kindNone || len(ans.Citations) < 2 {
 		return nil
 	}
 	var q asked
-	if r != nil {
+	if analysed != nil {
 		// The question Ask analysed: analysing ans.Question (its cleaned
 		// text) again gives the same.
-		q = askedOf(r.q)
+		q = askedOf(analysed)
 	} else {
 		q = newAsked(ans.Question)
 	}
@@ -91,7 +115,7 @@ func agreementFor(ans *retrieval.Answer, r *ranker) *retrieval.Agreement {
 	var keys []value
 	docs := map[string]bool{}
 	for i, c := range ans.Citations {
-		st, ok := stated(c, kind, r, q)
+		st, ok := stated(c, kind, ranking, q)
 		if !ok {
 			if i == 0 {
 				return nil // the answer itself cannot be told apart
@@ -235,8 +259,8 @@ type statement struct {
 //     when the quote holds a name with it ("Riverton Transit" beside
 //     "Amalgamated Transit Union Local 1700");
 //   - the quote mentions something the question asks about.
-func stated(c retrieval.Citation, kind valueKind, r *ranker, q asked) (statement, bool) {
-	s, e, ok := citationValue(c, kind, r)
+func stated(c retrieval.Citation, kind valueKind, ranking Ranking, q asked) (statement, bool) {
+	s, e, ok := citationValue(c, kind, ranking)
 	if !ok {
 		return statement{}, false
 	}
@@ -247,7 +271,7 @@ func stated(c retrieval.Citation, kind valueKind, r *ranker, q asked) (statement
 		return statement{}, false
 	}
 	st := statement{value: v, surface: surface, periods: periodsIn(quote)}
-	toks := quoteTokens(c, r)
+	toks := quoteTokens(c, ranking)
 	var all []string
 	for _, t := range toks {
 		all = append(all, t.Term)
@@ -429,17 +453,17 @@ func nameWith(text, head string) bool {
 // citationValue finds the value a citation states, as byte offsets into
 // its quote: its highlight (grown to the whole amount or date around it,
 // so "100,000" in "100,000+ in FY2024" reads "100,000+"), or for a
-// citation without one, the candidate of the answer's type the ranker
+// citation without one, the value of the answer's type the ranking
 // would pick in it. Names written in lower case ("president") are roles,
 // not names, and state nothing comparable.
-func citationValue(c retrieval.Citation, kind valueKind, r *ranker) (int, int, bool) {
+func citationValue(c retrieval.Citation, kind valueKind, ranking Ranking) (int, int, bool) {
 	q := c.Quote
 	var s, e int
 	switch h := c.Highlight; {
 	case h != nil && h.Start >= c.Start && h.End <= c.End && h.Start < h.End:
 		s, e = h.Start-c.Start, h.End-c.Start
-	case r != nil && kind != kindName:
-		best, ok := r.citationCandidate(c)
+	case ranking != nil && kind != kindName:
+		best, ok := ranking.ValueSpan(c)
 		if !ok {
 			return 0, 0, false
 		}
@@ -640,4 +664,18 @@ func parseDate(s string) (value, bool) {
 		return v, v.word != ""
 	}
 	return v, true
+}
+
+// quoteTokens is rtext.Analyze(c.Quote), from the ranking when it has
+// them.
+func quoteTokens(c retrieval.Citation, ranking Ranking) []retrieval.Token {
+	if ranking != nil {
+		return ranking.QuoteTokens(c)
+	}
+	return rtext.Analyze(c.Quote)
+}
+
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
 }
