@@ -564,7 +564,7 @@ func clauseAt(text string, from, at int) int {
 
 // wordsBetween counts the words between two offsets.
 func wordsBetween(text string, from, to int) int {
-	return countFields(text[from:to])
+	return rtext.CountFields(text[from:to])
 }
 
 // metadataLines is how many passages from the top a byline, dateline or

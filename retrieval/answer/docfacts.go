@@ -65,8 +65,8 @@ func (f *docFacts) passage(d *retrieval.IndexedDoc, ord int) *passageFacts {
 	for k, sp := range p.Sentences {
 		text := d.Text[sp.Start:sp.End]
 		pf.words[k] = wordCount(text)
-		pf.lower[k] = sentenceWords(text)
-		pf.hashes[k] = wordHashes(pf.lower[k])
+		pf.lower[k] = rtext.PairWords(text)
+		pf.hashes[k] = rtext.WordHashes(pf.lower[k])
 	}
 	if h := sectionHeading(d, ord); h != "" {
 		for _, t := range rtext.Analyze(h) {

@@ -142,7 +142,7 @@ func countsNoun(text string, e retrieval.Entity, noun string) bool {
 		return true
 	}
 	var first [3]string
-	f := leadingFields(text[e.End:], first[:]) // text is the whole document
+	f := rtext.LeadingFields(text[e.End:], first[:]) // text is the whole document
 	for k := 0; k < len(f) && k < 3; k++ {
 		w := strings.ToLower(strings.Trim(f[k], ".,;:()\"'“”"))
 		if sameNoun(w, noun) {

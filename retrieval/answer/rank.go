@@ -113,7 +113,7 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 type ranker struct {
 	titles  map[string]float64 // document id → headline coverage
 	pairs   map[string]bool    // the question's word pairs, lower case
-	pairTab pairTable          // pairs, for surfaceShare
+	pairTab rtext.PairTable    // pairs, for surfaceShare
 	q       *question.Question
 	weight  []float64 // per question term: Weight × IDF
 	total   float64
@@ -148,7 +148,7 @@ func newRanker(q *question.Question, df map[string]int, n int) *ranker {
 	r := &ranker{q: q, termIdx: make(map[string]int, len(q.Terms)), titles: map[string]float64{}, df: df, n: n,
 		seen: map[string]*retrieval.IndexedDoc{}}
 	r.pairs = surfacePairs(q.Text, true)
-	r.pairTab = newPairTable(r.pairs)
+	r.pairTab = rtext.NewPairTable(r.pairs)
 	for i, t := range q.Terms {
 		w := t.Weight * idf(df[t.Term], n)
 		if df[t.Term] == 0 && t.Verb {
@@ -404,7 +404,7 @@ func (r *ranker) surfaceShare(text string) float64 {
 	if len(r.pairs) == 0 {
 		return 0
 	}
-	return float64(r.pairTab.count(text)) / float64(len(r.pairs))
+	return float64(r.pairTab.Count(text)) / float64(len(r.pairs))
 }
 
 // surfaceShareWords is surfaceShare of a sentence whose words
@@ -413,7 +413,7 @@ func (r *ranker) surfaceShareWords(words []string, hashes []uint32) float64 {
 	if len(r.pairs) == 0 {
 		return 0
 	}
-	return float64(r.pairTab.countWords(words, hashes)) / float64(len(r.pairs))
+	return float64(r.pairTab.CountWords(words, hashes)) / float64(len(r.pairs))
 }
 
 // longestRun is the longest sequence of question terms that the sentence
@@ -848,7 +848,7 @@ func isHeading(s string) bool {
 	return wordCount(s) < 10
 }
 
-func wordCount(s string) int { return countFields(s) }
+func wordCount(s string) int { return rtext.CountFields(s) }
 
 // rankSentences retrieves passages and scores their sentences, best first.
 func rankSentences(ctx context.Context, b retrieval.Backend, q *question.Question, f retrieval.Filter) ([]scored, *ranker, error) {

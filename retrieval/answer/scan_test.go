@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	rtext "github.com/citebot/citebot/retrieval/text"
 	"github.com/citebot/citebot/seeds"
 )
 
@@ -34,14 +35,14 @@ func scanCases(t testing.TB) []string {
 }
 
 func checkScanners(t *testing.T, s string) {
-	if got, want := countFields(s), len(strings.Fields(s)); got != want {
-		t.Errorf("countFields(%q) = %d, strings.Fields has %d", s, got, want)
+	if got, want := rtext.CountFields(s), len(strings.Fields(s)); got != want {
+		t.Errorf("rtext.CountFields(%q) = %d, strings.Fields has %d", s, got, want)
 	}
 	all := strings.Fields(s)
 	for n := 1; n <= 4; n++ {
-		got := leadingFields(s, make([]string, n))
+		got := rtext.LeadingFields(s, make([]string, n))
 		if want := all[:min(n, len(all))]; !slices.Equal(got, want) {
-			t.Errorf("leadingFields(%q, %d) = %q, want %q", s, n, got, want)
+			t.Errorf("rtext.LeadingFields(%q, %d) = %q, want %q", s, n, got, want)
 		}
 	}
 	// Every text's own pairs, and a question's, counted as surfaceShare
@@ -54,11 +55,11 @@ func checkScanners(t *testing.T, s string) {
 				want++
 			}
 		}
-		tab := newPairTable(pairs)
-		if got := tab.count(s); got != want {
+		tab := rtext.NewPairTable(pairs)
+		if got := tab.Count(s); got != want {
 			t.Errorf("pairTable of %q counts %d pairs in %q, surfacePairs %d", q, got, s, want)
 		}
-		if got := tab.countWords(sentenceWords(s), wordHashes(sentenceWords(s))); got != want {
+		if got := tab.CountWords(rtext.PairWords(s), rtext.WordHashes(rtext.PairWords(s))); got != want {
 			t.Errorf("pairTable of %q counts %d pairs in the words of %q, surfacePairs %d", q, got, s, want)
 		}
 	}

@@ -3,8 +3,9 @@
 // with citebot's normalisations: "FY2026" = "fiscal 2026", "7,500" =
 // "7500", "U.S." = "US", irregular verbs, accents), segmentation into
 // paragraphs, passages and sentences that keep byte offsets, the words a
-// quote check compares, and IndexDocument, which does all of it for a
-// document at index time. It uses Bleve's analysis packages, never a
+// quote check compares, the word scanners ranking runs over every
+// candidate sentence (scan.go), and IndexDocument, which does all of it
+// for a document at index time. It uses Bleve's analysis packages, never a
 // Bleve index.
 package text
 

@@ -1,4 +1,4 @@
-package answer
+package text
 
 import (
 	"strings"
@@ -9,10 +9,12 @@ import (
 // Scanners for the answering path. Each does what a strings function
 // over a whole sentence did (strings.Fields, strings.FieldsFunc after
 // strings.ToLower) with the same result, without building the slice of
-// all the words: ranking calls them on every candidate sentence.
+// all the words: ranking calls them on every candidate sentence. Their
+// tests are answering's (retrieval/answer scan_test.go), which checks
+// them against the strings functions and the word pairs ranking reads.
 
-// countFields is len(strings.Fields(s)): the runs of non-space runes.
-func countFields(s string) int {
+// CountFields is len(strings.Fields(s)): the runs of non-space runes.
+func CountFields(s string) int {
 	n := 0
 	inField := false
 	for i := 0; i < len(s); {
@@ -31,10 +33,10 @@ func countFields(s string) int {
 	return n
 }
 
-// leadingFields returns the first fields of s, as strings.Fields(s)
+// LeadingFields returns the first fields of s, as strings.Fields(s)
 // would give them, up to len(dst), in dst; it reads no further into s
 // than the last field it returns.
-func leadingFields(s string, dst []string) []string {
+func LeadingFields(s string, dst []string) []string {
 	n := 0
 	start := -1
 	for i, r := range s {
@@ -58,8 +60,9 @@ func leadingFields(s string, dst []string) []string {
 	return dst[:n]
 }
 
-// wordPairs reads the words of a text as surfacePairs splits them
-// (lower case; a word is a run of letters, digits and apostrophes).
+// wordPairs reads the words of a text as PairTable splits them (lower
+// case; a word is a run of letters, digits and apostrophes: what
+// strings.FieldsFunc gives after strings.ToLower).
 type wordPairs struct {
 	s   string
 	at  int
@@ -120,12 +123,12 @@ var asciiSpace, asciiWord, asciiLower = func() (sp, word [utf8.RuneSelf]bool, lo
 	return
 }()
 
-// pairTable counts which of a question's word pairs (surfacePairs of the
-// question) a text holds, as surfacePairs(text, false) would find them,
-// without building the text's pairs: a word of the text is looked up
-// among the few words of the question's pairs, and a pair of them in a
-// table.
-type pairTable struct {
+// PairTable counts which of a question's word pairs ("a b", adjacent
+// words as wordPairs splits them) a text holds, without building the
+// text's pairs: a word of the text is looked up among the few words of
+// the question's pairs, and a pair of them in a table. Ranking uses it
+// for the share of the question's phrases a sentence repeats.
+type PairTable struct {
 	words  []string  // the distinct words of the pairs
 	hashes []uint32  // their wordHash
 	mask   uint64    // bit hash%64 of each of those hashes: a quick "no"
@@ -134,8 +137,9 @@ type pairTable struct {
 	seen   []bool    // by pair number, for one count
 }
 
-func newPairTable(pairs map[string]bool) pairTable {
-	var t pairTable
+// NewPairTable builds the table of pairs ("a b").
+func NewPairTable(pairs map[string]bool) PairTable {
+	var t PairTable
 	index := func(w string) int {
 		for i, x := range t.words {
 			if x == w {
@@ -169,7 +173,7 @@ func newPairTable(pairs map[string]bool) pairTable {
 }
 
 // word returns w's index among the pair words, or -1.
-func (t *pairTable) word(w []byte) int {
+func (t *PairTable) word(w []byte) int {
 	if len(w) == 0 || t.first[w[0]>>6]&(1<<(w[0]&63)) == 0 {
 		return -1
 	}
@@ -181,8 +185,8 @@ func (t *pairTable) word(w []byte) int {
 	return -1
 }
 
-// count is how many distinct pairs of the table text holds.
-func (t *pairTable) count(text string) int {
+// Count is how many distinct pairs of the table text holds.
+func (t *PairTable) Count(text string) int {
 	if len(t.seen) == 0 {
 		return 0
 	}
@@ -203,9 +207,9 @@ func (t *pairTable) count(text string) int {
 	return found
 }
 
-// countWords is count for a text whose words are known (sentenceWords),
-// with their wordHash.
-func (t *pairTable) countWords(words []string, hashes []uint32) int {
+// CountWords is Count for a text whose words are known (PairWords), with
+// their WordHashes.
+func (t *PairTable) CountWords(words []string, hashes []uint32) int {
 	if len(t.seen) == 0 {
 		return 0
 	}
@@ -242,8 +246,8 @@ func wordHash(w string) uint32 {
 	return h
 }
 
-// wordHashes is wordHash of each word.
-func wordHashes(words []string) []uint32 {
+// WordHashes is wordHash of each word.
+func WordHashes(words []string) []uint32 {
 	out := make([]uint32, len(words))
 	for i, w := range words {
 		out[i] = wordHash(w)
@@ -251,9 +255,9 @@ func wordHashes(words []string) []uint32 {
 	return out
 }
 
-// sentenceWords is text's words as surfacePairs splits them, lower case
-// (slices of one string).
-func sentenceWords(text string) []string {
+// PairWords is text's words as PairTable splits them, lower case (slices
+// of one string).
+func PairWords(text string) []string {
 	var b strings.Builder
 	var ends []int
 	w := wordPairs{s: text}
