@@ -280,22 +280,29 @@ func DeclineRates(samples []DeclineSample, w []float64, threshold float64, confi
 }
 
 // rates are the share of the samples positive says should be answered
-// that are, and of the others that are declined, for one config.
+// that the decline model at threshold answers, and of the others that it
+// declines, for one config.
 func rates(samples []DeclineSample, w []float64, threshold float64, config string, positive func(DeclineSample) bool) (answered, declined float64) {
+	return shares(samples, config, positive, func(s DeclineSample) bool { return s.X == nil || logistic(w, s.X) < threshold })
+}
+
+// shares are the share of the samples positive says should be answered
+// that are not declined, and of the others that are, for one config.
+func shares(samples []DeclineSample, config string, positive, declines func(DeclineSample) bool) (answered, declined float64) {
 	in, out, a, d := 0, 0, 0, 0
 	for _, s := range samples {
 		if s.Config != config {
 			continue
 		}
-		answers := s.X != nil && logistic(w, s.X) >= threshold
+		no := declines(s)
 		if positive(s) {
 			in++
-			if answers {
+			if !no {
 				a++
 			}
 		} else {
 			out++
-			if !answers {
+			if no {
 				d++
 			}
 		}

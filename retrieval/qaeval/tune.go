@@ -436,31 +436,8 @@ func declines(s DeclineSample, dw []float64, t1 float64, cw []float64, t2 float6
 // declineRates are the share of answerable questions answered and of
 // unanswerable ones declined, for one config, under both models.
 func declineRates(samples []DeclineSample, dw []float64, t1 float64, cw []float64, t2 float64, config string) (answered, declined float64) {
-	in, out, a, d := 0, 0, 0, 0
-	for _, s := range samples {
-		if s.Config != config {
-			continue
-		}
-		no := declines(s, dw, t1, cw, t2)
-		if s.Answerable {
-			in++
-			if !no {
-				a++
-			}
-		} else {
-			out++
-			if no {
-				d++
-			}
-		}
-	}
-	if in > 0 {
-		answered = float64(a) / float64(in)
-	}
-	if out > 0 {
-		declined = float64(d) / float64(out)
-	}
-	return answered, declined
+	return shares(samples, config, func(s DeclineSample) bool { return s.Answerable },
+		func(s DeclineSample) bool { return declines(s, dw, t1, cw, t2) })
 }
 
 // chooseConfidenceThreshold is the confidence threshold that best trades
