@@ -9,9 +9,11 @@
 # Base images are pinned. The builder is go.mod's exact Go release
 # (cmd/citebot/docker_test.go checks it), never a moving minor tag. The
 # runtime image: distroless publishes no version tags, only the moving
-# :nonroot and digests; to pin a release build to bytes, append the digest
-# `crane digest gcr.io/distroless/static-debian12:nonroot` prints
-# (FROM …:nonroot@sha256:…, which the test accepts).
+# :nonroot and digests, so it is pinned to the digest :nonroot had on
+# 2026-08-26 (as recorded by public projects pinning it; this project's
+# build machines reach no registry, so it was not re-resolved here).
+# To move to a newer distroless, replace it with what
+# `crane digest gcr.io/distroless/static-debian12:nonroot` prints.
 FROM golang:1.26.8-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -24,7 +26,7 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}"
 # The volume's mount point, owned by the runtime user so it can write an index there.
 RUN mkdir -p /out/data
 
-FROM gcr.io/distroless/static-debian12:nonroot
+FROM gcr.io/distroless/static-debian12:nonroot@sha256:afa5c872c891853ca7fcf1f12c3edb23f7eeef36189728842dd51042ff57f7ab
 COPY --from=build /out/citebot /citebot
 COPY --from=build --chown=65532:65532 /out/data /data
 # Listen on every interface inside the container; publish the port with -p.
