@@ -90,5 +90,6 @@ const modesUsage = `usage:
   citebench load [-c 64] [-n 20000] URL                      POST /api/ask load on a running citebot serve
   citebench mix [--reindex] [--requests 10000] [--conns 64]  mixed good and hostile load on a citebot serve it starts
   citebench merge [-out DIR] A/results.json B/results.json   one report from separate runs
+  citebench backends -opensearch URL [-sizes squad]          citebot on Bleve and on OpenSearch side by side
   citebench phase -phase NAME -dir DIR …                     one measured phase (the benchmark runs these)
 Each mode's -h lists its flags.`
