@@ -115,6 +115,14 @@ func (r *ranker) QuoteTokens(c retrieval.Citation) []retrieval.Token {
 	return rtext.Analyze(c.Quote)
 }
 
+// Mentions reports whether the citation's document holds s as whole
+// words (retrieval.IndexedDoc.Mentions); true for a document the ranking
+// has not read.
+func (r *ranker) Mentions(c retrieval.Citation, s string) bool {
+	d := r.seen[c.Doc]
+	return d == nil || d.Mentions(s)
+}
+
 // sortByScore is sort.SliceStable(all, higher score first), moving each
 // scored sentence (a few hundred bytes) once instead of at every swap.
 func sortByScore(all []scored) {

@@ -58,6 +58,10 @@ type Ranking interface {
 	// QuoteTokens is rtext.Analyze(c.Quote), which the ranking may hold
 	// already.
 	QuoteTokens(c retrieval.Citation) []retrieval.Token
+	// Mentions reports whether the citation's document holds s as whole
+	// words (text, headline, publisher or author); true when the ranking
+	// does not know the document.
+	Mentions(c retrieval.Citation, s string) bool
 }
 
 // Finish adds what an answer says about its sources: AsOf, and Agreement
@@ -205,7 +209,13 @@ func plural(n int, noun string) string {
 // many"), and the noun after "which"/"what" ("union").
 type asked struct {
 	terms map[string]bool
-	head  string
+	// names are the terms and words of the names the question holds
+	// ("Belarusian" in "When is the Belarusian presidential election?"):
+	// a citation whose quote and document mention none of them is about
+	// another election.
+	names    map[string]bool
+	surfaces []string
+	head     string
 }
 
 func newAsked(text string) asked {
@@ -214,10 +224,21 @@ func newAsked(text string) asked {
 }
 
 func askedOf(q *question.Question) asked {
-	a := asked{terms: map[string]bool{}, head: q.Head}
+	a := asked{terms: map[string]bool{}, names: map[string]bool{}, head: q.Head}
 	for _, t := range q.Terms {
 		if t.Kind != question.KindNumber && t.Kind != question.KindYear && !question.IsFrameWord(strings.ToLower(t.Surface)) {
 			a.terms[t.Term] = true
+			if t.Kind == question.KindName {
+				a.names[t.Term] = true
+				// A place in any of its forms: "Belarusian" is
+				// mentioned by a story about Belarus.
+				name := rtext.StripPossessive(t.Surface)
+				if place, ok := rtext.PlaceOf(name); ok {
+					a.surfaces = append(a.surfaces, rtext.PlaceForms(place)...)
+				} else {
+					a.surfaces = append(a.surfaces, name)
+				}
+			}
 		}
 	}
 	return a
@@ -231,6 +252,18 @@ func (q asked) mentionedIn(terms []string) bool {
 		return true
 	}
 	return slices.ContainsFunc(terms, func(t string) bool { return q.terms[t] })
+}
+
+// namedIn reports whether a citation is about what the question names:
+// its quote (terms) or its document mentions one of the question's
+// names, or the question names nothing. Without a ranking to read the
+// document, the quote alone cannot tell ("the city" for "Riverton"), so
+// it counts as named.
+func (q asked) namedIn(c retrieval.Citation, terms []string, ranking Ranking) bool {
+	if len(q.names) == 0 || ranking == nil || slices.ContainsFunc(terms, func(t string) bool { return q.names[t] }) {
+		return true
+	}
+	return slices.ContainsFunc(q.surfaces, func(s string) bool { return ranking.Mentions(c, s) })
 }
 
 // statement is the value one citation states, with what it is about.
@@ -276,7 +309,7 @@ func stated(c retrieval.Citation, kind valueKind, ranking Ranking, q asked) (sta
 	for _, t := range toks {
 		all = append(all, t.Term)
 	}
-	if !q.mentionedIn(all) {
+	if !q.mentionedIn(all) || !q.namedIn(c, all, ranking) {
 		return statement{}, false
 	}
 	switch kind {
