@@ -13,7 +13,9 @@ import (
 // (citations carry highlights), quotes analysed as the ranker would.
 type docsRanking map[string]string
 
-func (docsRanking) ValueSpan(retrieval.Citation) (retrieval.Span, bool) { return retrieval.Span{}, false }
+func (docsRanking) ValueSpan(retrieval.Citation) (retrieval.Span, bool) {
+	return retrieval.Span{}, false
+}
 func (docsRanking) QuoteTokens(c retrieval.Citation) []retrieval.Token {
 	return rtext.Analyze(c.Quote)
 }
