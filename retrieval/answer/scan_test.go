@@ -100,8 +100,11 @@ func TestSortByScoreIsStable(t *testing.T) {
 	}
 }
 
-// proximityWithMaps is proximity as it was, with maps and a sorted copy.
-func proximityWithMaps(hs []hit) float64 {
+// proximityByDefinition is proximity read off its definition, not the
+// sliding window proximity uses: every window from one hit's position to
+// another's is tried, and the shortest holding every distinct term
+// counts.
+func proximityByDefinition(hs []hit) float64 {
 	distinct := map[int]bool{}
 	for _, h := range hs {
 		distinct[h.term] = true
@@ -110,35 +113,30 @@ func proximityWithMaps(hs []hit) float64 {
 	if k < 2 {
 		return 0
 	}
-	sorted := append([]hit(nil), hs...)
-	sort.Slice(sorted, func(a, b int) bool { return sorted[a].pos < sorted[b].pos })
-	count := map[int]int{}
-	have := 0
-	best := 1 << 30
-	lo := 0
-	for _, h := range sorted {
-		if count[h.term] == 0 {
-			have++
-		}
-		count[h.term]++
-		for have == k {
-			if w := h.pos - sorted[lo].pos + 1; w < best {
+	best := 0
+	for _, from := range hs {
+		for _, to := range hs {
+			if to.pos < from.pos {
+				continue
+			}
+			inside := map[int]bool{}
+			for _, h := range hs {
+				if h.pos >= from.pos && h.pos <= to.pos {
+					inside[h.term] = true
+				}
+			}
+			if w := to.pos - from.pos + 1; len(inside) == k && (best == 0 || w < best) {
 				best = w
 			}
-			count[sorted[lo].term]--
-			if count[sorted[lo].term] == 0 {
-				have--
-			}
-			lo++
 		}
 	}
 	return float64(k) / float64(best)
 }
 
-// TestProximityAsWithMaps: proximity gives what it gave with maps, hits
-// in token order (ties at one position in any order) or not, term
-// indexes small and large.
-func TestProximityAsWithMaps(t *testing.T) {
+// TestProximityIsShortestWindow: proximity gives what its definition
+// gives (proximityByDefinition), hits in token order (ties at one
+// position in any order) or not, term indexes small and large.
+func TestProximityIsShortestWindow(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for range 5000 {
 		n := rng.IntN(12)
@@ -155,7 +153,7 @@ func TestProximityAsWithMaps(t *testing.T) {
 			rng.Shuffle(len(hs), func(i, j int) { hs[i], hs[j] = hs[j], hs[i] })
 		}
 		in := slices.Clone(hs)
-		if got, want := proximity(hs), proximityWithMaps(hs); got != want {
+		if got, want := proximity(hs), proximityByDefinition(hs); got != want {
 			t.Fatalf("proximity(%v) = %v, want %v", hs, got, want)
 		}
 		if !slices.Equal(hs, in) {
