@@ -95,24 +95,31 @@ func BenchmarkIndexSQuAD(b *testing.B) {
 func BenchmarkAskSeeds(b *testing.B) {
 	ix := seedEngine(b)
 	qs := []string{"What was the FY2026 refugee cap?", "Who said a nation without borders is not a nation?", "What is the population of Canada?"}
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		if _, err := ix.Ask(context.Background(), qs[i%len(qs)], retrieval.AskOptions{}); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
+	askInTurn(b, ix, qs)
 }
 
 // BenchmarkAskSQuAD answers SQuAD dev questions over the whole dev set.
 func BenchmarkAskSQuAD(b *testing.B) {
 	docs, qs := squadDev(b)
 	ix := newEngine(b, docs)
+	askInTurn(b, ix, qs)
+}
+
+// askInTurn times e answering qs, one question an operation, in turn.
+func askInTurn(b *testing.B, e *Engine, qs []string) {
+	inTurn(b, len(qs), func(k int) error {
+		_, err := e.Ask(context.Background(), qs[k], retrieval.AskOptions{})
+		return err
+	})
+}
+
+// inTurn times op on the items 0 to n-1, one an operation, in turn,
+// allocations reported; an error stops the benchmark.
+func inTurn(b *testing.B, n int, op func(k int) error) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := ix.Ask(context.Background(), qs[i%len(qs)], retrieval.AskOptions{}); err != nil {
+		if err := op(i % n); err != nil {
 			b.Fatal(err)
 		}
 		i++

@@ -40,62 +40,43 @@ func BenchmarkSQuAD(b *testing.B) {
 	fx := squadFixture(b)
 	qs := fx.questions
 	b.Run("BleveMatch", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			mq := bleve.NewMatchQuery(qs[i%len(qs)])
+		inTurn(b, len(qs), func(k int) error {
+			mq := bleve.NewMatchQuery(qs[k])
 			mq.SetField("text")
-			if _, err := fx.plain.Search(bleve.NewSearchRequestOptions(mq, 10, 0, false)); err != nil {
-				b.Fatal(err)
-			}
-			i++
-		}
+			_, err := fx.plain.Search(bleve.NewSearchRequestOptions(mq, 10, 0, false))
+			return err
+		})
 	})
 	b.Run("AnalyzeQuestion", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			question.Analyze(qs[i%len(qs)])
-			i++
-		}
+		inTurn(b, len(qs), func(k int) error {
+			question.Analyze(qs[k])
+			return nil
+		})
 	})
 	b.Run("AnalyzePassage", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			rtext.Analyze(fx.passages[i%len(fx.passages)])
-			i++
-		}
+		inTurn(b, len(fx.passages), func(k int) error {
+			rtext.Analyze(fx.passages[k])
+			return nil
+		})
 	})
 	b.Run("IndexDocument", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			rtext.IndexDocument(fx.docs[i%len(fx.docs)])
-			i++
-		}
+		inTurn(b, len(fx.docs), func(k int) error {
+			rtext.IndexDocument(fx.docs[k])
+			return nil
+		})
 	})
 	b.Run("Search", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			if _, err := fx.backend.Search(context.Background(), fx.queries[i%len(qs)], candidatePassages, retrieval.Filter{}); err != nil {
-				b.Fatal(err)
-			}
-			i++
-		}
+		inTurn(b, len(qs), func(k int) error {
+			_, err := fx.backend.Search(context.Background(), fx.queries[k], candidatePassages, retrieval.Filter{})
+			return err
+		})
 	})
 	b.Run("Rank", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			k := i % len(qs)
+		inTurn(b, len(qs), func(k int) error {
 			q := fx.analysed[k]
-			if _, _, err := rankSentences(context.Background(), fx.replay[k], &q, retrieval.Filter{}); err != nil {
-				b.Fatal(err)
-			}
-			i++
-		}
+			_, _, err := rankSentences(context.Background(), fx.replay[k], &q, retrieval.Filter{})
+			return err
+		})
 	})
 	b.Run("Ask", func(b *testing.B) {
 		// Steady state, as a server answers: every question once before
@@ -106,14 +87,7 @@ func BenchmarkSQuAD(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			if _, err := fx.engine.Ask(context.Background(), qs[i%len(qs)], retrieval.AskOptions{}); err != nil {
-				b.Fatal(err)
-			}
-			i++
-		}
+		askInTurn(b, fx.engine, qs)
 	})
 }
 
