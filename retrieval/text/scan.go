@@ -196,11 +196,8 @@ func (t *PairTable) Count(text string) int {
 	found, prev := 0, -1
 	for w.word() {
 		i := t.word(w.cur)
-		if prev >= 0 && i >= 0 {
-			if p := t.pair[prev*len(t.words)+i]; p >= 0 && !t.seen[p] {
-				t.seen[p] = true
-				found++
-			}
+		if t.firstSight(prev, i) {
+			found++
 		}
 		prev = i
 	}
@@ -225,15 +222,27 @@ func (t *PairTable) CountWords(words []string, hashes []uint32) int {
 				}
 			}
 		}
-		if prev >= 0 && i >= 0 {
-			if p := t.pair[prev*len(t.words)+i]; p >= 0 && !t.seen[p] {
-				t.seen[p] = true
-				found++
-			}
+		if t.firstSight(prev, i) {
+			found++
 		}
 		prev = i
 	}
 	return found
+}
+
+// firstSight reports whether the words of indexes prev and i, one after
+// the other, are a pair of the table not seen before in this count, and
+// marks it seen; -1 is a word not among the pair words.
+func (t *PairTable) firstSight(prev, i int) bool {
+	if prev < 0 || i < 0 {
+		return false
+	}
+	p := t.pair[prev*len(t.words)+i]
+	if p < 0 || t.seen[p] {
+		return false
+	}
+	t.seen[p] = true
+	return true
 }
 
 // wordHash is FNV-1a of a word: a quick first comparison.
