@@ -411,32 +411,43 @@ func monthEnds(s string, i int, out []int) []int {
 	return out
 }
 
-// MONTH\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}
-func dateMonthDayYear(s string, i int) int {
+// dayEnds lists where \d{1,2}(?:st|nd|rd|th)? at i may end, in the
+// pattern's order: the longer number first, and for each the suffix
+// first; 0 marks no choice.
+func dayEnds(s string, i int) [4]int {
+	var out [4]int
+	for k, d := range upTo2Digits(s, i) {
+		if d == 0 {
+			continue
+		}
+		o := optOrdinal(s, d)
+		out[2*k], out[2*k+1] = o[0], o[1]
+	}
+	return out
+}
+
+// monthDayEnds lists where MONTH\s+\d{1,2}(?:st|nd|rd|th)? at i may end,
+// in the pattern's order.
+func monthDayEnds(s string, i int, out []int) []int {
 	var buf [2]int
 	for _, m := range monthEnds(s, i, buf[:0]) {
 		a := spaceRun(s, m)
 		if a == m {
 			continue
 		}
-		for _, d := range upTo2Digits(s, a) {
-			if d == 0 {
-				continue
-			}
-			if e := ordCommaYear(s, d); e >= 0 {
-				return e
+		for _, o := range dayEnds(s, a) {
+			if o != 0 {
+				out = append(out, o)
 			}
 		}
 	}
-	return -1
+	return out
 }
 
-// ordCommaYear is (?:st|nd|rd|th)?,?\s+\d{4}\b at i.
-func ordCommaYear(s string, i int) int {
-	for _, o := range optOrdinal(s, i) {
-		if o == 0 {
-			continue
-		}
+// MONTH\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}
+func dateMonthDayYear(s string, i int) int {
+	var buf [8]int
+	for _, o := range monthDayEnds(s, i, buf[:0]) {
 		if e := commaYear(s, o); e >= 0 {
 			return e
 		}
@@ -464,22 +475,17 @@ func commaYear(s string, i int) int {
 // \d{1,2}(?:st|nd|rd|th)?\s+MONTH,?\s+\d{4}
 func dateDayMonthYear(s string, i int) int {
 	var buf [2]int
-	for _, d := range upTo2Digits(s, i) {
-		if d == 0 {
+	for _, o := range dayEnds(s, i) {
+		if o == 0 {
 			continue
 		}
-		for _, o := range optOrdinal(s, d) {
-			if o == 0 {
-				continue
-			}
-			a := spaceRun(s, o)
-			if a == o {
-				continue
-			}
-			for _, m := range monthEnds(s, a, buf[:0]) {
-				if e := commaYear(s, m); e >= 0 {
-					return e
-				}
+		a := spaceRun(s, o)
+		if a == o {
+			continue
+		}
+		for _, m := range monthEnds(s, a, buf[:0]) {
+			if e := commaYear(s, m); e >= 0 {
+				return e
 			}
 		}
 	}
@@ -488,21 +494,10 @@ func dateDayMonthYear(s string, i int) int {
 
 // MONTH\s+\d{1,2}(?:st|nd|rd|th)?
 func dateMonthDay(s string, i int) int {
-	var buf [2]int
-	for _, m := range monthEnds(s, i, buf[:0]) {
-		a := spaceRun(s, m)
-		if a == m {
-			continue
-		}
-		for _, d := range upTo2Digits(s, a) {
-			if d == 0 {
-				continue
-			}
-			for _, o := range optOrdinal(s, d) {
-				if o != 0 && reBoundary(s, o) {
-					return o
-				}
-			}
+	var buf [8]int
+	for _, o := range monthDayEnds(s, i, buf[:0]) {
+		if reBoundary(s, o) {
+			return o
 		}
 	}
 	return -1
