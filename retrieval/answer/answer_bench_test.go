@@ -1,12 +1,8 @@
 package answer
 
 import (
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,6 +11,7 @@ import (
 	"github.com/citebot/citebot/retrieval/ingest"
 	"github.com/citebot/citebot/retrieval/question"
 	rtext "github.com/citebot/citebot/retrieval/text"
+	"github.com/citebot/citebot/retrieval/text/texttest"
 	"github.com/citebot/citebot/seeds"
 )
 
@@ -23,26 +20,9 @@ import (
 // checkout.
 func squadDev(b *testing.B) ([]retrieval.Document, []string) {
 	b.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "data", "squad", "dev-v1.1.json.gz"))
+	d, err := texttest.SharedSQuAD(b, "squad/dev-v1.1.json.gz")
 	if err != nil {
 		b.Skipf("SQuAD dev not available: %v", err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var d struct {
-		Data []struct {
-			Title      string
-			Paragraphs []struct {
-				Context string
-				QAs     []struct{ Question string } `json:"qas"`
-			}
-		}
-	}
-	if err := json.NewDecoder(gz).Decode(&d); err != nil {
-		b.Fatal(err)
 	}
 	var docs []retrieval.Document
 	var qs []string

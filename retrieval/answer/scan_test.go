@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	rtext "github.com/citebot/citebot/retrieval/text"
-	"github.com/citebot/citebot/seeds"
+	"github.com/citebot/citebot/retrieval/text/texttest"
 )
 
 // scanCases are texts the scanners must read as the strings functions
@@ -23,15 +23,7 @@ func scanCases(t testing.TB) []string {
 		"bad\xffbyte \xe2\x82 cut", "\xff", "a\xffb c",
 		"Ⅻ ⓐⒶ 123abc 4.5 — – -dash- 'quoted' ‘curly’",
 	}
-	for _, name := range []string{"000_49e5d4ef9c47bd09.txt", "002_af087fb2e48502ed.txt"} {
-		b, err := seeds.FS.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases = append(cases, string(b))
-		cases = append(cases, strings.Split(string(b), "\n")...)
-	}
-	return cases
+	return append(cases, texttest.SeedTexts(t)...)
 }
 
 func checkScanners(t *testing.T, s string) {

@@ -1,16 +1,13 @@
 package text
 
 import (
-	"compress/gzip"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
+
+	"github.com/citebot/citebot/retrieval/text/texttest"
 )
 
 var finders = []struct {
@@ -58,16 +55,7 @@ func finderCases() []string {
 		"dozen", "dozens", "a", "few", "couple", "half", "hundred", "thousand", "several", "billions", "millions", "hundreds", "thousands", "ſ", "\u212a", "é", "x", "_",
 		"\xff", "°", "²", ":", ",", "."}
 	seps := []string{" ", "", "  ", "-", ", ", "\t", "\n", "\u00a0", "/"}
-	rng := rand.New(rand.NewPCG(15, 2027))
-	for range 4000 {
-		var b strings.Builder
-		for n := 1 + rng.IntN(8); n > 0; n-- {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-			b.WriteString(seps[rng.IntN(len(seps))])
-		}
-		cases = append(cases, b.String())
-	}
-	return cases
+	return append(cases, texttest.RandomJoins(rand.New(rand.NewPCG(15, 2027)), 4000, 8, pieces, seps)...)
 }
 
 // sharedTexts are SQuAD and COVID-QA contexts when the shared
@@ -75,22 +63,9 @@ func finderCases() []string {
 func sharedTexts(t *testing.T) []string {
 	var out []string
 	for _, name := range []string{"squad/dev-v1.1.json.gz", "covid-qa/covidQA-200423.json.gz"} {
-		f, err := os.Open(filepath.Join("..", "..", "..", "shared", "data", name))
+		d, err := texttest.SharedSQuAD(t, name)
 		if err != nil {
 			continue
-		}
-		defer f.Close()
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var d struct {
-			Data []struct {
-				Paragraphs []struct{ Context string }
-			}
-		}
-		if err := json.NewDecoder(gz).Decode(&d); err != nil {
-			t.Fatal(err)
 		}
 		// Every fifth paragraph: all of them take the regular
 		// expressions a dozen seconds.

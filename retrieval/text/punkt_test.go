@@ -1,8 +1,6 @@
 package text
 
 import (
-	"compress/gzip"
-	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -12,6 +10,8 @@ import (
 
 	"github.com/neurosnap/sentences"
 	"github.com/neurosnap/sentences/english"
+
+	"github.com/citebot/citebot/retrieval/text/texttest"
 )
 
 // TestGatedMultiPunctSplitsLikeOriginal: with the gated passes
@@ -81,22 +81,7 @@ func TestGatedMultiPunctSplitsLikeOriginal(t *testing.T) {
 		}
 		texts = append(texts, b.String())
 	}
-	if f, err := os.Open(filepath.Join("..", "..", "..", "shared", "data", "squad", "dev-v1.1.json.gz")); err == nil {
-		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ds struct {
-			Data []struct {
-				Paragraphs []struct {
-					Context string `json:"context"`
-				} `json:"paragraphs"`
-			} `json:"data"`
-		}
-		if err := json.NewDecoder(zr).Decode(&ds); err != nil {
-			t.Fatal(err)
-		}
+	if ds, err := texttest.SharedSQuAD(t, "squad/dev-v1.1.json.gz"); err == nil {
 		for _, a := range ds.Data {
 			for _, p := range a.Paragraphs {
 				texts = append(texts, p.Context)

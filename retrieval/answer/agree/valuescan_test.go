@@ -5,10 +5,9 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
-	"github.com/citebot/citebot/seeds"
+	"github.com/citebot/citebot/retrieval/text/texttest"
 )
 
 // The regular expressions agreement used to read values with, kept here
@@ -128,31 +127,14 @@ func valueScanCases() []string {
 		"10:30", "9:05", "a.m.", "am", "p", "m", ".", "years", "ago", "in", "since", "of", "by", "for", "calendar", ",",
 		"2025-11-28", "2025-11", "-", "ſ", "\u212a", "é", "_", "x", "\xff"}
 	seps := []string{"", " ", "  ", "-", ", ", "\t", "\n", "\v", "\u00a0", ".", "\f", "\r"}
-	rng := rand.New(rand.NewPCG(15, 2026))
-	for range 20000 {
-		var b strings.Builder
-		for n := 1 + rng.IntN(6); n > 0; n-- {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-			b.WriteString(seps[rng.IntN(len(seps))])
-		}
-		cases = append(cases, b.String())
-	}
-	return cases
+	return append(cases, texttest.RandomJoins(rand.New(rand.NewPCG(15, 2026)), 20000, 6, pieces, seps)...)
 }
 
 // TestValueScannersMatchRegexps: the scanners agreement reads values
 // with find exactly what the regular expressions they replace found, on
 // pattern-dense generated texts and on the seed articles.
 func TestValueScannersMatchRegexps(t *testing.T) {
-	cases := valueScanCases()
-	for _, name := range []string{"000_49e5d4ef9c47bd09.txt", "002_af087fb2e48502ed.txt"} {
-		b, err := seeds.FS.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases = append(cases, string(b))
-		cases = append(cases, strings.Split(string(b), "\n")...)
-	}
+	cases := append(valueScanCases(), texttest.SeedTexts(t)...)
 	for _, s := range cases {
 		checkValueScanners(t, s)
 		if t.Failed() {
