@@ -8,9 +8,7 @@ import (
 	"hash/fnv"
 	"io"
 	"os"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -261,27 +259,15 @@ func AskAll(ctx context.Context, ix Index, qs []Question, neverDecline bool) (As
 		err error
 	}
 	outs := make([]out, len(qs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				start := time.Now()
-				a, err := ix.Ask(ctx, qs[i].Question, retrieval.AskOptions{Top: 5, NeverDecline: neverDecline})
-				outs[i] = out{a, time.Since(start), err}
-			}
-		}()
-	}
-	for i := range qs {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	// A question's error is kept with it and reported in question order
+	// below, so the function never fails and parallel's only error is the
+	// context's, returned at the end.
+	_ = parallel(ctx, len(qs), func(i int) error {
+		start := time.Now()
+		a, err := ix.Ask(ctx, qs[i].Question, retrieval.AskOptions{Top: 5, NeverDecline: neverDecline})
+		outs[i] = out{a, time.Since(start), err}
+		return nil
+	})
 	asked := Asked{Questions: qs}
 	for i, o := range outs {
 		if o.err != nil {
