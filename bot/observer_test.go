@@ -7,8 +7,7 @@ import (
 
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/retrieval/answer"
-	"github.com/citebot/citebot/retrieval/ingest"
-	"github.com/citebot/citebot/seeds"
+	"github.com/citebot/citebot/retrieval/ingest/seedtest"
 )
 
 // recorder is an Observer that keeps every event.
@@ -26,11 +25,7 @@ func (r *recorder) ObserveQuestion(ev bot.QuestionEvent) {
 // seedIndex answers from the seed articles, indexed in memory.
 func seedIndex(t *testing.T) *answer.Engine {
 	t.Helper()
-	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	return bot.MemoryEngine(t, docs...)
+	return bot.MemoryEngine(t, seedtest.Docs(t)...)
 }
 
 func TestObserverSeesEveryOutcome(t *testing.T) {

@@ -88,11 +88,14 @@ var retrievalRooms = map[string][]string{
 	"retrieval/opensearchindex":          {"retrieval", "retrieval/text", "retrieval/docstore", "retrieval/opensearchindex/osclient"},
 	"retrieval/opensearchindex/osclient": {"retrieval"},
 	"retrieval/opensearchindex/ostest":   {"retrieval/opensearchindex/osclient"},
-	"retrieval/backendtest":              {"retrieval", "retrieval/text", "retrieval/quote", "retrieval/answer", "retrieval/ingest", "retrieval/qaeval", "seeds"},
+	"retrieval/backendtest":              {"retrieval", "retrieval/text", "retrieval/quote", "retrieval/answer", "retrieval/ingest/seedtest", "retrieval/qaeval"},
 	// The texts text's and answering's scanner tests share: the seeds
 	// and the shared datasets, nothing of text's own, so that text's
 	// tests can import it.
 	"retrieval/text/texttest": {"seeds"},
+	// The seed articles as ingest reads them, for tests of the rooms
+	// above ingest (ingest's own tests use ingesttest).
+	"retrieval/ingest/seedtest": {"retrieval", "retrieval/ingest", "seeds"},
 }
 
 // sdks maps an import path prefix to the packages allowed to import it.

@@ -15,11 +15,10 @@ import (
 
 	"github.com/citebot/citebot/adapters/slack"
 	"github.com/citebot/citebot/config/configtest"
-	"github.com/citebot/citebot/retrieval/ingest"
+	"github.com/citebot/citebot/retrieval/ingest/seedtest"
 	"github.com/citebot/citebot/retrieval/opensearchindex"
 	"github.com/citebot/citebot/retrieval/opensearchindex/osclient"
 	"github.com/citebot/citebot/retrieval/opensearchindex/ostest"
-	"github.com/citebot/citebot/seeds"
 )
 
 // sharedReplicas sets serve up as replicas are: the seeds in one
@@ -31,10 +30,7 @@ func sharedReplicas(t *testing.T) (*osclient.Client, string) {
 	c := ostest.Client(t, ostest.URL())
 	configtest.Isolate(t)
 	ctx := context.Background()
-	docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	docs := seedtest.Docs(t)
 	index := ostest.Name(t, c)
 	if _, err := opensearchindex.Build(ctx, opensearchindex.Target{Client: c, Name: index, Replicas: 0}, docs, nil); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/bleveindex"
-	"github.com/citebot/citebot/retrieval/ingest"
+	"github.com/citebot/citebot/retrieval/ingest/seedtest"
 	"github.com/citebot/citebot/retrieval/question"
 	rtext "github.com/citebot/citebot/retrieval/text"
 	"github.com/citebot/citebot/retrieval/text/texttest"
@@ -40,10 +40,7 @@ func squadDev(b *testing.B) ([]retrieval.Document, []string) {
 }
 
 func BenchmarkIndexSeeds(b *testing.B) {
-	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
-	if len(errs) > 0 {
-		b.Fatal(errs)
-	}
+	docs := seedtest.Docs(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		ix, err := bleveindex.NewMemory(context.Background(), docs)

@@ -38,11 +38,10 @@ import (
 
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/answer"
-	"github.com/citebot/citebot/retrieval/ingest"
+	"github.com/citebot/citebot/retrieval/ingest/seedtest"
 	"github.com/citebot/citebot/retrieval/qaeval"
 	"github.com/citebot/citebot/retrieval/quote"
 	"github.com/citebot/citebot/retrieval/text"
-	"github.com/citebot/citebot/seeds"
 )
 
 // Open indexes docs into a new backend for one test; the kit closes it.
@@ -309,11 +308,7 @@ type seedCase struct {
 }
 
 func testSeeds(t *testing.T, open Open) {
-	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	eng := answer.New(retrieval.NewLive(open(t, docs)))
+	eng := answer.New(retrieval.NewLive(open(t, seedtest.Docs(t))))
 	t.Cleanup(func() { eng.Close() })
 	ctx := context.Background()
 

@@ -11,9 +11,8 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/citebot/citebot/retrieval"
-	"github.com/citebot/citebot/retrieval/ingest"
+	"github.com/citebot/citebot/retrieval/ingest/seedtest"
 	"github.com/citebot/citebot/retrieval/text"
-	"github.com/citebot/citebot/seeds"
 )
 
 // postings describes every term of the text field: for each passage that
@@ -79,11 +78,7 @@ func postings(t *testing.T, bi bleve.Index) map[string]string {
 // itself through the mapping.
 func TestPreAnalysedPassagesIndexLikeBleve(t *testing.T) {
 	ctx := context.Background()
-	docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	docs = append(docs, retrieval.Document{ID: "edge", Text: "FY2026 and fiscal year 2027: the U.S. and the United States, " +
+	docs := append(seedtest.Docs(t), retrieval.Document{ID: "edge", Text: "FY2026 and fiscal year 2027: the U.S. and the United States, " +
 		"New York's 7,500 refugees — Ögedei said so.\n\nThe 1990s; US$4.2 billion; 33-year-old; ﬁnance ſome \u212a."})
 	ix, err := NewMemory(ctx, docs)
 	if err != nil {

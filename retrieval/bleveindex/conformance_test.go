@@ -10,8 +10,7 @@ import (
 	"github.com/citebot/citebot/retrieval/answer"
 	"github.com/citebot/citebot/retrieval/backendtest"
 	"github.com/citebot/citebot/retrieval/bleveindex"
-	"github.com/citebot/citebot/retrieval/ingest"
-	"github.com/citebot/citebot/seeds"
+	"github.com/citebot/citebot/retrieval/ingest/seedtest"
 )
 
 // The Bleve backend passes the conformance kit in memory and persisted.
@@ -44,10 +43,7 @@ func TestConformance(t *testing.T) {
 // again (without the documents) answers exactly as the in-memory one.
 func TestPersistedIndexAnswersLikeMemory(t *testing.T) {
 	ctx := context.Background()
-	docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	docs := seedtest.Docs(t)
 	dir := t.TempDir()
 	if _, err := bleveindex.Build(ctx, dir, docs, nil); err != nil {
 		t.Fatal(err)

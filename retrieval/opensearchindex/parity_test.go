@@ -14,12 +14,11 @@ import (
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/answer"
 	"github.com/citebot/citebot/retrieval/bleveindex"
-	"github.com/citebot/citebot/retrieval/ingest"
+	"github.com/citebot/citebot/retrieval/ingest/seedtest"
 	"github.com/citebot/citebot/retrieval/opensearchindex"
 	"github.com/citebot/citebot/retrieval/opensearchindex/ostest"
 	"github.com/citebot/citebot/retrieval/qaeval"
 	"github.com/citebot/citebot/retrieval/text"
-	"github.com/citebot/citebot/seeds"
 )
 
 // squadPath is SQuAD v1.1 dev in the shared data beside the checkout.
@@ -29,10 +28,7 @@ const squadPath = "../../../shared/data/squad/dev-v1.1.json.gz"
 // the first SQuAD dev articles, with questions about them.
 func parityCorpus(t *testing.T, articles int) ([]retrieval.Document, []string) {
 	t.Helper()
-	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	docs := seedtest.Docs(t)
 	questions := []string{
 		"What was the FY2026 refugee cap?", "Who wrote the CRBC News article?",
 		"What is the refugee cap for fiscal 2027?", "Who said a nation without borders is not a nation?",

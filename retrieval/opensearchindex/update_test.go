@@ -13,19 +13,15 @@ import (
 
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/answer"
-	"github.com/citebot/citebot/retrieval/ingest"
+	"github.com/citebot/citebot/retrieval/ingest/seedtest"
 	"github.com/citebot/citebot/retrieval/opensearchindex"
 	"github.com/citebot/citebot/retrieval/opensearchindex/osclient"
 	"github.com/citebot/citebot/retrieval/opensearchindex/ostest"
-	"github.com/citebot/citebot/seeds"
 )
 
 func seedDocs(t *testing.T, publisher string) []retrieval.Document {
 	t.Helper()
-	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	docs := seedtest.Docs(t)
 	for i := range docs {
 		docs[i].Publisher = publisher
 	}

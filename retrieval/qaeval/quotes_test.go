@@ -10,17 +10,16 @@ import (
 	"testing"
 
 	"github.com/citebot/citebot/retrieval"
-	"github.com/citebot/citebot/retrieval/ingest"
-	"github.com/citebot/citebot/seeds"
+	"github.com/citebot/citebot/retrieval/ingest/seedtest"
 )
 
 // seedDocs are the two seed articles: the first is indexed, the second
 // held out.
 func seedDocs(t *testing.T) []retrieval.Document {
 	t.Helper()
-	docs, errs := ingest.LoadFS(context.Background(), seeds.FS, "seeds")
-	if len(errs) > 0 || len(docs) != 2 {
-		t.Fatalf("seeds: %d documents, errors %v", len(docs), errs)
+	docs := seedtest.Docs(t)
+	if len(docs) != 2 {
+		t.Fatalf("seeds: %d documents; want 2", len(docs))
 	}
 	return docs
 }

@@ -5,12 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot/retrieval/ingest/seedtest"
 	rtext "github.com/citebot/citebot/retrieval/text"
 
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/bleveindex"
-	"github.com/citebot/citebot/retrieval/ingest"
-	"github.com/citebot/citebot/seeds"
 )
 
 // testIndex checks quotes against one backend.
@@ -35,12 +34,7 @@ func (ix testIndex) DocumentText(id string) (string, error) {
 // seedIndex is a real in-memory index of the embedded seed articles.
 func seedIndex(t testing.TB) testIndex {
 	t.Helper()
-	ctx := context.Background()
-	docs, errs := ingest.LoadFS(ctx, seeds.FS, "seeds")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	return memIndex(t, docs...)
+	return memIndex(t, seedtest.Docs(t)...)
 }
 
 // memIndex indexes docs in memory (the Bleve backend) and closes the
