@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,22 @@ import (
 
 func askAt(p50 time.Duration) *phase.Result {
 	return &phase.Result{P50: p50, P90: 2 * p50, P99: 3 * p50, PerSec1: 100, PerSec2: 180, At1: 50, At5: 80, Answered: 90}
+}
+
+// checkWritten runs write into a buffer, which must succeed, and fails t
+// for each of wants that what it wrote lacks; what names the output in
+// the messages.
+func checkWritten(t *testing.T, what string, write func(io.Writer) error, wants ...string) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range wants {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s lacks %q:\n%s", what, want, b.String())
+		}
+	}
 }
 
 // The summary checks the targets against what was measured, says "not
@@ -30,12 +47,7 @@ func TestSummary(t *testing.T) {
 			Bleve:   System{Index: &phase.Result{Passages: 100000, IndexSeconds: 19}, Ask: askAt(2 * time.Millisecond)},
 			FTS:     System{Ask: askAt(30 * time.Millisecond)}},
 	}, Load: &load.AskResult{Clients: 64, PerSec: 3100, ServerCPUPerAnswer: 550 * time.Microsecond}}
-	var b bytes.Buffer
-	if err := WriteSummary(&b, rep); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
-	for _, want := range []string{
+	checkWritten(t, "summary", func(w io.Writer) error { return WriteSummary(w, rep) },
 		"| answer p50 ≤ 3× the raw Bleve query at squad | 2.00× (2.00 ms against 1.00 ms) | yes |",
 		"| answer p50 ≤ 1.5× the raw Bleve query at 1m | – | not measured |",
 		"| answer p99 ≤ 1.5× the raw Bleve query's at 1m | – | not measured |",
@@ -45,11 +57,7 @@ func TestSummary(t *testing.T) {
 		"| start-up from a persisted index < 1 s | 100k 30.0 ms | yes |",
 		"| POST /api/ask ≥ 3,000 answers/s, 64 clients, 0 errors | 3,100/s, 0 errors; server CPU 550 µs an answer | yes |",
 		"| squad → 100k | ×50 | 2.00 ms → 6.00 ms (k 0.28) |",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("summary lacks %q:\n%s", want, out)
-		}
-	}
+	)
 }
 
 // Targets missed say "no" with what was measured.
@@ -64,21 +72,13 @@ func TestSummaryMisses(t *testing.T) {
 			Bleve:   System{Index: &phase.Result{Passages: 2000, IndexSeconds: 1}, Ask: askAt(time.Millisecond)},
 			FTS:     System{Ask: fts}},
 	}, Load: &load.AskResult{Clients: 64, PerSec: 3200, Errors: 3}}
-	var b bytes.Buffer
-	if err := WriteSummary(&b, rep); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{
+	checkWritten(t, "summary", func(w io.Writer) error { return WriteSummary(w, rep) },
 		"| answer p50 ≤ 3× the raw Bleve query at squad | 4.00× (4.00 ms against 1.00 ms) | no |",
 		"| answers/s on 1 core at squad ≥ 0.5× the raw Bleve query's and ≥ 3× FTS5's | 1.00× and 2.00× (100 against 100 and 50) | no |",
 		"| answers/s on 2 cores ≥ 1.7× on 1 core | squad 1.20× | no |",
 		"| indexing ≥ 0.9× raw Bleve's passages/s at squad and 100k | squad 0.50× | no |",
 		"| POST /api/ask ≥ 3,000 answers/s, 64 clients, 0 errors | 3,200/s, 3 errors | no |",
-	} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("summary lacks %q:\n%s", want, b.String())
-		}
-	}
+	)
 }
 
 // A corpus's table shows every system, the ratios, and "–" for what a
@@ -88,21 +88,12 @@ func TestWriteSize(t *testing.T) {
 		Citebot: System{Index: &phase.Result{Passages: 2300, IndexSeconds: 2, Runs: 3}, Ask: askAt(2 * time.Millisecond)},
 		Bleve:   System{Index: &phase.Result{Passages: 2300, IndexSeconds: 1}, Ask: askAt(time.Millisecond)},
 		FTS:     System{Ask: askAt(4 * time.Millisecond)}}
-	var b bytes.Buffer
-	if err := WriteSize(&b, r); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
-	for _, want := range []string{
+	checkWritten(t, "table", func(w io.Writer) error { return WriteSize(w, r) },
 		"### squad — 48 documents, 2,300 passages, 100 questions",
 		"Each figure is the median of 3 runs of its phase.",
 		"| index: passages/s | 1,150 | 2,300 | – | 0.50× | – |",
 		"| answer p50 | 2.00 ms | 1.00 ms | 4.00 ms | 2.00× | 0.50× |",
 		"| quote@1 | 50.0% | 50.0% | 50.0% | +0.0 pts | +0.0 pts |",
 		"citebot answered 90 of 100 questions",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("table lacks %q:\n%s", want, out)
-		}
-	}
+	)
 }
