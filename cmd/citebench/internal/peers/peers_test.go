@@ -23,6 +23,21 @@ func seedDocs(t *testing.T) []citebot.Document {
 	return docs
 }
 
+// build builds docs into dir with system's builder, which must succeed,
+// and returns the builder and how many passages it indexed.
+func build(t *testing.T, system, dir string, docs []citebot.Document) (Builder, int) {
+	t.Helper()
+	b, err := NewBuilder(system, dir, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := b.Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, n
+}
+
 // Every system builds from the seeds, answers from what it built, and
 // each quote it offers is the document's text at the quote's span: the
 // judge compares spans (COVID-QA), so a quote located wrongly would be
@@ -39,14 +54,7 @@ func TestEverySystemBuildsAndQuotesTheDocuments(t *testing.T) {
 	for _, system := range Names {
 		t.Run(system, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "index")
-			b, err := NewBuilder(system, dir, docs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n, err := b.Build(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, n := build(t, system, dir, docs)
 			if n != passages {
 				t.Errorf("indexed %d passages; want the seeds' %d", n, passages)
 			}
@@ -93,13 +101,7 @@ func TestBlevePeer(t *testing.T) {
 	ctx := context.Background()
 	docs := seedDocs(t)
 	dir := filepath.Join(t.TempDir(), "bleve")
-	b, err := NewBuilder(Bleve, dir, docs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.Build(ctx); err != nil {
-		t.Fatal(err)
-	}
+	b, _ := build(t, Bleve, dir, docs)
 	a, err := openBleve(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -183,10 +185,7 @@ func TestFTSMatchIsNeverSyntax(t *testing.T) {
 func TestFTSOneConnection(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "fts5.db")
-	b, _ := NewBuilder(FTS5, dir, seedDocs(t))
-	if _, err := b.Build(ctx); err != nil {
-		t.Fatal(err)
-	}
+	build(t, FTS5, dir, seedDocs(t))
 	a, err := openFTS(dir)
 	if err != nil {
 		t.Fatal(err)
