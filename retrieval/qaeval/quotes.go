@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -682,12 +684,7 @@ func WriteQuoteReport(w io.Writer, r QuoteReport, verbose bool) error {
 		quote.NearThreshold, r.BestThreshold, 100*r.BestThresholdAccuracy)
 	section("who said it", r.Attribution)
 	b.WriteString("\nright per kind\n")
-	kinds := make([]string, 0, len(r.Kinds))
-	for k := range r.Kinds {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	for _, k := range kinds {
+	for _, k := range slices.Sorted(maps.Keys(r.Kinds)) {
 		v := r.Kinds[k]
 		fmt.Fprintf(&b, "  %-22s %4d/%-4d %s\n", k, v[0], v[1], Pct(v[0], v[1]))
 	}

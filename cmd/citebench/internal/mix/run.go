@@ -25,13 +25,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	mrand "math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"text/tabwriter"
@@ -105,20 +105,10 @@ func (r *Report) Print(w io.Writer) {
 		float64(r.RSSBeforeKB)/1024, float64(r.RSSAfterKB)/1024, float64(r.RSSPeakKB)/1024)
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "kind\tsent\tstatuses\tunexpected\tno response")
-	names := make([]string, 0, len(r.Kinds))
-	for n := range r.Kinds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(r.Kinds)) {
 		k := r.Kinds[n]
 		var st []string
-		codes := make([]int, 0, len(k.Statuses))
-		for c := range k.Statuses {
-			codes = append(codes, c)
-		}
-		sort.Ints(codes)
-		for _, c := range codes {
+		for _, c := range slices.Sorted(maps.Keys(k.Statuses)) {
 			st = append(st, fmt.Sprintf("%d×%d", c, k.Statuses[c]))
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\n", n, k.Sent, strings.Join(st, " "), k.Unexpected, k.Errors)
