@@ -142,13 +142,36 @@ var currencyWordRe = regexp.MustCompile(`(?i)^(?:` + currencyWords + `)$`)
 // Where spans overlap, the longest (and so most specific) wins: a date
 // swallows its day and year, "$4.2 billion" its digits.
 func amountEntities(text string, sent retrieval.Span) []retrieval.Entity {
+	return amountEntitiesWith(&scanningMatchers, text, sent)
+}
+
+// amountMatchers are how amountEntities finds its patterns' matches, each
+// as the pattern's FindAllStringSubmatchIndex gives them: at index time
+// the anchored finders and byte scanners; in TestAmountEntitiesLikeRegexps
+// the regular expressions themselves, the oracle the others must equal.
+type amountMatchers struct {
+	date, time, number, ordinal, wordNumber func(s string) [][]int
+	// modifierStart is where modifierRe's leftmost match in window
+	// starts, or -1.
+	modifierStart func(window string) int
+}
+
+// scanningMatchers are the finders of anchored.go and the scanners of
+// scanners.go.
+var scanningMatchers = amountMatchers{
+	date: dateFinder.findAll, time: timeFinder.findAll, number: numberFinder.findAll,
+	ordinal: ordinalFinder.findAll, wordNumber: wordNumberFinder.findAll,
+	modifierStart: modifierStart,
+}
+
+func amountEntitiesWith(ms *amountMatchers, text string, sent retrieval.Span) []retrieval.Entity {
 	seg := text[sent.Start:sent.End]
 	var out []retrieval.Entity
 	add := func(s, e int, kind retrieval.EntityKind, u string) {
 		out = append(out, retrieval.Entity{Span: retrieval.Span{Start: sent.Start + s, End: sent.Start + e}, Kind: kind, Unit: u})
 	}
 	if mayHoldDate(seg) {
-		for _, m := range dateFinder.findAll(seg) {
+		for _, m := range ms.date(seg) {
 			kind := retrieval.EntityMonth
 			switch {
 			case m[2*dateRe.SubexpIndex("day1")] >= 0, m[2*dateRe.SubexpIndex("day2")] >= 0, m[2*dateRe.SubexpIndex("iso")] >= 0:
@@ -166,32 +189,32 @@ func amountEntities(text string, sent retrieval.Span) []retrieval.Entity {
 			}
 			add(m[0], m[1], kind, "")
 		}
-		for _, m := range timeFinder.findAll(seg) {
+		for _, m := range ms.time(seg) {
 			add(m[0], m[1], retrieval.EntityTime, "")
 		}
 	}
 	if hasDigit(seg) {
-		for _, m := range numberFinder.findAll(seg) {
-			numberEntity(seg, m, add)
+		for _, m := range ms.number(seg) {
+			numberEntity(ms, seg, m, add)
 		}
-		for _, m := range ordinalFinder.findAll(seg) {
+		for _, m := range ms.ordinal(seg) {
 			add(m[0], m[1], retrieval.EntityOrdinal, "")
 		}
 	} else if mayHoldNumberWord(seg) {
-		for _, m := range ordinalFinder.findAll(seg) {
+		for _, m := range ms.ordinal(seg) {
 			add(m[0], m[1], retrieval.EntityOrdinal, "")
 		}
 	}
 	if mayHoldNumberWord(seg) {
-		for _, m := range wordNumberFinder.findAll(seg) {
-			wordNumberEntity(seg, m, add)
+		for _, m := range ms.wordNumber(seg) {
+			wordNumberEntity(ms, seg, m, add)
 		}
 	}
 	return longestFirst(out)
 }
 
 // numberEntity classifies one numberRe match.
-func numberEntity(seg string, m []int, add func(s, e int, kind retrieval.EntityKind, u string)) {
+func numberEntity(ms *amountMatchers, seg string, m []int, add func(s, e int, kind retrieval.EntityKind, u string)) {
 	group := func(name string) (int, int, string) {
 		i := numberRe.SubexpIndex(name)
 		if m[2*i] < 0 {
@@ -230,10 +253,10 @@ func numberEntity(seg string, m []int, add func(s, e int, kind retrieval.EntityK
 		if ts >= 0 && currencyWordRe.MatchString(tail) {
 			end = te
 		}
-		add(withModifier(seg, start), end, retrieval.EntityMoney, currencyOf(cur, tail))
+		add(withModifier(ms, seg, start), end, retrieval.EntityMoney, currencyOf(cur, tail))
 		return
 	case ts >= 0 && currencyWordRe.MatchString(tail):
-		add(withModifier(seg, start), te, retrieval.EntityMoney, currencyOf("", tail))
+		add(withModifier(ms, seg, start), te, retrieval.EntityMoney, currencyOf("", tail))
 		return
 	}
 	if ts >= 0 {
@@ -256,7 +279,7 @@ func numberEntity(seg string, m []int, add func(s, e int, kind retrieval.EntityK
 				// "magnitude 4.9" writes the unit first; "4.9 magnitude" is rare.
 				kind = retrieval.EntityQuantity
 			}
-			add(withModifier(seg, start), te, kind, u.norm)
+			add(withModifier(ms, seg, start), te, kind, u.norm)
 			return
 		}
 	}
@@ -277,11 +300,11 @@ func numberEntity(seg string, m []int, add func(s, e int, kind retrieval.EntityK
 	if strings.HasPrefix(seg[ne:], ":") {
 		return // a clock time or a score, found elsewhere
 	}
-	add(withModifier(seg, start), numEnd, retrieval.EntityNumber, "")
+	add(withModifier(ms, seg, start), numEnd, retrieval.EntityNumber, "")
 }
 
 // wordNumberEntity classifies one wordNumberRe match.
-func wordNumberEntity(seg string, m []int, add func(s, e int, kind retrieval.EntityKind, u string)) {
+func wordNumberEntity(ms *amountMatchers, seg string, m []int, add func(s, e int, kind retrieval.EntityKind, u string)) {
 	ns, ne := m[2*wordNumberRe.SubexpIndex("num")], m[2*wordNumberRe.SubexpIndex("num")+1]
 	if ns > 0 && isUpperWord(seg[ns:]) {
 		return // capitalised inside a sentence: part of a name ("PLoS One", "Formula One")
@@ -300,22 +323,22 @@ func wordNumberEntity(seg string, m []int, add func(s, e int, kind retrieval.Ent
 					return
 				}
 			}
-			add(withModifier(seg, ns), m[2*ti+1], kind, u.norm)
+			add(withModifier(ms, seg, ns), m[2*ti+1], kind, u.norm)
 			return
 		}
 		if currencyWordRe.MatchString(tail) {
-			add(withModifier(seg, ns), m[2*ti+1], retrieval.EntityMoney, currencyOf("", tail))
+			add(withModifier(ms, seg, ns), m[2*ti+1], retrieval.EntityMoney, currencyOf("", tail))
 			return
 		}
 	}
-	add(withModifier(seg, ns), ne, retrieval.EntityNumber, "")
+	add(withModifier(ms, seg, ns), ne, retrieval.EntityNumber, "")
 }
 
 // withModifier moves start back over an approximation or bound ("more
 // than", "about") written right before the amount.
-func withModifier(seg string, start int) int {
-	if loc := modifierRe.FindStringIndex(seg[max(0, start-24):start]); loc != nil {
-		return max(0, start-24) + loc[0]
+func withModifier(ms *amountMatchers, seg string, start int) int {
+	if at := ms.modifierStart(seg[max(0, start-24):start]); at >= 0 {
+		return max(0, start-24) + at
 	}
 	return start
 }

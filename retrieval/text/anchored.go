@@ -114,6 +114,18 @@ func nextBoundaryStart(s string, pos int, first *[256]bool, longS bool) int {
 	return -1
 }
 
+// nextMayStart is nextBoundaryStart for (?i) patterns whose first
+// letters may be ſ, skipping the candidates mayStart rules out.
+func nextMayStart(s string, pos int, first *[256]bool, mayStart func(s string, p int) bool) int {
+	for {
+		p := nextBoundaryStart(s, pos, first, true)
+		if p < 0 || mayStart(s, p) {
+			return p
+		}
+		pos = p + 1
+	}
+}
+
 // byteSet is the set of the bytes of chars, in both cases when fold.
 func byteSet(chars string, fold bool) *[256]bool {
 	var set [256]bool
@@ -156,7 +168,7 @@ var (
 				from--
 			}
 			for p := from; p < d; p++ {
-				if utf8.RuneStart(s[p]) && currencyPrefixRe.MatchString(s[p:d]) {
+				if utf8.RuneStart(s[p]) && isCurrencyPrefix(s[p:d]) {
 					return p
 				}
 			}
@@ -172,7 +184,18 @@ var (
 	dateFinder = newFinder(dateRe, func(s string, pos int) int {
 		for {
 			p := nextBoundaryStart(s, pos, dateStarts, false)
-			if p < 0 || s[p] >= '0' && s[p] <= '9' || p+3 <= len(s) && dateWordPrefixes[s[p:p+3]] {
+			switch {
+			case p < 0:
+				return p
+			case s[p] >= '0' && s[p] <= '9':
+				if dateDigitsMayStart(s, p) {
+					return p
+				}
+			case strings.HasPrefix(s[p:], "the"):
+				if theMayStartDate(s, p) {
+					return p
+				}
+			case p+3 <= len(s) && dateWordPrefixes[s[p:p+3]]:
 				return p
 			}
 			pos = p + 1
@@ -194,11 +217,13 @@ var (
 	timeFinder = newFinder(timeRe, func(s string, pos int) int { return nextBoundaryStart(s, pos, timeStarts, false) })
 	// ordinalRe: (?i)\b, then a digit or an ordinal word.
 	ordinalStarts = byteSet(digitChars+"fstenh", true)
-	ordinalFinder = newFinder(ordinalRe, func(s string, pos int) int { return nextBoundaryStart(s, pos, ordinalStarts, true) })
+	ordinalFinder = newFinder(ordinalRe, func(s string, pos int) int {
+		return nextMayStart(s, pos, ordinalStarts, ordinalMayStart)
+	})
 	// wordNumberRe: (?i)\b, then a number word, "a dozen", "half a dozen",
 	// "a few", "a couple of".
 	wordNumberStarts = byteSet("otfsenadhmb", true)
 	wordNumberFinder = newFinder(wordNumberRe, func(s string, pos int) int {
-		return nextBoundaryStart(s, pos, wordNumberStarts, true)
+		return nextMayStart(s, pos, wordNumberStarts, wordNumberMayStart)
 	})
 )
