@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/citebot/citebot/retrieval"
@@ -33,9 +34,34 @@ func modifierCases() []string {
 	pieces := []string{"more than", "More  than", "fewer", "less", "greater", "higher", "lower", "than", "over", "OVER",
 		"under", "about", "around", "nearly", "almost", "approximately", "roughly", "at least", "at most", "up to",
 		"some", "ſome", "almoſt", "just over", "just under", "an estimated", "as many as", "as few as", "in excess of",
-		"moreover", "to", "of", "as", "x", "_", "é", "\u212a", "5", "12", "$", "US$", "Rs.", "USD", "€", "£", "million", "percent", "people", "km"}
+		"moreover", "to", "of", "as", "x", "_", "é", "\u212a", "5", "12", "million", "percent", "people", "km"}
+	pieces = append(pieces, currencyPrefixCases()...)
 	seps := []string{" ", "", "  ", "\t", "\n", "-", ", ", "\u00a0"}
 	return texttest.RandomJoins(rand.New(rand.NewPCG(15, 2028)), 4000, 10, pieces, seps)
+}
+
+// currencyPrefixCases are every currency prefix currencyPrefix lists, in
+// three cases, with and without the space, dot and "$" it may end with,
+// and near misses.
+func currencyPrefixCases() []string {
+	words := []string{"Rs", "Rs.", "U.S", "USDX", "US $", "$$", "€$", "£", "€", "¥", "₹", "₿", "₩", "₽", "₺", "₪", "₦", "\u212aRW", "ſEK", "U.ſ."}
+	// Written out, not taken from the scanner's tables, so that a
+	// prefix missing there is still tried.
+	for _, p := range strings.Fields("US U.S. A AU C CA NZ HK S R N Z") {
+		words = append(words, p+"$", p)
+	}
+	for _, c := range strings.Fields("USD EUR GBP JPY CNY INR AUD CAD CHF RUB BRL ZAR NZD HKD SEK NOK DKK PLN MXN KRW TRY NGN") {
+		words = append(words, c, c+"$")
+	}
+	var out []string
+	for _, w := range words {
+		for _, v := range []string{w, strings.ToLower(w), strings.ToUpper(w[:1]) + strings.ToLower(w[1:])} {
+			for _, end := range []string{"", " ", "  ", "\t", ".", ". ", "\u00a0"} {
+				out = append(out, v+end)
+			}
+		}
+	}
+	return out
 }
 
 // oracleTexts are the seed articles and generated pattern-dense texts
@@ -83,7 +109,7 @@ func TestAmountEntitiesLikeRegexps(t *testing.T) {
 			got := amountEntitiesWith(&scanningMatchers, text, sp)
 			want := amountEntitiesWith(&regexpMatchers, text, sp)
 			if !slices.Equal(got, want) {
-				t.Fatalf("text %d, %q:\n got %v\nwant %v", i, text[sp.Start:sp.End], got, want)
+				t.Fatalf("text %d, %.300q:\n got %v\nwant %v", i, text[sp.Start:sp.End], got, want)
 			}
 		}
 		sentences += len(spans)
@@ -99,6 +125,11 @@ func TestAmountEntitiesLikeRegexps(t *testing.T) {
 func TestScannersMatchLikeRegexps(t *testing.T) {
 	texts := append(texttest.SeedTexts(t), finderCases()...)
 	texts = append(texts, modifierCases()...)
+	for _, c := range currencyPrefixCases() {
+		if got, want := isCurrencyPrefix(c), currencyPrefixRe.MatchString(c); got != want {
+			t.Fatalf("isCurrencyPrefix(%q) = %v, the pattern says %v", c, got, want)
+		}
+	}
 	for _, s := range texts {
 		for d := 0; d <= len(s); d++ {
 			for p := max(0, d-maxCurrencyBytes); p < d; p++ {
