@@ -38,7 +38,7 @@ func modifierStart(window string) int {
 	for start > 0 && isReWord(window[start-1]) {
 		start--
 	}
-	if end-start > len("approximately") || !modifierFinalWords[lowerASCII(window[start:end])] {
+	if end-start > len("approximately") || !inFolded(window[start:end], modifierFinalWords) {
 		return -1
 	}
 	return regexpStart(window)
@@ -52,16 +52,10 @@ func regexpStart(window string) int {
 }
 
 // dollarPrefixes and currencyCodes are currencyPrefix's letters before
-// "$" and its three-letter codes, upper case.
+// "$" and its three-letter codes (with "Rs" and "Rs."), lower case.
 var (
-	dollarPrefixes = map[string]bool{"US": true, "U.S.": true, "A": true, "AU": true, "C": true, "CA": true, "NZ": true, "HK": true, "S": true, "R": true, "N": true, "Z": true}
-	currencyCodes  = func() map[string]bool {
-		m := map[string]bool{}
-		for _, c := range strings.Fields("USD EUR GBP JPY CNY INR AUD CAD CHF RUB BRL ZAR NZD HKD SEK NOK DKK PLN MXN KRW TRY NGN") {
-			m[c] = true
-		}
-		return m
-	}()
+	dollarPrefixes  = WordSet("US U.S. A AU C CA NZ HK S R N Z")
+	currencyCodes   = WordSet("USD EUR GBP JPY CNY INR AUD CAD CHF RUB BRL ZAR NZD HKD SEK NOK DKK PLN MXN KRW TRY NGN Rs Rs.")
 	currencySymbols = map[string]bool{"$": true, "£": true, "€": true, "¥": true, "₹": true, "₿": true, "₩": true, "₽": true, "₺": true, "₪": true, "₦": true}
 )
 
@@ -78,16 +72,13 @@ func isCurrencyPrefix(x string) bool {
 		return currencyPrefixRe.MatchString(x)
 	}
 	if before, ok := strings.CutSuffix(x, "$"); ok {
-		return dollarPrefixes[strings.ToUpper(before)]
+		return inFolded(before, dollarPrefixes)
 	}
 	// Rs\.?\s? and the codes' \s?: at most one space, at the end.
 	if isReSpace(x[len(x)-1]) {
 		x = x[:len(x)-1]
 	}
-	if u := strings.ToUpper(x); currencyCodes[u] || u == "RS" || u == "RS." {
-		return true
-	}
-	return false
+	return inFolded(x, currencyCodes)
 }
 
 // dateDigitsMayStart reports whether a dateRe match may start at the
@@ -170,7 +161,7 @@ func wordPrefixMayStart(s string, p int, prefixes map[string]bool) bool {
 	if !isASCIIString(w) {
 		return true
 	}
-	return prefixes[lowerASCII(w)]
+	return inFolded(w, prefixes)
 }
 
 var (
@@ -197,12 +188,19 @@ func isASCIIString(s string) bool {
 	return true
 }
 
-// lowerASCII lower-cases an ASCII string, allocating only when it must.
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 'A' && s[i] <= 'Z' {
-			return strings.ToLower(s)
-		}
+// inFolded reports whether the ASCII word w, lower-cased, is in set,
+// without allocating: words longer than 16 bytes are in none of the sets.
+func inFolded(w string, set map[string]bool) bool {
+	var buf [16]byte
+	if len(w) > len(buf) {
+		return false
 	}
-	return s
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return set[string(buf[:len(w)])]
 }
