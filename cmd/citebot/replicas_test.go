@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/adapters/adaptertest"
 	"github.com/citebot/citebot/adapters/slack"
 	"github.com/citebot/citebot/config/configtest"
 	"github.com/citebot/citebot/retrieval/ingest/seedtest"
@@ -115,8 +116,8 @@ func TestTwoReplicasShareThreads(t *testing.T) {
 				t.Errorf("posted in thread %q; want %q", p.Get("thread_ts"), thread)
 			}
 			return p.Get("blocks")
-		case <-time.After(60 * time.Second):
-			t.Fatalf("no answer posted within a minute\nreplica A:\n%s\nreplica B:\n%s", logsA, logsB)
+		case <-time.After(time.Until(adaptertest.Deadline(t))):
+			t.Fatalf("no answer posted by the test's deadline\nreplica A:\n%s\nreplica B:\n%s", logsA, logsB)
 		}
 		return ""
 	}
