@@ -6,11 +6,11 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/answer/agree"
 	"github.com/citebot/citebot/retrieval/quote"
+	rtext "github.com/citebot/citebot/retrieval/text"
 )
 
 // whoSaidQuestion matches "Who said …?" (and says, wrote, stated, told
@@ -57,7 +57,7 @@ func answerWhoSaid(ans retrieval.Answer, at retrieval.Attribution, top int) retr
 	if at.Verdict != retrieval.Attributed || at.Speaker == "" {
 		return ans
 	}
-	if ans.Answered && !startsUpper(at.Speaker) && startsUpper(ans.Short) {
+	if ans.Answered && !rtext.StartsUpper(at.Speaker) && rtext.StartsUpper(ans.Short) {
 		return ans
 	}
 	if top <= 0 {
@@ -90,9 +90,4 @@ func answerWhoSaid(ans retrieval.Answer, at retrieval.Attribution, top int) retr
 	ans.Agreement, ans.AsOf = nil, ""
 	agree.Finish(&ans, nil, nil)
 	return ans
-}
-
-func startsUpper(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsUpper(r)
 }

@@ -55,15 +55,10 @@ func speakerRank(s string) int {
 	switch {
 	case subjectPronouns[strings.ToLower(s)]:
 		return 0
-	case startsUpper(s):
+	case rtext.StartsUpper(s):
 		return 2
 	}
 	return 1
-}
-
-func startsUpper(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsUpper(r)
 }
 
 // attribute says who the document says spoke the words at region.

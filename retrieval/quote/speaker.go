@@ -140,7 +140,7 @@ func (c clause) comma(i int) bool {
 // starts sentences ("The", "However").
 func (c clause) capitalised(i int) bool {
 	w := c.ws[i].text
-	return startsUpper(w) && !rtext.IsNonName(w) && !calendarWord(w) && !(i == 0 && gerund(w) && (i+1 >= len(c.ws) || !startsUpper(c.ws[i+1].text)))
+	return rtext.StartsUpper(w) && !rtext.IsNonName(w) && !calendarWord(w) && !(i == 0 && gerund(w) && (i+1 >= len(c.ws) || !rtext.StartsUpper(c.ws[i+1].text)))
 }
 
 // continues reports a capitalised word that carries on the name before
@@ -148,7 +148,7 @@ func (c clause) capitalised(i int) bool {
 // Who", "Ying He").
 func (c clause) continues(j int) bool {
 	w := c.ws[j].text
-	return startsUpper(w) && rtext.IsNonName(w) && !calendarWord(w)
+	return rtext.StartsUpper(w) && rtext.IsNonName(w) && !calendarWord(w)
 }
 
 // connector reports a lower-case word inside a name ("Ministry of
@@ -751,7 +751,7 @@ func calendarWord(w string) bool { return calendar[w] }
 
 // gerund reports a capitalised -ing word, which opens a participial
 // phrase ("Speaking to …", "Refusing to …"), not a name.
-func gerund(w string) bool { return len(w) > 5 && strings.HasSuffix(w, "ing") && startsUpper(w) }
+func gerund(w string) bool { return len(w) > 5 && strings.HasSuffix(w, "ing") && rtext.StartsUpper(w) }
 
 // namingVerbs attribute a characterisation only with an object before
 // the quotation ("called the move a “…”", "described it as “…”").

@@ -1,6 +1,10 @@
 package text
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // WordSet is the set of the space-separated words of s, in lower case:
 // the word lists of analysis and answering are written this way.
@@ -31,4 +35,11 @@ func HasNegation(s string) bool {
 		}
 	}
 	return false
+}
+
+// StartsUpper reports whether s begins with an upper-case letter (a
+// name, not a role: "Mayor Reyes", not "the mayor").
+func StartsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
 }

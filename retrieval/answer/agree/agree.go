@@ -18,7 +18,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/citebot/citebot/retrieval/question"
 
@@ -407,7 +406,7 @@ func namesNumber(before string) bool {
 	w := strings.TrimRight(f[len(f)-1], ".")
 	low := strings.ToLower(w)
 	possessive := strings.HasSuffix(low, "'s") || strings.HasSuffix(low, "’s") || strings.HasSuffix(low, "s'") || strings.HasSuffix(low, "s’")
-	return startsUpper(w) && !possessive && rtext.WordWeight(low) == 1 && !hasApproxWord(low)
+	return rtext.StartsUpper(w) && !possessive && rtext.WordWeight(low) == 1 && !hasApproxWord(low)
 }
 
 // countedAfter returns the terms of the words right after an amount
@@ -427,7 +426,7 @@ func countedAfter(quote string, end int, toks []retrieval.Token) []string {
 			break // punctuation, or a function word the analyser dropped
 		}
 		prevEnd, prevPos = t.End, t.Position
-		if startsUpper(quote[t.Start:t.End]) {
+		if rtext.StartsUpper(quote[t.Start:t.End]) {
 			continue
 		}
 		if out = append(out, t.Term); len(out) == 3 {
@@ -476,7 +475,7 @@ func nameWith(text, head string) bool {
 		return false
 	}
 	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if startsUpper(f) && strings.EqualFold(f, head) {
+		if rtext.StartsUpper(f) && strings.EqualFold(f, head) {
 			return true
 		}
 	}
@@ -519,7 +518,7 @@ func citationValue(c retrieval.Citation, kind valueKind, ranking Ranking) (int, 
 		}
 	}
 	v := strings.TrimRight(strings.TrimSpace(q[s:e]), ",.;:")
-	if v == "" || kind == kindName && !startsUpper(v) {
+	if v == "" || kind == kindName && !rtext.StartsUpper(v) {
 		return 0, 0, false
 	}
 	return s, e, true
@@ -706,9 +705,4 @@ func quoteTokens(c retrieval.Citation, ranking Ranking) []retrieval.Token {
 		return ranking.QuoteTokens(c)
 	}
 	return rtext.Analyze(c.Quote)
-}
-
-func startsUpper(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsUpper(r)
 }
