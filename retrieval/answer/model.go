@@ -104,10 +104,11 @@ func (m Model) install() error {
 	if m.ShortThreshold < 0 || m.ShortThreshold >= 1 {
 		return fmt.Errorf("short_threshold %v is not a probability", m.ShortThreshold)
 	}
-	featureWeights, declineWeights, answerThreshold = fw, dw, m.AnswerThreshold
 	if m.ConfidenceThreshold < 0 || m.ConfidenceThreshold >= 1 {
 		return fmt.Errorf("confidence_threshold %v is not a probability", m.ConfidenceThreshold)
 	}
+	// Only a model that is wholly valid replaces the one in use.
+	featureWeights, declineWeights, answerThreshold = fw, dw, m.AnswerThreshold
 	confidenceWeights, confidenceFitted, confidenceThreshold = cw, len(m.Confidence) > 0, m.ConfidenceThreshold
 	shortWeights, shortThreshold = sw, m.ShortThreshold
 	return nil

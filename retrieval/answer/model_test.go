@@ -35,20 +35,33 @@ func TestModelRoundTrip(t *testing.T) {
 }
 
 // A model naming a feature citebot does not have, or a threshold that is
-// not a probability, is refused rather than silently weighing nothing.
+// not a probability, is refused rather than silently weighing nothing,
+// and the model in use stays whole.
 func TestModelRefusesUnknownFeatures(t *testing.T) {
 	for name, js := range map[string]string{
 		"unknown ranking feature": `{"ranking": {"fNoSuch": 1}, "decline": {}, "answer_threshold": 0.3}`,
 		"unknown decline feature": `{"ranking": {}, "decline": {"dNoSuch": 1}, "answer_threshold": 0.3}`,
 		"threshold":               `{"ranking": {}, "decline": {}, "answer_threshold": 1.5}`,
 		"unknown key":             `{"ranking": {}, "decline": {}, "answer_threshold": 0.3, "extra": 1}`,
+		"confidence threshold":    `{"ranking": {}, "decline": {}, "answer_threshold": 0.3, "confidence_threshold": 1.5}`,
+		"short threshold":         `{"ranking": {}, "decline": {}, "answer_threshold": 0.3, "short_threshold": -1}`,
 	} {
 		m, err := ReadModel(strings.NewReader(js))
 		if err == nil {
 			saved := CurrentModel()
+			var before, after bytes.Buffer
+			if err := WriteModel(&before, saved); err != nil {
+				t.Fatal(err)
+			}
 			err = m.install()
 			if err == nil {
 				t.Errorf("%s: installed", name)
+			}
+			if err := WriteModel(&after, CurrentModel()); err != nil {
+				t.Fatal(err)
+			}
+			if after.String() != before.String() {
+				t.Errorf("%s: refused, but the model in use changed", name)
 			}
 			if err := saved.install(); err != nil {
 				t.Fatal(err)
