@@ -80,7 +80,11 @@ func rankedCandidates(ctx context.Context, b retrieval.Backend, text string) (Ca
 		out.Decline = append([]float64(nil), x[:]...)
 		out.DeclineAt = i
 		if pick, ok := r.shortAnswer(all[i]); ok {
-			sx := r.shortFeatures(&all[i], pick, r.answerable(all, i))
+			// The confidence Ask weighs, not the decline model's
+			// probability: the short-answer model is fitted on what it
+			// will be given.
+			_, conf := r.judge(all, i)
+			sx := r.shortFeatures(&all[i], pick, conf)
 			out.Short = append([]float64(nil), sx[:]...)
 			out.ShortText = all[i].doc.Text[pick.c.Start:pick.c.End]
 		}
