@@ -17,7 +17,7 @@ import (
 // Short-answer features, each in [0, 1].
 const (
 	sBias       = iota
-	sConfidence // the decline model's probability that the sentence answers
+	sConfidence // the confidence model's probability that the sentence answers
 	sMargin     // 1 − the runner-up's score over the candidate's (1 when alone)
 	sAlone      // the only candidate of the kind asked for in the sentence
 	sCounted    // "how many N", and the number counts N
@@ -69,7 +69,7 @@ type shortPick struct {
 }
 
 // shortFeatures describes the pick in sentence s; confidence is the
-// decline model's probability for s.
+// confidence model's probability for s (Answer.Confidence).
 func (r *ranker) shortFeatures(s *scored, pick shortPick, confidence float64) [numShort]float64 {
 	var x [numShort]float64
 	c := pick.c

@@ -175,7 +175,7 @@ func Tune(ctx context.Context, sets TuneSets, report, model io.Writer) error {
 	}
 
 	// Short answers, with the new ranking and decline model in place:
-	// the short-answer model weighs the decline model's probability.
+	// the short-answer model weighs the confidence model's probability.
 	out.Confidence = map[string]float64{}
 	for i, n := range answer.DeclineFeatures() {
 		if cw[i] != 0 {
